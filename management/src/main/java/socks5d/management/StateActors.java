@@ -1,0 +1,38 @@
+package socks5d.management;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+
+import com.typesafe.config.Config;
+
+import socks5d.management.accesslog.AccessLog;
+import socks5d.management.metrics.Metrics;
+import socks5d.management.switches.Switches;
+import socks5d.management.users.UserDirectory;
+import socks5d.management.users.UserSettings;
+
+/**
+ * The four state actors the proxy and every management protocol talk to (SPEC §5-§7). Whoever
+ * holds this record asks the same users, counters, switches and log, so a change made over one
+ * protocol is seen at once by the others and by the proxy. Immutable; the actors confine their state.
+ */
+public record StateActors(ActorRef<UserDirectory.Command> users,
+                          ActorRef<Metrics.Command> metrics,
+                          ActorRef<AccessLog.Command> accessLog,
+                          ActorRef<Switches.Command> switches) {
+
+    /** Spawns the four actors as children of {@code context}, configured from {@code socks5d.management}. */
+    public static StateActors spawn(ActorContext<?> context, Config config) {
+        Config m = config.getConfig("socks5d.management");
+        Switches.State initial = new Switches.State(
+                m.getBoolean("switches.auth-required"),
+                m.getBoolean("switches.dissectors"),
+                (int) Math.min(Integer.MAX_VALUE, m.getBytes("switches.relay-buffer-size")));
+        return new StateActors(
+                context.spawn(UserDirectory.create(UserSettings.fromConfig(config)), "users"),
+                context.spawn(Metrics.create(), "metrics"),
+                context.spawn(AccessLog.create(m.getInt("access-log.ring-size")), "access-log"),
+                context.spawn(Switches.create(initial), "switches"));
+    }
+}
