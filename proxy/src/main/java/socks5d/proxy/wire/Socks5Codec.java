@@ -135,7 +135,8 @@ public final class Socks5Codec {
                 portAt = addrAt + 1 + len;
             }
             default -> {
-                return new Decoded.Ok<>(new Request(cmd, new SocksAddress.Unsupported(atyp), 0), ByteString.emptyByteString());
+                // The address cannot be parsed, so the frame ends at ATYP; whatever follows is rest.
+                return new Decoded.Ok<>(new Request(cmd, new SocksAddress.Unsupported(atyp), 0), in.drop(addrAt));
             }
         }
         if (in.size() < portAt + 2) {
