@@ -141,6 +141,11 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
     public enum Rejected implements AuthReply { INSTANCE }
 
 
+    /** RFC 1929 §2: ULEN and PLEN are one octet each and at least 1. */
+    static final int MIN_FIELD_BYTES = 1;
+    static final int MAX_FIELD_BYTES = 255;
+    static final String BLOCKING_DISPATCHER = "socks5d.management.blocking-dispatcher";
+
     /** Why a name or password breaks RFC 1929's 1..255 UTF-8 byte rule, or {@code null} if it does not. */
     static String invalidField(String field, String value) {
         if (value == null) {
@@ -164,11 +169,6 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
             throw new IllegalArgumentException("not UTF-8", e);
         }
     }
-
-    /** RFC 1929 §2: ULEN and PLEN are one octet each and at least 1. */
-    static final int MIN_FIELD_BYTES = 1;
-    static final int MAX_FIELD_BYTES = 255;
-    static final String BLOCKING_DISPATCHER = "socks5d.management.blocking-dispatcher";
 
     private record Loaded(UserFile.Contents contents) implements Command {
     }
