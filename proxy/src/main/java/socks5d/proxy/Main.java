@@ -1,6 +1,211 @@
 package socks5d.proxy;
 
-public final class Main {
+import java.io.File;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code socks5d} entry point (SPEC §3): parses the command line into a {@link Config}
+ * layered over {@code --config FILE} and the embedded defaults, starts the server and maps
+ * outcomes to exit codes: 0 after a clean shutdown, 1 when a port is in use or start fails,
+ * 2 for a bad flag or value. Nothing reads the flags after they became config.
+ */
+@Command(name = "socks5d", sortOptions = false,
+        description = "SOCKS5 proxy (RFC 1928/1929) with live management over MCP, MASS and PCTP.",
+        versionProvider = Main.Version.class)
+public final class Main implements java.util.concurrent.Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    /** Exit status for a bad flag or value (SPEC §3). */
+    public static final int EXIT_USAGE = 2;
+    /** Exit status when start fails, e.g. a port already in use (SPEC §3). */
+    public static final int EXIT_START_FAILED = 1;
+
+    @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
+    boolean help;
+
+    @Option(names = "-v", versionHelp = true, description = "Print the version and exit.")
+    boolean version;
+
+    @Option(names = "-l", paramLabel = "ADDR", description = "SOCKS listen address (default 0.0.0.0).")
+    String socksAddress;
+
+    @Option(names = "-p", paramLabel = "PORT", description = "SOCKS port (default 1080).")
+    Integer socksPort;
+
+    @Option(names = "-L", paramLabel = "ADDR", description = "Management listen address, all three protocols (default 127.0.0.1).")
+    String managementAddress;
+
+    @Option(names = "-P", paramLabel = "PORT", description = "MCP port, 0 disables (default 8080).")
+    Integer mcpPort;
+
+    @Option(names = "--mass-port", paramLabel = "PORT", description = "MASS port, 0 disables (default 8081).")
+    Integer massPort;
+
+    @Option(names = "--pctp-port", paramLabel = "PORT", description = "PCTP port, 0 disables (default 9090).")
+    Integer pctpPort;
+
+    @Option(names = "-u", paramLabel = "USER:PASS", description = "Add (or update) an ADMIN user; repeatable.")
+    List<String> users = new ArrayList<>();
+
+    @Option(names = "-N", description = "Start with the password dissectors off.")
+    boolean dissectorsOff;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where users are persisted (default ./data).")
+    File dataDir;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Extra HOCON file layered over the defaults.")
+    File configFile;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs socks5d until it stops and returns the exit status; used by tests that start it in-process. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler(Main::badUsage);
+        return cli.execute(args);
+    }
+
+    private static int badUsage(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("socks5d: " + e.getMessage());
+        e.getCommandLine().usage(err);
+        return EXIT_USAGE;
+    }
+
+    @Override
+    public Integer call() {
+        Config config;
+        List<Credentials> admins;
+        try {
+            admins = parseUsers();
+            config = config();
+            ProxySettings.fromConfig(config); // fail fast on bad values
+        } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        Socks5d server = Socks5d.start(config, admins);
+        CompletableFuture<Integer> exit = server.whenStopped();
+        try {
+            server.started().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            log.error("socks5d could not start: {}", describe(cause));
+            server.terminate();
+            return EXIT_START_FAILED;
+        }
+        Signals.install(server);
+        return exit.join();
+    }
+
+    private static String describe(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof BindException || (c.getMessage() != null && c.getMessage().contains("Address already in use"))) {
+                return "address already in use (" + t.getMessage() + ")";
+            }
+        }
+        return t.getMessage();
+    }
+
+    /** A {@code -u USER:PASS} value. */
+    public record Credentials(String user, String password) {
+        @Override
+        public String toString() {
+            return "Credentials[user=" + user + ", password=<hidden>]";
+        }
+    }
+
+    private List<Credentials> parseUsers() {
+        List<Credentials> out = new ArrayList<>();
+        for (String u : users) {
+            int colon = u.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("-u needs USER:PASS, got a value without ':'");
+            }
+            String name = u.substring(0, colon);
+            String pass = u.substring(colon + 1);
+            int nlen = name.getBytes(StandardCharsets.UTF_8).length;
+            int plen = pass.getBytes(StandardCharsets.UTF_8).length;
+            if (nlen < 1 || nlen > 255 || plen < 1 || plen > 255) {
+                throw new IllegalArgumentException("-u user and password must be 1 to 255 bytes (RFC 1929)");
+            }
+            out.add(new Credentials(name, pass));
+        }
+        return out;
+    }
+
+    /** Flags over {@code --config FILE} over the embedded defaults (SPEC §3, STYLE §7). */
+    Config config() {
+        Map<String, Object> flags = new HashMap<>();
+        putIf(flags, "socks5d.proxy.listen-address", socksAddress);
+        putIf(flags, "socks5d.proxy.port", port("-p", socksPort));
+        putIf(flags, "socks5d.management.listen-address", managementAddress);
+        putIf(flags, "socks5d.management.mcp.port", port("-P", mcpPort));
+        putIf(flags, "socks5d.management.mass.port", port("--mass-port", massPort));
+        putIf(flags, "socks5d.management.pctp.port", port("--pctp-port", pctpPort));
+        if (dissectorsOff) {
+            flags.put("socks5d.management.switches.dissectors", false);
+        }
+        if (dataDir != null) {
+            flags.put("socks5d.management.users.data-dir", dataDir.getPath());
+        }
+        Config file = ConfigFactory.empty();
+        if (configFile != null) {
+            if (!configFile.isFile()) {
+                throw new IllegalArgumentException("--config " + configFile + ": no such file");
+            }
+            file = ConfigFactory.parseFile(configFile);
+        }
+        Config merged = ConfigFactory.parseMap(flags, "command line").withFallback(file).withFallback(ConfigFactory.load());
+        Duration grace = merged.getDuration("socks5d.proxy.shutdown-grace");
+        // The drain phase of CoordinatedShutdown must last as long as the grace period allows.
+        return ConfigFactory.parseMap(Map.of(
+                        "pekko.coordinated-shutdown.phases.service-requests-done.timeout", (grace.toMillis() + 1000) + "ms"))
+                .withFallback(merged).resolve();
+    }
+
+    private static Integer port(String flag, Integer port) {
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new IllegalArgumentException(flag + " must be a port 0..65535, was " + port);
+        }
+        return port;
+    }
+
+    private static void putIf(Map<String, Object> flags, String key, Object value) {
+        if (value != null) {
+            flags.put(key, value);
+        }
+    }
+
+    /** The version from the jar's manifest, or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"socks5d " + (v == null ? "dev" : v)};
+        }
     }
 }

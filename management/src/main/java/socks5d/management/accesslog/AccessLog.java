@@ -1,17 +1,28 @@
 package socks5d.management.accesslog;
 
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns the access log (SPEC §7): writes one line per finished SOCKS session to the logger
  * {@code socks5d.access} (the only class that writes it) and keeps the last entries in a ring
- * for PCTP {@code LOGS [N]}. Confined to its actor.
+ * for PCTP {@code LOGS [N]}. {@link #format} is pure; the ring is confined to the actor.
  */
-public final class AccessLog {
+public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
     /** The logger name of the product's access lines. */
     public static final String LOGGER = "socks5d.access";
 
@@ -46,18 +57,92 @@ public final class AccessLog {
         }
     }
 
-    private AccessLog() {
+    private static final Logger ACCESS = LoggerFactory.getLogger(LOGGER);
+    private static final char TAB = '\t';
+    private static final String NONE = "-";
+
+    private final int ringSize;
+    /** Newest first. */
+    private final ArrayDeque<Entry> ring;
+
+    private AccessLog(ActorContext<Command> context, int ringSize) {
+        super(context);
+        this.ringSize = ringSize;
+        this.ring = new ArrayDeque<>(Math.min(ringSize, 1024));
     }
 
     /**
      * The SPEC §7 line, fields separated by TAB:
      * {@code time user A client-ip client-port destination destination-port reply-code bytes Auth|NoAuth}.
+     * The time is UTC to the second. A missing user or destination is {@code -}. User names and
+     * destinations come from clients, so an ISO control character (TAB, CR, LF and the like) or a
+     * backslash in them is written as {@code \xHH}: one session stays one line with ten fields.
      */
     public static String format(Entry e) {
-        throw new UnsupportedOperationException("implemented in the management-state work");
+        StringBuilder sb = new StringBuilder(96);
+        sb.append(DateTimeFormatter.ISO_INSTANT.format(e.time().truncatedTo(ChronoUnit.SECONDS))).append(TAB);
+        appendField(sb, e.user()).append(TAB);
+        sb.append('A').append(TAB);
+        appendField(sb, e.clientAddress()).append(TAB);
+        sb.append(e.clientPort()).append(TAB);
+        appendField(sb, e.destination()).append(TAB);
+        sb.append(e.destinationPort()).append(TAB);
+        sb.append(e.replyCode()).append(TAB);
+        sb.append(e.bytes()).append(TAB);
+        sb.append(e.authenticated() ? "Auth" : "NoAuth");
+        return sb.toString();
     }
 
+    private static StringBuilder appendField(StringBuilder sb, String value) {
+        if (value == null || value.isEmpty()) {
+            return sb.append(NONE);
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || c == '\\') {
+                sb.append(String.format("\\x%02x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb;
+    }
+
+    /** @param ringSize entries kept for {@link GetRecent}; 0 keeps none */
     public static Behavior<Command> create(int ringSize) {
-        throw new UnsupportedOperationException("implemented in the management-state work");
+        if (ringSize < 0) {
+            throw new IllegalArgumentException("socks5d.management.access-log.ring-size must not be negative");
+        }
+        return Behaviors.setup(context -> new AccessLog(context, ringSize));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Record.class, this::onRecord)
+                .onMessage(GetRecent.class, this::onGetRecent)
+                .build();
+    }
+
+    private Behavior<Command> onRecord(Record m) {
+        ACCESS.info(format(m.entry()));
+        if (ringSize > 0) {
+            if (ring.size() == ringSize) {
+                ring.removeLast();
+            }
+            ring.addFirst(m.entry());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onGetRecent(GetRecent m) {
+        int n = Math.max(0, Math.min(m.limit(), ring.size()));
+        List<Entry> recent = new ArrayList<>(n);
+        Iterator<Entry> it = ring.iterator();
+        while (recent.size() < n) {
+            recent.add(it.next());
+        }
+        m.replyTo().tell(new Recent(recent));
+        return this;
     }
 }

@@ -2,14 +2,19 @@ package socks5d.management.metrics;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * Owns the proxy's counters since start (SPEC §6), exact under concurrency because only this
  * actor changes them. The proxy tells it about a connection's start and end and sends relay
  * byte counts in batches (at session end, or on a timer for long sessions), never per chunk.
- * Confined to its actor.
+ * Confined to its actor: the counters are plain fields changed only by its message handlers, and
+ * a {@link Snapshot} copies them all at one instant.
  */
-public final class Metrics {
+public final class Metrics extends AbstractBehavior<Metrics.Command> {
     public sealed interface Command {
     }
 
@@ -60,10 +65,113 @@ public final class Metrics {
                            long bytesTransferred, long clientBytes, long avgReadSize, long avgWriteSize) {
     }
 
-    private Metrics() {
+    private long connectionAttempts;
+    private long historicConnections;
+    private long currentConnections;
+    private long maxConcurrentConnections;
+    private long successfulConnections;
+    private long failedConnections;
+    private long authAttempts;
+    private long authFailures;
+    private long bytesProxied;
+    private long currentBytesProxied;
+    private long bytesTransferred;
+    private long clientBytes;
+    private long relayReads;
+    private long relayReadBytes;
+    private long relayWrites;
+    private long relayWriteBytes;
+
+    private Metrics(ActorContext<Command> context) {
+        super(context);
     }
 
     public static Behavior<Command> create() {
-        throw new UnsupportedOperationException("implemented in the management-state work");
+        return Behaviors.setup(Metrics::new);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessageEquals(ConnectionOpened.INSTANCE, this::onConnectionOpened)
+                .onMessageEquals(ConnectionRejected.INSTANCE, this::onConnectionRejected)
+                .onMessage(ConnectionClosed.class, this::onConnectionClosed)
+                .onMessage(SessionEnded.class, this::onSessionEnded)
+                .onMessage(AuthAttempted.class, this::onAuthAttempted)
+                .onMessage(Traffic.class, this::onTraffic)
+                .onMessage(GetSnapshot.class, this::onGetSnapshot)
+                .build();
+    }
+
+    private Behavior<Command> onConnectionOpened() {
+        connectionAttempts++;
+        historicConnections++;
+        currentConnections++;
+        maxConcurrentConnections = Math.max(maxConcurrentConnections, currentConnections);
+        return this;
+    }
+
+    private Behavior<Command> onConnectionRejected() {
+        // SPEC §6: a connection closed at once for a limit is an attempt but was never served.
+        connectionAttempts++;
+        return this;
+    }
+
+    private Behavior<Command> onConnectionClosed(ConnectionClosed m) {
+        if (currentConnections == 0) {
+            getContext().getLog().warn("Connection closed while none was open: a close was reported twice or an open was lost");
+        } else {
+            currentConnections--;
+        }
+        if (m.proxiedBytes() > currentBytesProxied || m.proxiedBytes() < 0) {
+            getContext().getLog().warn("Connection closed with [{}] bytes proxied but open connections have [{}]",
+                    m.proxiedBytes(), currentBytesProxied);
+            currentBytesProxied = Math.max(0, currentBytesProxied - Math.max(0, m.proxiedBytes()));
+        } else {
+            currentBytesProxied -= m.proxiedBytes();
+        }
+        return this;
+    }
+
+    private Behavior<Command> onSessionEnded(SessionEnded m) {
+        if (m.succeeded()) {
+            successfulConnections++;
+        } else {
+            failedConnections++;
+        }
+        return this;
+    }
+
+    private Behavior<Command> onAuthAttempted(AuthAttempted m) {
+        authAttempts++;
+        if (!m.succeeded()) {
+            authFailures++;
+        }
+        return this;
+    }
+
+    private Behavior<Command> onTraffic(Traffic m) {
+        bytesProxied += m.proxiedBytes();
+        currentBytesProxied += m.proxiedBytes();
+        bytesTransferred += m.transferredBytes();
+        clientBytes += m.clientBytes();
+        relayReads += m.relayReads();
+        relayReadBytes += m.relayReadBytes();
+        relayWrites += m.relayWrites();
+        relayWriteBytes += m.relayWriteBytes();
+        return this;
+    }
+
+    private Behavior<Command> onGetSnapshot(GetSnapshot m) {
+        m.replyTo().tell(new Snapshot(connectionAttempts, historicConnections, currentConnections,
+                maxConcurrentConnections, successfulConnections, failedConnections, authAttempts, authFailures,
+                bytesProxied, currentBytesProxied, bytesTransferred, clientBytes,
+                average(relayReadBytes, relayReads), average(relayWriteBytes, relayWrites)));
+        return this;
+    }
+
+    /** SPEC §6: integer mean, 0 before any read or write. */
+    private static long average(long bytes, long count) {
+        return count == 0 ? 0 : bytes / count;
     }
 }

@@ -1,15 +1,24 @@
 package socks5d.management.switches;
 
+import java.util.HashSet;
+import java.util.Set;
+
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * Owns the live switches (SPEC §4, §7, §8): SOCKS authentication required or not, password
  * dissectors on or off, and the relay buffer size for new connections (PCTP CONFIG IO=).
  * Subscribers receive the current {@link State} at once and again after every change, so the
- * proxy reads them without an ask per connection. Confined to its actor.
+ * proxy reads them without an ask per connection. Confined to its actor: the state and the
+ * subscriber set are fields changed only by its message handlers; subscribers are watched and
+ * dropped when they stop.
  */
-public final class Switches {
+public final class Switches extends AbstractBehavior<Switches.Command> {
     /** Smallest and largest relay buffer PCTP may set (SPEC §8). */
     public static final int MIN_RELAY_BUFFER = 4096;
     public static final int MAX_RELAY_BUFFER = 1 << 20;
@@ -46,10 +55,94 @@ public final class Switches {
     public record Subscribe(ActorRef<State> subscriber) implements Command {
     }
 
-    private Switches() {
+    private record SubscriberTerminated(ActorRef<State> subscriber) implements Command {
+    }
+
+    private State state;
+    private final Set<ActorRef<State>> subscribers = new HashSet<>();
+
+    private Switches(ActorContext<Command> context, State initial) {
+        super(context);
+        this.state = initial;
     }
 
     public static Behavior<Command> create(State initial) {
-        throw new UnsupportedOperationException("implemented in the management-state work");
+        String why = invalidRelayBufferSize(initial.relayBufferSize());
+        if (why != null) {
+            throw new IllegalArgumentException("socks5d.management.switches.relay-buffer-size: " + why);
+        }
+        return Behaviors.setup(context -> new Switches(context, initial));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(GetState.class, this::onGetState)
+                .onMessage(SetAuthRequired.class, this::onSetAuthRequired)
+                .onMessage(SetDissectors.class, this::onSetDissectors)
+                .onMessage(SetRelayBufferSize.class, this::onSetRelayBufferSize)
+                .onMessage(Subscribe.class, this::onSubscribe)
+                .onMessage(SubscriberTerminated.class, this::onSubscriberTerminated)
+                .build();
+    }
+
+    private Behavior<Command> onGetState(GetState m) {
+        m.replyTo().tell(state);
+        return this;
+    }
+
+    private Behavior<Command> onSetAuthRequired(SetAuthRequired m) {
+        change(new State(m.required(), state.dissectorsOn(), state.relayBufferSize()));
+        m.replyTo().tell(state);
+        return this;
+    }
+
+    private Behavior<Command> onSetDissectors(SetDissectors m) {
+        change(new State(state.authRequired(), m.on(), state.relayBufferSize()));
+        m.replyTo().tell(state);
+        return this;
+    }
+
+    private Behavior<Command> onSetRelayBufferSize(SetRelayBufferSize m) {
+        String why = invalidRelayBufferSize(m.bytes());
+        if (why != null) {
+            getContext().getLog().warn("Relay buffer size [{}] refused: {}", m.bytes(), why);
+            m.replyTo().tell(new Rejected(why));
+        } else {
+            change(new State(state.authRequired(), state.dissectorsOn(), m.bytes()));
+            m.replyTo().tell(new Changed(state));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onSubscribe(Subscribe m) {
+        if (subscribers.add(m.subscriber())) {
+            getContext().watchWith(m.subscriber(), new SubscriberTerminated(m.subscriber()));
+        }
+        m.subscriber().tell(state);
+        return this;
+    }
+
+    private Behavior<Command> onSubscriberTerminated(SubscriberTerminated m) {
+        subscribers.remove(m.subscriber());
+        return this;
+    }
+
+    /** Sets the state and, if it differs, logs the change and tells every subscriber. */
+    private void change(State next) {
+        if (next.equals(state)) {
+            return;
+        }
+        getContext().getLog().info("Switches changed from [{}] to [{}]", state, next);
+        state = next;
+        subscribers.forEach(s -> s.tell(next));
+    }
+
+    /** Why {@code bytes} is not a relay buffer size PCTP may set (SPEC §8), or {@code null}. */
+    static String invalidRelayBufferSize(int bytes) {
+        if (bytes < MIN_RELAY_BUFFER || bytes > MAX_RELAY_BUFFER) {
+            return "relay buffer size must be " + MIN_RELAY_BUFFER + " to " + MAX_RELAY_BUFFER + " bytes, not " + bytes;
+        }
+        return null;
     }
 }

@@ -1,9 +1,35 @@
 package socks5d.management.users;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+import javax.crypto.Mac;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 
 /**
  * Owns the proxy's users (SPEC §5): names, roles, salted slow password hashes, the maximum user
@@ -18,8 +44,30 @@ import org.apache.pekko.actor.typed.Behavior;
  *       password. A verified password may be remembered in memory as a keyed digest (never in
  *       clear) so that repeated logins of the same user do not pay the slow hash again.</li>
  * </ul>
+ *
+ * <p>How it works. At start the actor loads {@code users.db} (format in {@link UserFile}) on the
+ * blocking dispatcher and stashes every message meanwhile; a file it cannot read makes the actor
+ * fail rather than start empty and later overwrite the operator's users. Then:
+ * <ul>
+ *   <li>Changes (add, put, remove) enter a queue in arrival order. Add and put hash the new
+ *       password on the blocking dispatcher first, several at once; the queue applies them in
+ *       arrival order whatever order the hashes finish in. While no write is running, every ready
+ *       change at the head of the queue is applied to a copy of the directory and that copy is
+ *       written in one atomic file replacement (group commit). Only when it is durable does the
+ *       copy become the directory and do the callers get their replies; if the write fails, the
+ *       copy is dropped and every change of the batch gets {@link Failed}. Changes arriving
+ *       meanwhile wait for the next write, so writes never overlap or reorder.</li>
+ *   <li>Authentication reads only the durable directory and never waits for a write. The slow
+ *       PBKDF2 check runs on the blocking dispatcher; identical checks in flight (same name, same
+ *       password) share one computation. After a success the actor keeps an HMAC-SHA256 of the
+ *       password under a random per-process key, so the next login of that user with that password
+ *       is answered at once; a change of the user drops it. Failures are never cached, and an
+ *       unknown name is hashed against a dummy user so that it costs the same as a wrong password.
+ *       If the user changes while a check runs, the check is repeated against the new record.</li>
+ * </ul>
+ * Confined to its actor: the mutable fields are touched only by the actor's message handlers.
  */
-public final class UserDirectory {
+public final class UserDirectory extends AbstractBehavior<UserDirectory.Command> {
     /** What a user may do: ADMIN logs in to MASS and PCTP and uses the proxy; BASIC uses the proxy only. */
     public enum Role { ADMIN, BASIC }
 
@@ -92,10 +140,405 @@ public final class UserDirectory {
 
     public enum Rejected implements AuthReply { INSTANCE }
 
-    private UserDirectory() {
+
+    /** RFC 1929 §2: ULEN and PLEN are one octet each and at least 1. */
+    static final int MIN_FIELD_BYTES = 1;
+    static final int MAX_FIELD_BYTES = 255;
+    static final String BLOCKING_DISPATCHER = "socks5d.management.blocking-dispatcher";
+
+    /** Why a name or password breaks RFC 1929's 1..255 UTF-8 byte rule, or {@code null} if it does not. */
+    static String invalidField(String field, String value) {
+        if (value == null) {
+            return field + " missing";
+        }
+        int n = value.getBytes(StandardCharsets.UTF_8).length;
+        if (n < MIN_FIELD_BYTES || n > MAX_FIELD_BYTES) {
+            return field + " must be " + MIN_FIELD_BYTES + " to " + MAX_FIELD_BYTES + " bytes of UTF-8, not " + n;
+        }
+        return null;
+    }
+
+    /** Strict UTF-8 decoding: malformed input is an error, never replaced. */
+    static String decodeUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("not UTF-8", e);
+        }
+    }
+
+    private record Loaded(UserFile.Contents contents) implements Command {
+    }
+
+    private record LoadFailed(Throwable cause) implements Command {
+    }
+
+    /** An add or put's password hash is ready ({@code user}), or could not be made ({@code failure}). */
+    private record Hashed(long seq, StoredUser user, Throwable failure) implements Command {
+    }
+
+    private record Written(Throwable failure) implements Command {
+    }
+
+    /** A slow password check finished; {@code checked} is the record it ran against. */
+    private record Verified(String key, StoredUser checked, boolean ok) implements Command {
+    }
+
+    /** A change waiting in arrival order; add and put are ready once their hash is. */
+    private static final class Change {
+        final long seq;
+        final Command request;
+        StoredUser hashed;
+        Throwable failure;
+        boolean ready;
+
+        Change(long seq, Command request, boolean ready) {
+            this.seq = seq;
+            this.request = request;
+            this.ready = ready;
+        }
+    }
+
+    /** A caller of a change in the batch being written: told the outcome once the write ends. */
+    private record Outcome(Runnable onWritten, Consumer<String> onFailure) {
+    }
+
+    /** Callers waiting for one slow password check. */
+    private static final class Check {
+        final String name;
+        final String password;
+        final byte[] digest;
+        final List<ActorRef<AuthReply>> waiters = new ArrayList<>();
+
+        Check(String name, String password, byte[] digest) {
+            this.name = name;
+            this.password = password;
+            this.digest = digest;
+        }
+    }
+
+    private final UserSettings settings;
+    private final Executor blocking;
+    /** The durable directory: what {@code users.db} holds. Sorted by name for ListUsers. */
+    private TreeMap<String, StoredUser> users;
+    /** Keyed digests of passwords verified since the user last changed, by name. */
+    private final Map<String, byte[]> verified = new HashMap<>();
+    private final Mac digestMac = PasswordHasher.newDigestMac();
+    private final StoredUser dummy;
+    private final Map<String, Check> checks = new HashMap<>();
+    private final ArrayDeque<Change> changes = new ArrayDeque<>();
+    private long nextSeq;
+    /** The directory being written, or {@code null} when no write runs. */
+    private TreeMap<String, StoredUser> writing;
+    private Set<String> writingNames = Set.of();
+    private List<Outcome> writingOutcomes = List.of();
+
+    private UserDirectory(ActorContext<Command> context, UserSettings settings, Executor blocking,
+                          UserFile.Contents contents) {
+        super(context);
+        this.settings = settings;
+        this.blocking = blocking;
+        this.dummy = PasswordHasher.dummy(settings.hashIterations());
+        this.users = new TreeMap<>();
+        for (StoredUser u : contents.users()) {
+            users.put(u.name(), u);
+        }
+        if (contents.staleTempFiles() > 0) {
+            context.getLog().warn("Deleted [{}] temporary user files left by an interrupted write in [{}]",
+                    contents.staleTempFiles(), settings.dataDir());
+        }
+        context.getLog().info("Loaded [{}] users from [{}]", users.size(), settings.dataDir().resolve(UserFile.FILE_NAME));
     }
 
     public static Behavior<Command> create(UserSettings settings) {
-        throw new UnsupportedOperationException("implemented in the management-state work");
+        return Behaviors.withStash(settings.stashCapacity(), stash -> Behaviors.setup(context -> {
+            Executor blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
+            context.pipeToSelf(
+                    CompletableFuture.supplyAsync(() -> loadOrThrow(settings), blocking),
+                    (contents, failure) -> failure == null ? new Loaded(contents) : new LoadFailed(unwrap(failure)));
+            return loading(context, stash, settings, blocking);
+        }));
+    }
+
+    private static Behavior<Command> loading(ActorContext<Command> context, StashBuffer<Command> stash,
+                                             UserSettings settings, Executor blocking) {
+        return Behaviors.receive(Command.class)
+                .onMessage(Loaded.class, m -> stash.unstashAll(new UserDirectory(context, settings, blocking, m.contents())))
+                .onMessage(LoadFailed.class, m -> failToStart(context, settings, m))
+                .onAnyMessage(m -> stashWhileLoading(context, stash, m))
+                .build();
+    }
+
+    private static Behavior<Command> failToStart(ActorContext<Command> context, UserSettings settings, LoadFailed m) {
+        // Starting empty would let the next change overwrite the operator's users: fail instead.
+        Path file = settings.dataDir().resolve(UserFile.FILE_NAME);
+        context.getLog().error("Cannot load users from [{}]: [{}]; the user directory does not start", file, m.cause().toString());
+        throw new IllegalStateException("cannot load users from " + file, m.cause());
+    }
+
+    private static Behavior<Command> stashWhileLoading(ActorContext<Command> context, StashBuffer<Command> stash, Command m) {
+        if (!stash.isFull()) {
+            stash.stash(m);
+            return Behaviors.same();
+        }
+        context.getLog().warn("Still loading users and [{}] messages wait already: refusing [{}]",
+                stash.capacity(), m.getClass().getSimpleName());
+        String why = "user directory still loading";
+        if (m instanceof Authenticate a) {
+            a.replyTo().tell(Rejected.INSTANCE);
+        } else if (m instanceof AddUser a) {
+            a.replyTo().tell(new Failed(why));
+        } else if (m instanceof PutUser p) {
+            p.replyTo().tell(new Failed(why));
+        } else if (m instanceof RemoveUser r) {
+            r.replyTo().tell(new Failed(why));
+        }
+        // ListUsers has no failure reply: the caller's ask times out.
+        return Behaviors.same();
+    }
+
+    private static UserFile.Contents loadOrThrow(UserSettings settings) {
+        try {
+            return UserFile.load(settings.dataDir());
+        } catch (java.io.IOException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Authenticate.class, this::onAuthenticate)
+                .onMessage(Verified.class, this::onVerified)
+                .onMessage(AddUser.class, this::onAddUser)
+                .onMessage(PutUser.class, this::onPutUser)
+                .onMessage(RemoveUser.class, this::onRemoveUser)
+                .onMessage(Hashed.class, this::onHashed)
+                .onMessage(Written.class, this::onWritten)
+                .onMessage(ListUsers.class, this::onListUsers)
+                .build();
+    }
+
+    // ---- authentication
+
+    private Behavior<Command> onAuthenticate(Authenticate m) {
+        String name = m.name() == null ? "" : m.name();
+        String password = m.password() == null ? "" : m.password();
+        StoredUser user = users.get(name);
+        byte[] digest = PasswordHasher.digest(digestMac, password);
+        byte[] known = user == null ? null : verified.get(name);
+        if (known != null && MessageDigest.isEqual(known, digest)) {
+            m.replyTo().tell(new Authenticated(user.info()));
+            return this;
+        }
+        // The digest is fixed-length, so name + NUL + digest identifies the pair without ambiguity.
+        String key = name + '\u0000' + Base64.getEncoder().encodeToString(digest);
+        Check check = checks.get(key);
+        if (check == null) {
+            check = new Check(name, password, digest);
+            checks.put(key, check);
+            startCheck(key, check, user);
+        }
+        check.waiters.add(m.replyTo());
+        return this;
+    }
+
+    private void startCheck(String key, Check check, StoredUser user) {
+        StoredUser target = user != null ? user : dummy;
+        boolean real = user != null;
+        // An unknown name pays one full hash against the dummy before its answer, so timing does
+        // not reveal which names exist (SPEC §10). The hash runs first: no short-circuit.
+        getContext().pipeToSelf(
+                CompletableFuture.supplyAsync(() -> PasswordHasher.verify(target, check.password) & real, blocking),
+                (ok, failure) -> new Verified(key, target, ok != null && ok));
+    }
+
+    private Behavior<Command> onVerified(Verified m) {
+        Check check = checks.remove(m.key());
+        if (check == null) {
+            return this;
+        }
+        StoredUser current = users.get(check.name);
+        if (m.checked() != (current != null ? current : dummy)) {
+            // The user was added, changed or removed meanwhile: answer for the directory as it is now.
+            checks.put(m.key(), check);
+            startCheck(m.key(), check, current);
+            return this;
+        }
+        if (m.ok()) {
+            verified.put(check.name, check.digest);
+            Authenticated reply = new Authenticated(current.info());
+            check.waiters.forEach(w -> w.tell(reply));
+        } else {
+            check.waiters.forEach(w -> w.tell(Rejected.INSTANCE));
+        }
+        return this;
+    }
+
+    // ---- changes
+
+    private Behavior<Command> onAddUser(AddUser m) {
+        String invalid = invalidCredentials(m.name(), m.password());
+        if (invalid != null) {
+            m.replyTo().tell(new Invalid(invalid));
+        } else {
+            enqueueHashed(m, m.name(), m.password(), m.role());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onPutUser(PutUser m) {
+        String invalid = invalidCredentials(m.name(), m.password());
+        if (invalid != null) {
+            m.replyTo().tell(new Invalid(invalid));
+        } else {
+            enqueueHashed(m, m.name(), m.password(), m.role());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onRemoveUser(RemoveUser m) {
+        changes.add(new Change(nextSeq++, m, true));
+        writeReadyChanges();
+        return this;
+    }
+
+    private static String invalidCredentials(String name, String password) {
+        String why = invalidField("name", name);
+        return why != null ? why : invalidField("password", password);
+    }
+
+    private void enqueueHashed(Command request, String name, String password, Role role) {
+        long seq = nextSeq++;
+        changes.add(new Change(seq, request, false));
+        Role r = role == null ? Role.BASIC : role;
+        int iterations = settings.hashIterations();
+        getContext().pipeToSelf(
+                CompletableFuture.supplyAsync(() -> PasswordHasher.hash(name, password, r, iterations), blocking),
+                (user, failure) -> new Hashed(seq, user, failure == null ? null : unwrap(failure)));
+    }
+
+    private Behavior<Command> onHashed(Hashed m) {
+        for (Change c : changes) {
+            if (c.seq == m.seq()) {
+                c.hashed = m.user();
+                c.failure = m.failure();
+                c.ready = true;
+                break;
+            }
+        }
+        writeReadyChanges();
+        return this;
+    }
+
+    /** Applies the ready head of the queue to a copy of the directory and writes it, unless a write runs. */
+    private void writeReadyChanges() {
+        while (writing == null && !changes.isEmpty() && changes.peek().ready) {
+            TreeMap<String, StoredUser> next = new TreeMap<>(users);
+            Set<String> names = new HashSet<>();
+            List<Outcome> outcomes = new ArrayList<>();
+            int changed = 0;
+            while (!changes.isEmpty() && changes.peek().ready) {
+                if (apply(changes.poll(), next, names, outcomes)) {
+                    changed++;
+                }
+            }
+            if (changed == 0) {
+                // Nothing to persist (only refusals): answer now.
+                outcomes.forEach(o -> o.onWritten().run());
+                continue;
+            }
+            writing = next;
+            writingNames = names;
+            writingOutcomes = outcomes;
+            List<StoredUser> snapshot = List.copyOf(next.values());
+            Path dir = settings.dataDir();
+            getContext().pipeToSelf(
+                    CompletableFuture.runAsync(() -> writeOrThrow(dir, snapshot), blocking),
+                    (ok, failure) -> new Written(failure == null ? null : unwrap(failure)));
+        }
+    }
+
+    /** Applies one change to {@code next}; returns whether it changed anything. */
+    private boolean apply(Change c, TreeMap<String, StoredUser> next, Set<String> names, List<Outcome> outcomes) {
+        if (c.request instanceof RemoveUser r) {
+            StoredUser old = next.remove(r.name());
+            if (old == null) {
+                outcomes.add(new Outcome(() -> r.replyTo().tell(NotFound.INSTANCE), why -> r.replyTo().tell(new Failed(why))));
+                return false;
+            }
+            names.add(r.name());
+            outcomes.add(new Outcome(() -> r.replyTo().tell(new Removed(old.info())), why -> r.replyTo().tell(new Failed(why))));
+            return true;
+        }
+        boolean put = c.request instanceof PutUser;
+        ActorRef<AddUserReply> replyTo = put ? ((PutUser) c.request).replyTo() : ((AddUser) c.request).replyTo();
+        Consumer<String> onFailure = why -> replyTo.tell(new Failed(why));
+        if (c.failure != null) {
+            getContext().getLog().error("Cannot hash a password: [{}]", c.failure.toString());
+            outcomes.add(new Outcome(() -> replyTo.tell(new Failed("cannot hash the password")), onFailure));
+            return false;
+        }
+        StoredUser u = c.hashed;
+        boolean exists = next.containsKey(u.name());
+        AddUserReply reply;
+        if (exists && !put) {
+            reply = AlreadyExists.INSTANCE;
+        } else if (!exists && next.size() >= settings.maxUsers()) {
+            reply = LimitReached.INSTANCE;
+        } else {
+            next.put(u.name(), u);
+            names.add(u.name());
+            reply = exists ? new Updated(u.info()) : new Added(u.info());
+        }
+        outcomes.add(new Outcome(() -> replyTo.tell(reply), onFailure));
+        return reply instanceof Added || reply instanceof Updated;
+    }
+
+    private static void writeOrThrow(Path dir, List<StoredUser> users) {
+        try {
+            UserFile.write(dir, users);
+        } catch (java.io.IOException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    private Behavior<Command> onWritten(Written m) {
+        List<Outcome> outcomes = writingOutcomes;
+        if (m.failure() == null) {
+            users = writing;
+            for (String name : writingNames) {
+                verified.remove(name);
+            }
+            getContext().getLog().info("Saved [{}] users after [{}] changes", users.size(), writingNames.size());
+            outcomes.forEach(o -> o.onWritten().run());
+        } else {
+            // The directory stays as on disk; the operator has to fix the data directory (disk full, permissions).
+            getContext().getLog().error("Cannot save users to [{}]: [{}]; [{}] changes refused",
+                    settings.dataDir(), m.failure().toString(), outcomes.size());
+            String why = "cannot save the user list: " + m.failure().getMessage();
+            outcomes.forEach(o -> o.onFailure().accept(why));
+        }
+        writing = null;
+        writingNames = Set.of();
+        writingOutcomes = List.of();
+        writeReadyChanges();
+        return this;
+    }
+
+    private Behavior<Command> onListUsers(ListUsers m) {
+        List<UserInfo> list = new ArrayList<>(users.size());
+        for (StoredUser u : users.values()) {
+            list.add(u.info());
+        }
+        m.replyTo().tell(new UserList(list));
+        return this;
     }
 }

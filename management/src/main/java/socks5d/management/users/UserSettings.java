@@ -20,6 +20,9 @@ public record UserSettings(Path dataDir, int maxUsers, int hashIterations, int s
         if (hashIterations < 1) {
             throw new IllegalArgumentException("socks5d.management.users.hash-iterations must be at least 1");
         }
+        if (stashCapacity < 1) {
+            throw new IllegalArgumentException("socks5d.management.users.stash-capacity must be at least 1");
+        }
     }
 
     public static UserSettings fromConfig(Config root) {

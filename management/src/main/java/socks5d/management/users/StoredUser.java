@@ -1,0 +1,19 @@
+package socks5d.management.users;
+
+/**
+ * A user as the directory keeps it and writes it to disk: the PBKDF2 salt, iteration count and
+ * derived key, never the password (SPEC §5, §10). Immutable: the arrays are never changed after
+ * construction, so instances may cross threads (to the blocking dispatcher) freely.
+ */
+record StoredUser(String name, UserDirectory.Role role, int iterations, byte[] salt, byte[] hash) {
+
+    UserDirectory.UserInfo info() {
+        return new UserDirectory.UserInfo(name, role);
+    }
+
+    /** Never prints the salt or hash: no log line may carry a password hash (STYLE §6). */
+    @Override
+    public String toString() {
+        return "StoredUser[" + name + ", " + role + "]";
+    }
+}

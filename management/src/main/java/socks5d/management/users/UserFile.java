@@ -1,0 +1,208 @@
+package socks5d.management.users;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The user file {@code users.db} in the data directory (SPEC §5): its text format and its atomic
+ * replacement. Pure static functions doing blocking I/O: call them on the blocking dispatcher.
+ *
+ * <p>Format, US-ASCII, every line ending with LF:
+ * <pre>
+ * socks5d-users 1
+ * NAME ROLE ITERATIONS SALT HASH      (one line per user, fields separated by one space)
+ * end COUNT
+ * </pre>
+ * NAME is the UTF-8 name in base64url without padding (names may hold any character, spaces,
+ * TABs and newlines included), ROLE is {@code ADMIN} or {@code BASIC}, ITERATIONS the PBKDF2
+ * iteration count this user's hash was made with, SALT and HASH standard base64 of the
+ * PBKDF2-HMAC-SHA256 salt and derived key. The {@code end} line with the user count makes a
+ * truncated file detectable. Anything else is a corrupt file, which the directory refuses to start with.
+ *
+ * <p>Writes go to {@code users.db.*.tmp} in the same directory, created with mode 0600, forced to
+ * disk, renamed over {@code users.db} atomically, and then the directory is forced, so a crash
+ * leaves the old or the new list, never a torn one. Temporary files left by a crash are deleted at load.
+ */
+final class UserFile {
+    static final String FILE_NAME = "users.db";
+    static final String HEADER = "socks5d-users 1";
+    static final String TRAILER = "end ";
+    private static final String TEMP_PREFIX = FILE_NAME + ".";
+    private static final String TEMP_SUFFIX = ".tmp";
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+
+    /** What a load found: the users and how many stale temporary files it deleted. */
+    record Contents(List<StoredUser> users, int staleTempFiles) {
+    }
+
+    /** The file exists but is not a user file this version can read. */
+    static final class CorruptException extends IOException {
+        CorruptException(String why) {
+            super(why);
+        }
+    }
+
+    private UserFile() {
+    }
+
+    /** Reads {@code dir/users.db}; a missing file is an empty list. */
+    static Contents load(Path dir) throws IOException {
+        int stale = deleteStaleTempFiles(dir);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(dir.resolve(FILE_NAME));
+        } catch (NoSuchFileException e) {
+            return new Contents(List.of(), stale);
+        }
+        return new Contents(decode(bytes), stale);
+    }
+
+    /** Atomically replaces {@code dir/users.db} with {@code users}; returns only once it is durable. */
+    static void write(Path dir, Collection<StoredUser> users) throws IOException {
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        if (!Files.isDirectory(dir)) {
+            if (posix) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+            } else {
+                Files.createDirectories(dir);
+            }
+        }
+        // The mode is set at creation, so the file is never readable by others, not even briefly (SPEC §10).
+        FileAttribute<?>[] attrs = posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE)}
+                : new FileAttribute<?>[0];
+        Path tmp = Files.createTempFile(dir, TEMP_PREFIX, TEMP_SUFFIX, attrs);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buf = ByteBuffer.wrap(encode(users));
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        forceDirectory(dir);
+    }
+
+    static byte[] encode(Collection<StoredUser> users) {
+        Base64.Encoder names = Base64.getUrlEncoder().withoutPadding();
+        Base64.Encoder bytes = Base64.getEncoder();
+        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+        for (StoredUser u : users) {
+            sb.append(names.encodeToString(u.name().getBytes(StandardCharsets.UTF_8))).append(' ')
+                    .append(u.role().name()).append(' ')
+                    .append(u.iterations()).append(' ')
+                    .append(bytes.encodeToString(u.salt())).append(' ')
+                    .append(bytes.encodeToString(u.hash())).append('\n');
+        }
+        sb.append(TRAILER).append(users.size()).append('\n');
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static List<StoredUser> decode(byte[] bytes) throws CorruptException {
+        for (byte b : bytes) {
+            if (b < 0) {
+                throw new CorruptException("not ASCII");
+            }
+        }
+        String text = new String(bytes, StandardCharsets.US_ASCII);
+        if (!text.endsWith("\n")) {
+            throw new CorruptException("truncated: no final line break");
+        }
+        String[] lines = text.substring(0, text.length() - 1).split("\n", -1);
+        if (!lines[0].equals(HEADER)) {
+            throw new CorruptException("unknown header [" + abbreviate(lines[0]) + "]");
+        }
+        String last = lines[lines.length - 1];
+        if (lines.length < 2 || !last.startsWith(TRAILER)) {
+            throw new CorruptException("truncated: no end line");
+        }
+        int count = lines.length - 2;
+        if (!last.equals(TRAILER + count)) {
+            throw new CorruptException("end line [" + abbreviate(last) + "] does not match " + count + " users");
+        }
+        List<StoredUser> users = new ArrayList<>(count);
+        Set<String> seen = new HashSet<>();
+        for (int i = 1; i <= count; i++) {
+            StoredUser u = decodeLine(lines[i], i + 1);
+            if (!seen.add(u.name())) {
+                throw new CorruptException("line " + (i + 1) + ": duplicate user");
+            }
+            users.add(u);
+        }
+        return users;
+    }
+
+    private static StoredUser decodeLine(String line, int lineNo) throws CorruptException {
+        String[] f = line.split(" ", -1);
+        if (f.length != 5) {
+            throw new CorruptException("line " + lineNo + ": expected 5 fields, found " + f.length);
+        }
+        try {
+            String name = UserDirectory.decodeUtf8(Base64.getUrlDecoder().decode(f[0]));
+            UserDirectory.Role role = UserDirectory.Role.valueOf(f[1]);
+            int iterations = Integer.parseInt(f[2]);
+            byte[] salt = Base64.getDecoder().decode(f[3]);
+            byte[] hash = Base64.getDecoder().decode(f[4]);
+            if (UserDirectory.invalidField("name", name) != null || iterations < 1 || salt.length == 0
+                    || hash.length != PasswordHasher.HASH_BYTES) {
+                throw new CorruptException("line " + lineNo + ": field out of range");
+            }
+            return new StoredUser(name, role, iterations, salt, hash);
+        } catch (IllegalArgumentException e) {
+            // Base64, enum and number parse errors; the message may hold file content, so it is not echoed.
+            throw new CorruptException("line " + lineNo + ": malformed field");
+        }
+    }
+
+    private static int deleteStaleTempFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int n = 0;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
+            for (Path p : s) {
+                Files.deleteIfExists(p);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void forceDirectory(Path dir) {
+        // Makes the rename itself durable. Linux allows fsync on a directory; some platforms
+        // (Windows) refuse to open one, and there the rename is as durable as the OS makes it.
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not supported on this platform; see above
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+}

@@ -1,0 +1,22 @@
+package socks5d.proxy;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.javadsl.Tcp;
+
+import com.typesafe.config.Config;
+
+import socks5d.management.StateActors;
+
+/** Starts the management listeners (SPEC §8) enabled in config; their bindings, for the ruleset and shutdown. */
+final class ManagementListeners {
+    private ManagementListeners() {
+    }
+
+    static CompletionStage<List<Tcp.ServerBinding>> start(ActorSystem<?> system, Config config, StateActors state) {
+        return CompletableFuture.completedFuture(List.of());
+    }
+}

@@ -1,0 +1,67 @@
+package socks5d.proxy;
+
+import java.time.Duration;
+
+import com.typesafe.config.Config;
+
+import socks5d.proxy.rules.Ruleset;
+
+/**
+ * The proxy's settings, read once from {@code socks5d.proxy} at start and validated there, so a
+ * bad value stops the server before it binds (SPEC §3). Immutable.
+ */
+public record ProxySettings(String listenAddress, int port, int backlog, int maxClients,
+                            Duration handshakeTimeout, Duration connectTimeout, Duration idleTimeout,
+                            Duration resolveTimeout, Duration metricsFlushInterval, Duration shutdownGrace,
+                            int dissectorInspectBytes, Ruleset.Settings rules) {
+    public ProxySettings {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("socks5d.proxy.port must be 0..65535, was " + port);
+        }
+        if (backlog < 1) {
+            throw new IllegalArgumentException("socks5d.proxy.backlog must be at least 1");
+        }
+        if (maxClients < 0) {
+            throw new IllegalArgumentException("socks5d.proxy.max-clients must be 0 (no limit) or more");
+        }
+        requirePositive("handshake-timeout", handshakeTimeout);
+        requirePositive("connect-timeout", connectTimeout);
+        requirePositive("resolve-timeout", resolveTimeout);
+        requirePositive("metrics-flush-interval", metricsFlushInterval);
+        if (dissectorInspectBytes < 0) {
+            throw new IllegalArgumentException("socks5d.proxy.dissectors.inspect-bytes must be 0 or more");
+        }
+    }
+
+    private static void requirePositive(String key, Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("socks5d.proxy." + key + " must be positive");
+        }
+    }
+
+    public static ProxySettings fromConfig(Config root) {
+        Config c = root.getConfig("socks5d.proxy");
+        return new ProxySettings(
+                c.getString("listen-address"),
+                c.getInt("port"),
+                c.getInt("backlog"),
+                c.getInt("max-clients"),
+                c.getDuration("handshake-timeout"),
+                c.getDuration("connect-timeout"),
+                optionalDuration(c, "idle-timeout"),
+                c.getDuration("resolve-timeout"),
+                c.getDuration("metrics-flush-interval"),
+                c.getDuration("shutdown-grace"),
+                (int) Math.min(Integer.MAX_VALUE, c.getBytes("dissectors.inspect-bytes")),
+                Ruleset.Settings.fromConfig(c.getConfig("rules")));
+    }
+
+    /** A duration where 0 or {@code off} means "never": returned as {@link Duration#ZERO}. */
+    private static Duration optionalDuration(Config c, String key) {
+        String raw = c.getString(key);
+        if ("off".equalsIgnoreCase(raw) || "false".equalsIgnoreCase(raw) || "no".equalsIgnoreCase(raw)) {
+            return Duration.ZERO;
+        }
+        return c.getDuration(key);
+    }
+}

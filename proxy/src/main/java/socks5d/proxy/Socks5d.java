@@ -1,0 +1,169 @@
+package socks5d.proxy;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.typesafe.config.Config;
+
+import socks5d.management.StateActors;
+import socks5d.management.switches.Switches;
+import socks5d.management.users.UserDirectory;
+import socks5d.proxy.connect.Resolver;
+import socks5d.proxy.relay.SessionContext;
+import socks5d.proxy.rules.Ruleset;
+import socks5d.proxy.server.ConnectionGauge;
+import socks5d.proxy.server.LiveSwitches;
+import socks5d.proxy.server.SocksServer;
+
+/**
+ * One running socks5d: its actor system, state actors, listeners and shutdown sequence. Used by
+ * {@link Main} and by tests that start a server in-process. On shutdown (CoordinatedShutdown) it
+ * stops accepting, then waits up to {@code shutdown-grace} for open sessions (SPEC §4).
+ * Thread-safe: all state is in the actor system and in completion stages.
+ */
+public final class Socks5d {
+    private static final Logger log = LoggerFactory.getLogger(Socks5d.class);
+
+    /** Where the listeners ended up (ports resolved when 0 was asked for); a disabled one is {@code null}. */
+    public record Bindings(InetSocketAddress socks, List<InetSocketAddress> management, StateActors state) {
+    }
+
+    private final ActorSystem<Void> system;
+    private final CompletableFuture<Bindings> started = new CompletableFuture<>();
+
+    private Socks5d(Config config, List<Main.Credentials> admins) {
+        this.system = ActorSystem.create(guardian(config, admins), "socks5d", config);
+    }
+
+    public static Socks5d start(Config config, List<Main.Credentials> admins) {
+        return new Socks5d(config, admins);
+    }
+
+    public CompletionStage<Bindings> started() {
+        return started;
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    /** Completes with exit status 0 once the actor system has terminated. */
+    public CompletableFuture<Integer> whenStopped() {
+        return system.getWhenTerminated().toCompletableFuture().thenApply(done -> 0);
+    }
+
+    /** Graceful stop: stop accepting, drain open sessions up to the grace period, terminate. */
+    public CompletionStage<Done> shutdown() {
+        return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.jvmExitReason());
+    }
+
+    /** Immediate stop. */
+    public void terminate() {
+        system.terminate();
+    }
+
+    private Behavior<Void> guardian(Config config, List<Main.Credentials> admins) {
+        return Behaviors.setup(context -> {
+            try {
+                boot(context, config, admins);
+            } catch (RuntimeException e) {
+                started.completeExceptionally(e);
+            }
+            return Behaviors.empty();
+        });
+    }
+
+    private void boot(ActorContext<Void> context, Config config, List<Main.Credentials> admins) {
+        ProxySettings settings = ProxySettings.fromConfig(config);
+        Duration askTimeout = config.getDuration("socks5d.management.ask-timeout");
+        StateActors state = StateActors.spawn(context, config);
+        Switches.State initial = new Switches.State(
+                config.getBoolean("socks5d.management.switches.auth-required"),
+                config.getBoolean("socks5d.management.switches.dissectors"),
+                (int) config.getBytes("socks5d.management.switches.relay-buffer-size").longValue());
+        LiveSwitches switches = LiveSwitches.subscribe(context, state.switches(), initial);
+        ActorSystem<?> sys = context.getSystem();
+
+        CompletionStage<Void> usersReady = putAdmins(sys, state, admins, askTimeout);
+        CompletionStage<List<Tcp.ServerBinding>> managementBound =
+                usersReady.thenCompose(v -> ManagementListeners.start(sys, config, state));
+        CompletionStage<Bindings> all = managementBound.thenCompose(mgmt -> {
+            Set<Integer> protectedPorts = new HashSet<>();
+            List<InetSocketAddress> mgmtAddresses = new ArrayList<>();
+            for (Tcp.ServerBinding b : mgmt) {
+                protectedPorts.add(b.localAddress().getPort());
+                mgmtAddresses.add(b.localAddress());
+            }
+            if (settings.port() != 0) {
+                protectedPorts.add(settings.port());
+            }
+            Ruleset rules = new Ruleset(settings.rules(), protectedPorts);
+            SessionContext sessionContext = new SessionContext(sys, settings, state,
+                    new Resolver(sys, settings.resolveTimeout()), rules, askTimeout);
+            ConnectionGauge gauge = new ConnectionGauge(settings.maxClients());
+            return SocksServer.bind(sys, sessionContext, switches, gauge).thenApply(binding -> {
+                log.info("Bound SOCKS listener on [{}]", binding.localAddress());
+                registerShutdown(sys, binding, mgmt, gauge);
+                return new Bindings(binding.localAddress(), mgmtAddresses, state);
+            });
+        });
+        all.whenComplete((bindings, failure) -> {
+            if (failure != null) {
+                started.completeExceptionally(failure);
+            } else {
+                started.complete(bindings);
+            }
+        });
+    }
+
+    private static CompletionStage<Void> putAdmins(ActorSystem<?> sys, StateActors state,
+                                                   List<Main.Credentials> admins, Duration timeout) {
+        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+        // The user file is loaded and hashes are computed before the first ack; allow for it.
+        Duration putTimeout = timeout.multipliedBy(4);
+        for (Main.Credentials c : admins) {
+            chain = chain.thenCompose(v -> AskPattern.<UserDirectory.Command, UserDirectory.AddUserReply>ask(
+                    state.users(),
+                    replyTo -> new UserDirectory.PutUser(c.user(), c.password(), UserDirectory.Role.ADMIN, replyTo),
+                    putTimeout, sys.scheduler()).thenAccept(reply -> {
+                        if (reply instanceof UserDirectory.Added || reply instanceof UserDirectory.Updated) {
+                            log.info("ADMIN user [{}] ready", c.user());
+                        } else {
+                            throw new IllegalStateException("cannot add user " + c.user() + ": " + reply);
+                        }
+                    }));
+        }
+        return chain;
+    }
+
+    private static void registerShutdown(ActorSystem<?> sys, Tcp.ServerBinding socks,
+                                         List<Tcp.ServerBinding> management, ConnectionGauge gauge) {
+        CoordinatedShutdown cs = CoordinatedShutdown.get(sys);
+        cs.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-listeners", () -> {
+            log.info("Shutting down: no new connections; [{}] open", gauge.open());
+            List<CompletableFuture<?>> unbinds = new ArrayList<>();
+            unbinds.add(socks.unbind().toCompletableFuture());
+            management.forEach(b -> unbinds.add(b.unbind().toCompletableFuture()));
+            return CompletableFuture.allOf(unbinds.toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());
+        });
+        cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-sessions",
+                () -> gauge.drain().thenApply(v -> Done.getInstance()));
+    }
+}
