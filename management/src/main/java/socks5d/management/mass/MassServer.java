@@ -1,0 +1,254 @@
+package socks5d.management.mass;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToLongFunction;
+
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import socks5d.management.ManagementSettings;
+import socks5d.management.StateActors;
+import socks5d.management.mass.wire.MassCodec;
+import socks5d.management.mass.wire.MassIndex;
+import socks5d.management.mass.wire.MassReply;
+import socks5d.management.mass.wire.MassRequest;
+import socks5d.management.mass.wire.MassStatus;
+import socks5d.management.metrics.Metrics;
+import socks5d.management.switches.Switches;
+import socks5d.management.users.UserDirectory;
+
+/**
+ * The MASS listener (seed 000, SPEC §8): method negotiation, RFC 1929 login of an ADMIN user,
+ * one request, one reply, close. The protocol logic is {@link MassSession}; this class drives it
+ * and asks the state actors. A session that has not finished within
+ * {@code mass.session-timeout} is closed. Each connection's flow is confined to its stream.
+ */
+public final class MassServer {
+    private static final Logger log = LoggerFactory.getLogger(MassServer.class);
+    private static final int BACKLOG = 100;
+
+    private MassServer() {
+    }
+
+    /** Binds on {@code settings.listenAddress()} and {@code settings.mass().port()}; fails if the bind fails. */
+    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
+                                                          StateActors state) {
+        return bind(system, settings, state, settings.mass().port());
+    }
+
+    /** As {@link #bind(ActorSystem, ManagementSettings, StateActors)} on an explicit port (tests bind 0). */
+    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
+                                                          StateActors state, int port) {
+        return Tcp.get(system)
+                .bind(settings.listenAddress(), port, BACKLOG, List.of(),
+                        // halfClose: a client may shut down its write side after its request and
+                        // still read the reply.
+                        true,
+                        // idleTimeout: the session timeout also bounds silence; the flow bounds the whole session.
+                        Optional.of(settings.mass().sessionTimeout()))
+                .to(Sink.foreach(connection -> {
+                    log.debug("MASS connection from [{}]", connection.remoteAddress());
+                    // The materialized NotUsed carries nothing; the connection ends with its flow.
+                    connection.handleWith(flow(state, settings, system.scheduler(), connection.remoteAddress()),
+                            system);
+                }))
+                .run(system)
+                .thenApply(b -> {
+                    log.info("Bound MASS listener on [{}]", b.localAddress());
+                    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
+                            "mass-unbind-" + b.localAddress().getPort(),
+                            () -> b.unbind().thenApply(unused -> Done.getInstance()));
+                    return b;
+                });
+    }
+
+    private record Answer(ByteString bytes, boolean close) {
+    }
+
+    /** The per-connection flow: session steps, answered in order, closed after the reply or at the timeout. */
+    public static Flow<ByteString, ByteString, NotUsed> flow(StateActors state, ManagementSettings settings,
+                                                            Scheduler scheduler, InetSocketAddress peer) {
+        Connection connection = new Connection(state, settings.askTimeout(), scheduler, peer);
+        boolean allowNoAuth = settings.mass().allowNoAuth();
+        return Flow.of(ByteString.class)
+                .statefulMapConcat(() -> {
+                    // Holds at most one client message (<= MassCodec.MAX_CLIENT_MESSAGE) plus one read.
+                    ByteString[] buffer = {ByteString.emptyByteString()};
+                    MassSession.Phase[] phase = {MassSession.Phase.GREETING};
+                    return chunk -> {
+                        buffer[0] = buffer[0].concat(chunk);
+                        List<MassSession.Action> actions = new ArrayList<>();
+                        Optional<MassSession.Step> step;
+                        while ((step = MassSession.next(phase[0], buffer[0], allowNoAuth)).isPresent()) {
+                            actions.add(step.get().action());
+                            phase[0] = step.get().next();
+                            buffer[0] = step.get().rest();
+                        }
+                        return actions;
+                    };
+                })
+                .named("mass-session")
+                .mapAsync(1, connection::act)
+                .takeWhile(answer -> !answer.close(), true)
+                .map(Answer::bytes)
+                .completionTimeout(settings.mass().sessionTimeout())
+                .recoverWithRetries(1, TimeoutException.class, () -> {
+                    log.debug("MASS session of [{}] timed out", peer);
+                    return Source.empty();
+                });
+    }
+
+    /** One connection's progress: whether its login succeeded. Confined to its stream (mapAsync(1)). */
+    private static final class Connection {
+        private final StateActors state;
+        private final Duration timeout;
+        private final Scheduler scheduler;
+        private final InetSocketAddress peer;
+        /** Set when an ADMIN logged in or no authentication was chosen; read before running the request. */
+        private final AtomicBoolean authorized = new AtomicBoolean();
+
+        Connection(StateActors state, Duration timeout, Scheduler scheduler, InetSocketAddress peer) {
+            this.state = state;
+            this.timeout = timeout;
+            this.scheduler = scheduler;
+            this.peer = peer;
+        }
+
+        CompletionStage<Answer> act(MassSession.Action action) {
+            if (action instanceof MassSession.Send send) {
+                if (send.close()) {
+                    log.debug("MASS client [{}] refused at negotiation", peer);
+                }
+                return done(new Answer(send.bytes(), send.close()));
+            } else if (action instanceof MassSession.SkipLogin skip) {
+                authorized.set(true);
+                return done(new Answer(skip.bytes(), false));
+            } else if (action instanceof MassSession.Authenticate auth) {
+                return authenticate(auth);
+            }
+            MassRequest request = ((MassSession.Execute) action).request();
+            if (!authorized.get()) {
+                // A request pipelined behind failed credentials: never run it.
+                return done(new Answer(ByteString.emptyByteString(), true));
+            }
+            return execute(request)
+                    .exceptionally(e -> {
+                        log.debug("MASS request [{}] from [{}] failed: [{}]", request, peer, e.toString());
+                        return new MassReply.StatusOnly(MassStatus.SERVER_ERROR);
+                    })
+                    .thenApply(reply -> new Answer(MassCodec.encode(reply), true));
+        }
+
+        private CompletionStage<Answer> authenticate(MassSession.Authenticate auth) {
+            String user = auth.credentials().user();
+            return AskPattern.<UserDirectory.Command, UserDirectory.AuthReply>ask(state.users(),
+                            replyTo -> new UserDirectory.Authenticate(user, auth.credentials().password(), replyTo),
+                            timeout, scheduler)
+                    .handle((reply, failure) -> {
+                        // SPEC §10: management sessions of MASS require an ADMIN.
+                        boolean admin = reply instanceof UserDirectory.Authenticated a
+                                && a.user().role() == UserDirectory.Role.ADMIN;
+                        if (admin) {
+                            authorized.set(true);
+                            return new Answer(MassCodec.encodeAuthReply(true), false);
+                        }
+                        log.debug("MASS login of [{}] from [{}] refused: [{}]", user, peer,
+                                failure != null ? failure.toString()
+                                        : reply instanceof UserDirectory.Authenticated ? "not an ADMIN" : "rejected");
+                        return new Answer(MassCodec.encodeAuthReply(false), true);
+                    });
+        }
+
+        private CompletionStage<MassReply> execute(MassRequest request) {
+            if (request instanceof MassRequest.Query q) {
+                return query(q.index());
+            } else if (request instanceof MassRequest.AddUser add) {
+                // SPEC §5: MASS 0x0A adds BASIC users.
+                return AskPattern.<UserDirectory.Command, UserDirectory.AddUserReply>ask(state.users(),
+                        replyTo -> new UserDirectory.AddUser(add.user(), add.password(), UserDirectory.Role.BASIC,
+                                replyTo), timeout, scheduler).thenApply(reply -> status(
+                        reply instanceof UserDirectory.Added ? MassStatus.SUCCESS
+                                : reply instanceof UserDirectory.LimitReached ? MassStatus.USER_LIMIT
+                                : MassStatus.SERVER_ERROR));
+            } else if (request instanceof MassRequest.DeleteUser del) {
+                return AskPattern.<UserDirectory.Command, UserDirectory.RemoveUserReply>ask(state.users(),
+                        replyTo -> new UserDirectory.RemoveUser(del.user(), replyTo), timeout, scheduler)
+                        .thenApply(reply -> status(reply instanceof UserDirectory.Removed
+                                ? MassStatus.SUCCESS : MassStatus.SERVER_ERROR));
+            } else if (request instanceof MassRequest.SetAuthentication set) {
+                return AskPattern.<Switches.Command, Switches.State>ask(state.switches(),
+                                replyTo -> new Switches.SetAuthRequired(set.on(), replyTo), timeout, scheduler)
+                        .thenApply(s -> status(MassStatus.SUCCESS));
+            } else if (request instanceof MassRequest.SetDissectors set) {
+                return AskPattern.<Switches.Command, Switches.State>ask(state.switches(),
+                                replyTo -> new Switches.SetDissectors(set.on(), replyTo), timeout, scheduler)
+                        .thenApply(s -> status(MassStatus.SUCCESS));
+            } else if (request instanceof MassRequest.Unknown unknown) {
+                log.debug("MASS client [{}] asked for unknown index [{}]", peer, unknown.code());
+                return done(status(MassStatus.INDEX_NOT_SUPPORTED));
+            }
+            log.debug("MASS client [{}] sent malformed parameters: [{}]", peer, request);
+            return done(status(MassStatus.SERVER_ERROR));
+        }
+
+        private CompletionStage<MassReply> query(MassIndex index) {
+            switch (index) {
+                case SUPPORTED_INDEXES:
+                    return done(new MassReply.SupportedIndexes(Arrays.asList(MassIndex.values())));
+                case USER_LIST:
+                    return AskPattern.<UserDirectory.Command, UserDirectory.UserList>ask(state.users(),
+                            UserDirectory.ListUsers::new, timeout, scheduler).thenApply(list ->
+                            // COUNT is one octet: the first 255 users by name.
+                            new MassReply.UserNames(list.users().stream().limit(MassCodec.MAX_OCTET)
+                                    .map(UserDirectory.UserInfo::name).toList()));
+                default:
+                    return AskPattern.<Metrics.Command, Metrics.Snapshot>ask(state.metrics(),
+                                    Metrics.GetSnapshot::new, timeout, scheduler)
+                            .thenApply(s -> new MassReply.Counter(counter(index).applyAsLong(s)));
+            }
+        }
+    }
+
+    /** SPEC §6, §8: the counter behind each of indexes 0x02..0x09. */
+    static ToLongFunction<Metrics.Snapshot> counter(MassIndex index) {
+        switch (index) {
+            case HISTORIC_CONNECTIONS: return Metrics.Snapshot::historicConnections;
+            case CURRENT_CONNECTIONS: return Metrics.Snapshot::currentConnections;
+            case MAX_CONCURRENT_CONNECTIONS: return Metrics.Snapshot::maxConcurrentConnections;
+            case BYTES_TRANSFERRED: return Metrics.Snapshot::bytesProxied;
+            case AUTH_ATTEMPTS: return Metrics.Snapshot::authAttempts;
+            case CONNECTION_ATTEMPTS: return Metrics.Snapshot::connectionAttempts;
+            case AVG_READ_SIZE: return Metrics.Snapshot::avgReadSize;
+            case AVG_WRITE_SIZE: return Metrics.Snapshot::avgWriteSize;
+            default: throw new IllegalArgumentException(index + " is not a counter");
+        }
+    }
+
+    private static MassReply status(MassStatus s) {
+        return new MassReply.StatusOnly(s);
+    }
+
+    private static <T> CompletionStage<T> done(T value) {
+        return CompletableFuture.completedFuture(value);
+    }
+}

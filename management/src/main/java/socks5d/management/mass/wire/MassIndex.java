@@ -1,0 +1,48 @@
+package socks5d.management.mass.wire;
+
+import java.util.Optional;
+
+/**
+ * REQUEST INDEX values (seed 000 §4, SPEC §8). 0x00..0x09 retrieve information, 0x0A..0x0D
+ * change the server. Unknown indexes stay representable as {@link MassRequest.Unknown}.
+ */
+public enum MassIndex {
+    SUPPORTED_INDEXES(0),
+    USER_LIST(1),
+    HISTORIC_CONNECTIONS(2),
+    CURRENT_CONNECTIONS(3),
+    MAX_CONCURRENT_CONNECTIONS(4),
+    BYTES_TRANSFERRED(5),
+    AUTH_ATTEMPTS(6),
+    CONNECTION_ATTEMPTS(7),
+    AVG_READ_SIZE(8),
+    AVG_WRITE_SIZE(9),
+    ADD_USER(10),
+    DELETE_USER(11),
+    SET_AUTHENTICATION(12),
+    SET_DISSECTORS(13);
+
+    private final int code;
+
+    MassIndex(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** Whether the reply is STATUS then one uint32 counter (0x02..0x09). */
+    public boolean isCounter() {
+        return code >= HISTORIC_CONNECTIONS.code && code <= AVG_WRITE_SIZE.code;
+    }
+
+    public static Optional<MassIndex> fromCode(int code) {
+        for (MassIndex i : values()) {
+            if (i.code == code) {
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,209 @@
+package socks5d.management.mcp;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import socks5d.management.ManagementSettings;
+import socks5d.management.StateActors;
+import socks5d.management.mcp.wire.Decoded;
+import socks5d.management.mcp.wire.McpCodec;
+import socks5d.management.mcp.wire.McpMetrics;
+import socks5d.management.mcp.wire.McpRequest;
+import socks5d.management.mcp.wire.McpResponse;
+import socks5d.management.mcp.wire.McpStatus;
+import socks5d.management.metrics.Metrics;
+import socks5d.management.switches.Switches;
+import socks5d.management.users.UserDirectory;
+
+/**
+ * The MCP listener (seed 001, SPEC §8): one persistent connection per client, requests answered
+ * in order, each by asking the state actors. An unknown CMD or a payload that does not add up is
+ * answered and the connection stays usable; a VER other than 0x01 is answered ERROR and closed.
+ * MCP has no authentication: keep it on loopback ({@code ManagementServers} warns otherwise).
+ * Each connection's flow is confined to its stream; state lives in the actors.
+ */
+public final class McpServer {
+    private static final Logger log = LoggerFactory.getLogger(McpServer.class);
+    /** Pending connections the OS may queue before accept. */
+    private static final int BACKLOG = 100;
+
+    private McpServer() {
+    }
+
+    /**
+     * Binds the MCP listener on {@code settings.listenAddress()} and {@code settings.mcp().port()}
+     * (0 there would pick a free port; {@code ManagementServers} skips a disabled listener). The
+     * stage fails if the bind fails (e.g. port in use); the caller reports it and exits (SPEC §3).
+     */
+    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
+                                                          StateActors state) {
+        return bind(system, settings, state, settings.mcp().port());
+    }
+
+    /** As {@link #bind(ActorSystem, ManagementSettings, StateActors)} on an explicit port (tests bind 0). */
+    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
+                                                          StateActors state, int port) {
+        CompletionStage<Tcp.ServerBinding> binding = Tcp.get(system)
+                .bind(settings.listenAddress(), port, BACKLOG, List.of(),
+                        // halfClose: a client that sends its requests and shuts down its write
+                        // side still receives every answer before the server closes.
+                        true,
+                        // idleTimeout: idle admin connections do not pile up (mcp.idle-timeout).
+                        settings.mcp().idleTimeout())
+                .to(Sink.foreach(connection -> {
+                    log.debug("MCP connection from [{}]", connection.remoteAddress());
+                    // The materialized NotUsed carries nothing; the connection ends with its flow.
+                    connection.handleWith(flow(state, settings.askTimeout(), system.scheduler(),
+                            connection.remoteAddress()), system);
+                }))
+                .run(system);
+        return binding.thenApply(b -> {
+            log.info("Bound MCP listener on [{}]", b.localAddress());
+            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
+                    "mcp-unbind-" + b.localAddress().getPort(),
+                    () -> b.unbind().thenApply(unused -> Done.getInstance()));
+            return b;
+        });
+    }
+
+    /** One answer and whether the connection closes after it. */
+    private record Answer(ByteString bytes, boolean close) {
+    }
+
+    /**
+     * The per-connection flow: bytes in, requests decoded by {@link McpCodec#decode} (pipelined
+     * requests included), answered strictly in order by {@code mapAsync(1)}, bytes out.
+     */
+    public static Flow<ByteString, ByteString, NotUsed> flow(StateActors state, Duration askTimeout,
+                                                            Scheduler scheduler, InetSocketAddress peer) {
+        return Flow.of(ByteString.class)
+                .via(deframe())
+                .mapAsync(1, decoded -> answer(decoded, state, askTimeout, scheduler, peer))
+                .takeWhile(answer -> !answer.close(), true)
+                .map(Answer::bytes)
+                .named("mcp-session");
+    }
+
+    /**
+     * Holds the bytes of an incomplete request and calls the pure decoder. It stops at an invalid
+     * VER, which {@link McpCodec#decode} reports on its first byte: Framing.lengthField would first
+     * wait for LEN bytes, and SPEC §8 wants ERROR and a close at once. Memory per connection stays
+     * below one maximal frame plus one read.
+     */
+    private static Flow<ByteString, Decoded<McpRequest>, NotUsed> deframe() {
+        return Flow.of(ByteString.class).statefulMapConcat(() -> {
+            ByteString[] buffer = {ByteString.emptyByteString()};
+            boolean[] stopped = {false};
+            return chunk -> {
+                if (stopped[0]) {
+                    return List.of();
+                }
+                buffer[0] = buffer[0].concat(chunk);
+                List<Decoded<McpRequest>> out = new ArrayList<>();
+                while (true) {
+                    Decoded<McpRequest> d = McpCodec.decode(buffer[0]);
+                    if (d instanceof Decoded.Ok<McpRequest> ok) {
+                        out.add(ok);
+                        buffer[0] = ok.rest();
+                    } else {
+                        if (d instanceof Decoded.Invalid<McpRequest>) {
+                            out.add(d);
+                            stopped[0] = true;
+                            buffer[0] = ByteString.emptyByteString();
+                        }
+                        return out;
+                    }
+                }
+            };
+        }).named("mcp-deframe");
+    }
+
+    private static CompletionStage<Answer> answer(Decoded<McpRequest> decoded, StateActors state,
+                                                  Duration timeout, Scheduler scheduler, InetSocketAddress peer) {
+        if (decoded instanceof Decoded.Invalid<McpRequest> invalid) {
+            log.debug("MCP client [{}] sent an invalid header: [{}]; closing", peer, invalid.why());
+            return CompletableFuture.completedFuture(new Answer(McpCodec.encode(McpResponse.of(McpStatus.ERROR)), true));
+        }
+        McpRequest request = ((Decoded.Ok<McpRequest>) decoded).value();
+        return execute(request, state, timeout, scheduler, peer)
+                .exceptionally(e -> {
+                    log.debug("MCP request [{}] from [{}] failed: [{}]", request, peer, e.toString());
+                    return McpResponse.of(McpStatus.ERROR);
+                })
+                .thenApply(response -> new Answer(McpCodec.encode(response), false));
+    }
+
+    /** Maps one request to the state actors' protocols and their replies to an MCP status (§4, §5). */
+    static CompletionStage<McpResponse> execute(McpRequest request, StateActors state, Duration timeout,
+                                                Scheduler scheduler, InetSocketAddress peer) {
+        if (request instanceof McpRequest.GetMetrics) {
+            return AskPattern.<Metrics.Command, Metrics.Snapshot>ask(state.metrics(), Metrics.GetSnapshot::new,
+                    timeout, scheduler).thenApply(s -> new McpResponse(McpStatus.OK, McpCodec.encodeMetrics(
+                    new McpMetrics(s.historicConnections(), s.currentConnections(), s.bytesTransferred(),
+                            s.successfulConnections(), s.failedConnections(), s.clientBytes()))));
+        } else if (request instanceof McpRequest.ListUsers) {
+            return AskPattern.<UserDirectory.Command, UserDirectory.UserList>ask(state.users(),
+                    UserDirectory.ListUsers::new, timeout, scheduler).thenApply(list -> {
+                        // COUNT is one octet (§4.2): the first 255 users by name.
+                        List<String> names = list.users().stream().limit(McpCodec.MAX_LISTED_USERS)
+                                .map(UserDirectory.UserInfo::name).toList();
+                        return new McpResponse(McpStatus.OK, McpCodec.encodeUserList(names));
+                    });
+        } else if (request instanceof McpRequest.AddUser add) {
+            // SPEC §5: MCP ADD_USER adds BASIC users.
+            return AskPattern.<UserDirectory.Command, UserDirectory.AddUserReply>ask(state.users(),
+                    replyTo -> new UserDirectory.AddUser(add.name(), add.password(), UserDirectory.Role.BASIC, replyTo),
+                    timeout, scheduler).thenApply(reply -> McpResponse.of(addStatus(reply)));
+        } else if (request instanceof McpRequest.RemoveUser remove) {
+            return AskPattern.<UserDirectory.Command, UserDirectory.RemoveUserReply>ask(state.users(),
+                    replyTo -> new UserDirectory.RemoveUser(remove.name(), replyTo), timeout, scheduler)
+                    .thenApply(reply -> McpResponse.of(
+                            reply instanceof UserDirectory.Removed ? McpStatus.OK
+                                    : reply instanceof UserDirectory.NotFound ? McpStatus.USER_NOT_FOUND
+                                    : McpStatus.ERROR));
+        } else if (request instanceof McpRequest.ToggleDissector toggle) {
+            CompletionStage<Boolean> wanted = toggle.wanted().isPresent()
+                    ? CompletableFuture.completedFuture(toggle.wanted().get())
+                    // seed 001 §4.5: an empty payload flips the switch.
+                    : AskPattern.<Switches.Command, Switches.State>ask(state.switches(), Switches.GetState::new,
+                            timeout, scheduler).thenApply(s -> !s.dissectorsOn());
+            return wanted.thenCompose(on -> AskPattern.<Switches.Command, Switches.State>ask(state.switches(),
+                            replyTo -> new Switches.SetDissectors(on, replyTo), timeout, scheduler))
+                    .thenApply(s -> new McpResponse(McpStatus.OK, McpCodec.encodeDissectorState(s.dissectorsOn())));
+        } else if (request instanceof McpRequest.Unsupported unsupported) {
+            log.debug("MCP client [{}] sent unknown CMD [{}]", peer, unsupported.code());
+            return CompletableFuture.completedFuture(McpResponse.of(McpStatus.CMD_NOT_SUPPORTED));
+        }
+        McpRequest.Malformed malformed = (McpRequest.Malformed) request;
+        log.debug("MCP client [{}] sent a malformed [{}]: [{}]", peer, malformed.command(), malformed.why());
+        return CompletableFuture.completedFuture(McpResponse.of(McpStatus.ERROR));
+    }
+
+    private static McpStatus addStatus(UserDirectory.AddUserReply reply) {
+        if (reply instanceof UserDirectory.Added || reply instanceof UserDirectory.Updated) {
+            return McpStatus.OK;
+        } else if (reply instanceof UserDirectory.AlreadyExists) {
+            return McpStatus.USER_EXISTS;
+        } else if (reply instanceof UserDirectory.LimitReached) {
+            return McpStatus.USER_LIMIT;
+        }
+        return McpStatus.ERROR;
+    }
+}

@@ -1,0 +1,117 @@
+package socks5d.management.pctp;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import socks5d.management.ManagementSettings;
+import socks5d.management.StateActors;
+import socks5d.management.pctp.wire.Decoded;
+import socks5d.management.pctp.wire.PctpCodec;
+import socks5d.management.pctp.wire.PctpLine;
+
+/**
+ * The PCTP listener (seed 004, SPEC §8): text lines in, one reply per line out, in order, until
+ * EXIT, the client's close or the idle timeout. The session logic is {@link PctpSession}; the
+ * line framing is {@link PctpCodec#decodeLine}. Each connection's flow is confined to its stream.
+ */
+public final class PctpServer {
+    private static final Logger log = LoggerFactory.getLogger(PctpServer.class);
+    private static final int BACKLOG = 100;
+
+    private PctpServer() {
+    }
+
+    /** Binds on {@code settings.listenAddress()} and {@code settings.pctp().port()}; fails if the bind fails. */
+    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
+                                                          StateActors state) {
+        return bind(system, settings, state, settings.pctp().port());
+    }
+
+    /** As {@link #bind(ActorSystem, ManagementSettings, StateActors)} on an explicit port (tests bind 0). */
+    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
+                                                          StateActors state, int port) {
+        return Tcp.get(system)
+                .bind(settings.listenAddress(), port, BACKLOG, List.of(),
+                        // halfClose: a scripted client may send its lines and shut down its write
+                        // side; it still reads every reply.
+                        true,
+                        // idleTimeout: forgotten sessions are closed (pctp.idle-timeout).
+                        settings.pctp().idleTimeout())
+                .to(Sink.foreach(connection -> {
+                    log.debug("PCTP connection from [{}]", connection.remoteAddress());
+                    // The materialized NotUsed carries nothing; the connection ends with its flow.
+                    connection.handleWith(flow(state, settings, system.scheduler(), connection.remoteAddress()),
+                            system);
+                }))
+                .run(system)
+                .thenApply(b -> {
+                    log.info("Bound PCTP listener on [{}]", b.localAddress());
+                    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
+                            "pctp-unbind-" + b.localAddress().getPort(),
+                            () -> b.unbind().thenApply(unused -> Done.getInstance()));
+                    return b;
+                });
+    }
+
+    /** The per-connection flow: lines framed, each answered in order by one {@link PctpSession}. */
+    public static Flow<ByteString, ByteString, NotUsed> flow(StateActors state, ManagementSettings settings,
+                                                            Scheduler scheduler, InetSocketAddress peer) {
+        PctpSession session = new PctpSession(state, settings.askTimeout(), scheduler, peer);
+        return Flow.of(ByteString.class)
+                .via(lines(settings.pctp().maxLine()))
+                .mapAsync(1, session::handle)
+                .takeWhile(answer -> !answer.close(), true)
+                .map(answer -> PctpCodec.encode(answer.reply()))
+                .named("pctp-session");
+    }
+
+    /**
+     * Splits bytes into lines of at most {@code maxLine} bytes. Framing.delimiter would fail the
+     * stream on a long line; SPEC §8 wants -ERR, so an over-long line becomes
+     * {@link PctpLine.TooLong}, its bytes are dropped up to its LF, and the session goes on.
+     * Memory per connection stays below {@code maxLine + 2} bytes plus one read.
+     */
+    static Flow<ByteString, PctpLine, NotUsed> lines(int maxLine) {
+        return Flow.of(ByteString.class).<PctpLine>statefulMapConcat(() -> {
+            ByteString[] buffer = {ByteString.emptyByteString()};
+            boolean[] skipping = {false};
+            return chunk -> {
+                buffer[0] = buffer[0].concat(chunk);
+                List<PctpLine> out = new ArrayList<>();
+                while (true) {
+                    if (skipping[0]) {
+                        Optional<ByteString> rest = PctpCodec.skipLine(buffer[0]);
+                        if (rest.isEmpty()) {
+                            buffer[0] = ByteString.emptyByteString();
+                            return out;
+                        }
+                        buffer[0] = rest.get();
+                        skipping[0] = false;
+                    }
+                    Decoded<PctpLine> d = PctpCodec.decodeLine(buffer[0], maxLine);
+                    if (!(d instanceof Decoded.Ok<PctpLine> ok)) {
+                        return out;
+                    }
+                    out.add(ok.value());
+                    buffer[0] = ok.rest();
+                    skipping[0] = ok.value() instanceof PctpLine.TooLong tooLong && !tooLong.terminated();
+                }
+            };
+        }).named("pctp-lines");
+    }
+}

@@ -1,0 +1,259 @@
+package socks5d.management.pctp;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import socks5d.management.StateActors;
+import socks5d.management.accesslog.AccessLog;
+import socks5d.management.metrics.Metrics;
+import socks5d.management.pctp.wire.PctpCodec;
+import socks5d.management.pctp.wire.PctpCommand;
+import socks5d.management.pctp.wire.PctpLine;
+import socks5d.management.pctp.wire.PctpReply;
+import socks5d.management.pctp.wire.PctpRole;
+import socks5d.management.switches.Switches;
+import socks5d.management.users.UserDirectory;
+
+/**
+ * One PCTP session's phases (seed 004 Internet-Draft §1-§3, SPEC §8): AUTHORIZATION (USER then
+ * PASS of an ADMIN), then MAIN, where ADD opens a USER/PASS sub-dialogue for the new user. A
+ * command out of phase, unknown or malformed gets -ERR and changes nothing. Repeated failed
+ * logins are answered later and later, to slow password guessing. Confined to its connection's
+ * stream: {@code mapAsync(1)} calls {@link #handle} for one line at a time.
+ */
+final class PctpSession {
+    private static final Logger log = LoggerFactory.getLogger(PctpSession.class);
+    /** Each failed login after the first delays its -ERR by this much more ... */
+    static final Duration LOGIN_DELAY_STEP = Duration.ofMillis(200);
+    /** ... up to this many steps (2 s). */
+    static final int LOGIN_DELAY_MAX_STEPS = 10;
+
+    /** One reply and whether the connection closes after it (EXIT). */
+    record Answer(PctpReply reply, boolean close) {
+    }
+
+    private sealed interface Phase {
+    }
+
+    private record AwaitUser() implements Phase {
+    }
+
+    private record AwaitPass(String user) implements Phase {
+    }
+
+    private record Main(String admin) implements Phase {
+    }
+
+    private record AddAwaitUser(String admin, PctpRole role) implements Phase {
+    }
+
+    private record AddAwaitPass(String admin, PctpRole role, String user) implements Phase {
+    }
+
+    private final StateActors state;
+    private final Duration timeout;
+    private final Scheduler scheduler;
+    private final InetSocketAddress peer;
+    // Written only inside handle's continuation; mapAsync(1) orders it before the next call.
+    private volatile Phase phase = new AwaitUser();
+    private volatile int failedLogins;
+
+    PctpSession(StateActors state, Duration timeout, Scheduler scheduler, InetSocketAddress peer) {
+        this.state = state;
+        this.timeout = timeout;
+        this.scheduler = scheduler;
+        this.peer = peer;
+    }
+
+    CompletionStage<Answer> handle(PctpLine line) {
+        if (line instanceof PctpLine.TooLong) {
+            log.debug("PCTP client [{}] sent a line over the limit", peer);
+            return err("Line too long");
+        }
+        PctpCommand command = PctpCodec.parse(((PctpLine.Text) line).text());
+        if (command instanceof PctpCommand.Unknown unknown) {
+            log.debug("PCTP client [{}] sent unknown command [{}]", peer, unknown.keyword());
+            return err("Unknown command");
+        } else if (command instanceof PctpCommand.Malformed malformed) {
+            log.debug("PCTP client [{}] sent a malformed [{}]: [{}]", peer, malformed.keyword(), malformed.why());
+            return err("Invalid " + malformed.keyword() + ": " + malformed.why());
+        }
+        Phase p = phase;
+        if (p instanceof AwaitUser || p instanceof AwaitPass) {
+            return authorization(p, command);
+        } else if (p instanceof Main main) {
+            return main(main.admin(), command);
+        }
+        return adding(p, command);
+    }
+
+    // ------------------------------------------------------------------------- AUTHORIZATION
+
+    private CompletionStage<Answer> authorization(Phase p, PctpCommand command) {
+        if (command instanceof PctpCommand.User user) {
+            // Same answer for any name, so that USER does not reveal which users exist.
+            phase = new AwaitPass(user.name());
+            return ok("Please send password");
+        } else if (command instanceof PctpCommand.Pass pass) {
+            if (!(p instanceof AwaitPass awaiting)) {
+                return err("Send USER first");
+            }
+            return login(awaiting.user(), pass.password());
+        }
+        return err("Not logged in");
+    }
+
+    private CompletionStage<Answer> login(String user, String password) {
+        return AskPattern.<UserDirectory.Command, UserDirectory.AuthReply>ask(state.users(),
+                        replyTo -> new UserDirectory.Authenticate(user, password, replyTo), timeout, scheduler)
+                .handle((reply, failure) -> reply instanceof UserDirectory.Authenticated a
+                        && a.user().role() == UserDirectory.Role.ADMIN)
+                .thenCompose(admin -> {
+                    if (admin) {
+                        failedLogins = 0;
+                        phase = new Main(user);
+                        log.debug("PCTP client [{}] logged in as [{}]", peer, user);
+                        return ok("Successfully logged in");
+                    }
+                    int failures = ++failedLogins;
+                    log.debug("PCTP login of [{}] from [{}] refused (failure {})", user, peer, failures);
+                    long delay = LOGIN_DELAY_STEP.toMillis() * Math.min(failures - 1, LOGIN_DELAY_MAX_STEPS);
+                    // SPEC §10: only an ADMIN logs in; a BASIC user gets the same answer as a wrong password.
+                    Answer answer = new Answer(new PctpReply.Err("Invalid credentials"), false);
+                    return CompletableFuture.supplyAsync(() -> answer,
+                            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS));
+                });
+    }
+
+    // ---------------------------------------------------------------------------------- MAIN
+
+    private CompletionStage<Answer> main(String admin, PctpCommand command) {
+        if (command instanceof PctpCommand.Stats) {
+            return AskPattern.<Metrics.Command, Metrics.Snapshot>ask(state.metrics(), Metrics.GetSnapshot::new,
+                    timeout, scheduler).thenApply(s -> lines("Sending stats...", statsLines(s)));
+        } else if (command instanceof PctpCommand.Logs logs) {
+            int n = logs.count().orElse(PctpCodec.DEFAULT_LOGS);
+            return AskPattern.<AccessLog.Command, AccessLog.Recent>ask(state.accessLog(),
+                            replyTo -> new AccessLog.GetRecent(n, replyTo), timeout, scheduler)
+                    .thenApply(r -> lines("Sending logs...", r.entries().stream().map(AccessLog::format).toList()));
+        } else if (command instanceof PctpCommand.ConfigIo io) {
+            return AskPattern.<Switches.Command, Switches.SetReply>ask(state.switches(),
+                            replyTo -> new Switches.SetRelayBufferSize(io.bytes(), replyTo), timeout, scheduler)
+                    .thenApply(reply -> reply instanceof Switches.Rejected rejected
+                            ? new Answer(new PctpReply.Err(oneLine(rejected.why())), false)
+                            : new Answer(new PctpReply.Ok("Setting IO buffers size"), false));
+        } else if (command instanceof PctpCommand.Add add) {
+            phase = new AddAwaitUser(admin, add.role());
+            return ok("Please provide new user credentials");
+        } else if (command instanceof PctpCommand.Del del) {
+            return AskPattern.<UserDirectory.Command, UserDirectory.RemoveUserReply>ask(state.users(),
+                            replyTo -> new UserDirectory.RemoveUser(del.name(), replyTo), timeout, scheduler)
+                    .thenApply(reply -> reply instanceof UserDirectory.Removed
+                            ? new Answer(new PctpReply.Ok("Successfully deleted user"), false)
+                            : reply instanceof UserDirectory.NotFound
+                            ? new Answer(new PctpReply.Err("User not found"), false)
+                            : new Answer(new PctpReply.Err("Could not save the user list"), false));
+        } else if (command instanceof PctpCommand.ListUsers) {
+            return AskPattern.<UserDirectory.Command, UserDirectory.UserList>ask(state.users(),
+                    UserDirectory.ListUsers::new, timeout, scheduler).thenApply(list -> lines("Sending user list...",
+                    list.users().stream().map(u -> u.name() + "\t" + display(u.role())).toList()));
+        } else if (command instanceof PctpCommand.Exit) {
+            return exit();
+        }
+        return err("Command not valid in this phase");
+    }
+
+    // ------------------------------------------------------------------ ADD <role> USER / PASS
+
+    private CompletionStage<Answer> adding(Phase p, PctpCommand command) {
+        if (command instanceof PctpCommand.Exit) {
+            return exit();
+        }
+        if (p instanceof AddAwaitUser awaiting) {
+            if (command instanceof PctpCommand.User user) {
+                phase = new AddAwaitPass(awaiting.admin(), awaiting.role(), user.name());
+                return ok("Please send password");
+            }
+            phase = new Main(awaiting.admin());
+            return err("Expected USER for the new user; ADD cancelled");
+        }
+        AddAwaitPass awaiting = (AddAwaitPass) p;
+        phase = new Main(awaiting.admin());
+        if (!(command instanceof PctpCommand.Pass pass)) {
+            return err("Expected PASS for the new user; ADD cancelled");
+        }
+        UserDirectory.Role role = awaiting.role() == PctpRole.ADMIN ? UserDirectory.Role.ADMIN : UserDirectory.Role.BASIC;
+        return AskPattern.<UserDirectory.Command, UserDirectory.AddUserReply>ask(state.users(),
+                        replyTo -> new UserDirectory.AddUser(awaiting.user(), pass.password(), role, replyTo),
+                        timeout, scheduler)
+                .thenApply(reply -> {
+                    if (reply instanceof UserDirectory.Added) {
+                        return new Answer(new PctpReply.Ok("Successfully added user"), false);
+                    } else if (reply instanceof UserDirectory.AlreadyExists) {
+                        return new Answer(new PctpReply.Err("User already exists"), false);
+                    } else if (reply instanceof UserDirectory.LimitReached) {
+                        return new Answer(new PctpReply.Err("User limit reached"), false);
+                    } else if (reply instanceof UserDirectory.Invalid invalid) {
+                        return new Answer(new PctpReply.Err(oneLine(invalid.why())), false);
+                    }
+                    return new Answer(new PctpReply.Err("Could not save the user list"), false);
+                });
+    }
+
+    // ------------------------------------------------------------------------------- replies
+
+    /** SPEC §6 keys, the seed's four first (current_connections, total_connections, ...). */
+    static List<String> statsLines(Metrics.Snapshot s) {
+        return List.of(
+                "current_connections: " + s.currentConnections(),
+                "total_connections: " + s.historicConnections(),
+                "current_bytes_proxied: " + s.currentBytesProxied(),
+                "total_bytes_proxied: " + s.bytesProxied(),
+                "connection_attempts: " + s.connectionAttempts(),
+                "historic_connections: " + s.historicConnections(),
+                "max_concurrent_connections: " + s.maxConcurrentConnections(),
+                "successful_connections: " + s.successfulConnections(),
+                "failed_connections: " + s.failedConnections(),
+                "auth_attempts: " + s.authAttempts(),
+                "auth_failures: " + s.authFailures(),
+                "bytes_proxied: " + s.bytesProxied(),
+                "bytes_transferred: " + s.bytesTransferred(),
+                "client_bytes: " + s.clientBytes(),
+                "avg_read_size: " + s.avgReadSize(),
+                "avg_write_size: " + s.avgWriteSize());
+    }
+
+    private static String display(UserDirectory.Role role) {
+        return role == UserDirectory.Role.ADMIN ? PctpRole.ADMIN.display() : PctpRole.BASIC.display();
+    }
+
+    private static String oneLine(String s) {
+        return s.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    private CompletionStage<Answer> exit() {
+        log.debug("PCTP client [{}] said EXIT", peer);
+        return CompletableFuture.completedFuture(new Answer(new PctpReply.Ok("Done"), true));
+    }
+
+    private static Answer lines(String text, List<String> lines) {
+        return new Answer(new PctpReply.OkLines(text, lines), false);
+    }
+
+    private static CompletionStage<Answer> ok(String text) {
+        return CompletableFuture.completedFuture(new Answer(new PctpReply.Ok(text), false));
+    }
+
+    private static CompletionStage<Answer> err(String text) {
+        return CompletableFuture.completedFuture(new Answer(new PctpReply.Err(text), false));
+    }
+}
