@@ -36,6 +36,10 @@ import socks5d.management.metrics.Metrics;
 import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
 import socks5d.proxy.connect.ConnectFailures;
+import socks5d.proxy.dissect.Credential;
+import socks5d.proxy.dissect.CredentialLog;
+import socks5d.proxy.dissect.Dissector;
+import socks5d.proxy.dissect.Dissectors;
 import socks5d.proxy.handshake.Handshake;
 import socks5d.proxy.wire.ReplyCode;
 import socks5d.proxy.wire.Request;
@@ -103,6 +107,8 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
         private ReplyCode lastFailure = ReplyCode.GENERAL_FAILURE;
 
         private boolean relaying;
+        /** Non-null only while the password dissectors still look at the session's first bytes. */
+        private Dissector dissector;
         private boolean clientFinished;
         private ByteString pendingToDest;
         private boolean ended;
@@ -166,6 +172,9 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
             counters.clientIn += bytes.size();
             if (relaying) {
                 counters.relayRead(bytes.size());
+                if (dissector != null) {
+                    dissectClient(bytes);
+                }
                 sendToDest(bytes);
                 return;
             }
@@ -326,10 +335,16 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
 
         private void startRelay(ByteString pipelined) {
             relaying = true;
+            if (switches.dissectorsOn() && context.settings().dissectorInspectBytes() > 0) {
+                dissector = Dissectors.forSession(context.settings().dissectorInspectBytes());
+            }
             long interval = context.settings().metricsFlushInterval().toMillis();
             scheduleAtFixedRate(FLUSH_TIMER, Duration.ofMillis(interval), Duration.ofMillis(interval));
             if (!pipelined.isEmpty()) {
                 counters.relayRead(pipelined.size());
+                if (dissector != null) {
+                    dissectClient(pipelined);
+                }
                 sendToDest(pipelined);
             } else if (clientFinished) {
                 toDest.complete();
@@ -375,6 +390,10 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                 counters.clientOut += bytes.size();
                 counters.relayWrite(bytes.size());
                 counters.proxied += bytes.size();
+                if (dissector != null) {
+                    dissector.onServerBytes(bytes, Logic.this::reportCredential);
+                    stepOutOfDissectionIfDone();
+                }
                 push(out, bytes);
             }
 
@@ -425,6 +444,24 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                     cancel(in);
                 }
             }
+        }
+
+        // ---- password dissectors (SPEC §7) ----
+
+        private void dissectClient(ByteString bytes) {
+            dissector.onClientBytes(bytes, this::reportCredential);
+            stepOutOfDissectionIfDone();
+        }
+
+        private void stepOutOfDissectionIfDone() {
+            if (dissector.done()) {
+                dissector = null; // from here on the relay does no inspection at all
+            }
+        }
+
+        private void reportCredential(Credential credential) {
+            Request request = handshake.request();
+            CredentialLog.report(handshake.user(), request.address().host(), request.port(), credential);
         }
 
         // ---- accounting ----
