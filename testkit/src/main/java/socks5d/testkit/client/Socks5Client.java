@@ -168,7 +168,7 @@ public final class Socks5Client {
         // past the reply, so the first relayed bytes stay in the socket for the caller
         byte[] selection = readFully(in, 2, "method selection");
         expect(selection[0] == Socks5Frames.VERSION, "method selection VER " + selection[0]);
-        int method = selection[1] & 0xFF;
+        int method = Byte.toUnsignedInt(selection[1]);
         if (method == Socks5Frames.METHOD_NONE_ACCEPTABLE || Arrays.stream(offeredMethods()).noneMatch(m -> m == method)) {
             return new Socks5Result(method, Socks5Result.NOT_REACHED, Socks5Result.NOT_REACHED,
                     Socks5Result.NOT_REACHED, null, null, Socks5Result.NOT_REACHED, s);
@@ -184,7 +184,7 @@ public final class Socks5Client {
             }
             byte[] status = readFully(in, 2, "auth reply");
             expect(status[0] == Socks5Frames.USERPASS_VERSION, "auth VER " + status[0]);
-            authStatus = status[1] & 0xFF;
+            authStatus = Byte.toUnsignedInt(status[1]);
             if (authStatus != Socks5Frames.AUTH_SUCCESS) {
                 return new Socks5Result(method, authStatus, Socks5Result.NOT_REACHED, Socks5Result.NOT_REACHED,
                         null, null, Socks5Result.NOT_REACHED, s);
@@ -202,9 +202,9 @@ public final class Socks5Client {
             throws IOException {
         byte[] head = readFully(in, REPLY_HEAD, "reply");
         expect(head[0] == Socks5Frames.VERSION, "reply VER " + head[0]);
-        int reply = head[1] & 0xFF;
-        int atyp = head[3] & 0xFF;
-        int first = head[4] & 0xFF;
+        int reply = Byte.toUnsignedInt(head[1]);
+        int atyp = Byte.toUnsignedInt(head[3]);
+        int first = Byte.toUnsignedInt(head[4]);
         InetAddress address = null;
         String host;
         byte[] rest;
@@ -225,7 +225,7 @@ public final class Socks5Client {
             default -> throw new ProtocolException("reply ATYP " + atyp);
         }
         int p = rest.length - PORT_FIELD;
-        int boundPort = ((rest[p] & 0xFF) << 8) | (rest[p + 1] & 0xFF);
+        int boundPort = (Byte.toUnsignedInt(rest[p]) << Byte.SIZE) | Byte.toUnsignedInt(rest[p + 1]);
         return new Socks5Result(method, authStatus, reply, atyp, address, host, boundPort, s);
     }
 

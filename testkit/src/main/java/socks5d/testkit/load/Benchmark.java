@@ -1,8 +1,11 @@
 package socks5d.testkit.load;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,6 +95,11 @@ public final class Benchmark {
                 }
             }
             for (Map.Entry<String, String> peer : options.peers().entrySet()) {
+                Optional<String> missing = missingExecutable(peer.getValue());
+                if (missing.isPresent()) {
+                    out.printf(Locale.ROOT, "-- peer %s skipped: %s is not installed%n", peer.getKey(), missing.get());
+                    continue;
+                }
                 try (ProxyProcess p = ProxyProcess.peer(peer.getKey(), peer.getValue(), options.startupTimeout())
                         .keepFiles(options.keepLogs())) {
                     measureProxy(p, targets);
@@ -123,8 +131,24 @@ public final class Benchmark {
         failures.put(target, why);
     }
 
+    /** The command's program when it cannot be found (optional peers are measured only when installed). */
+    static Optional<String> missingExecutable(String command) {
+        String program = command.trim().split("\\s+")[0];
+        if (program.contains("/")) {
+            return Files.isExecutable(Path.of(program)) ? Optional.empty() : Optional.of(program);
+        }
+        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(program);
+    }
+
     private void measureProxy(ProxyProcess p, Targets targets) throws InterruptedException {
-        out.printf(Locale.ROOT, "%s listening on %s (pid %d)%n", p.name(), p.address(), p.pid());
+        out.printf(Locale.ROOT, "%s listening on %s:%d (pid %d)%s%n", p.name(), p.address().getHostString(),
+                p.address().getPort(), p.pid(), options.keepLogs() ? ", log " + p.logFile() : "");
         Route route = p.authRequired()
                 ? Route.socks(p.address(), ProxyProcess.USER, ProxyProcess.PASSWORD, options.ioTimeout())
                 : Route.socks(p.address(), null, null, options.ioTimeout());
