@@ -79,6 +79,12 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // With 2 cores the common pool has parallelism 1, and CompletableFuture then starts a new
+        // thread for every async callback (Pekko's Java futures use them); give it real threads.
+        if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
+            System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism",
+                    Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
+        }
         System.exit(run(args));
     }
 

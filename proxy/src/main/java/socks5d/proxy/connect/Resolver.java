@@ -44,7 +44,7 @@ public final class Resolver {
             return CompletableFuture.completedFuture(List.of(literal));
         }
         return Patterns.ask(dnsManager, DnsProtocol.resolve(name, DnsProtocol.ipRequestType(true, true)), timeout)
-                .handle((answer, failure) -> {
+                .handleAsync((answer, failure) -> {
                     if (failure != null) {
                         throw new java.util.concurrent.CompletionException(
                                 unknownHost(name, failure.getMessage()));
@@ -54,7 +54,7 @@ public final class Resolver {
                         throw new java.util.concurrent.CompletionException(unknownHost(name, "no A or AAAA record"));
                     }
                     return addresses;
-                });
+                }, Runnable::run); // on the DNS reply's thread: plain handle() would start a thread on a 2-core machine
     }
 
     static List<InetAddress> addresses(DnsProtocol.Resolved resolved) {

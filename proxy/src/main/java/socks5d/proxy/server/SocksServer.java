@@ -51,7 +51,7 @@ public final class SocksServer {
                                     SessionStage.flow(context, connection.remoteAddress(), switches.get())
                                             .watchTermination((notUsed, done) -> done),
                                     system)
-                            .whenComplete((done, failure) -> gauge.close());
+                            .whenCompleteAsync((done, failure) -> gauge.close(), Runnable::run); // no pool hop per connection
                 }))
                 .run(system);
     }
