@@ -118,6 +118,22 @@ class PctpServerIT {
     }
 
     @Test
+    void answersRepeatedFailedLoginsLaterAndLater() throws IOException {
+        try (Client c = new Client(binding.localAddress())) {
+            c.sendLine("USER admin").readLine();
+            long[] took = new long[3];
+            for (int i = 0; i < took.length; i++) {
+                long start = System.nanoTime();
+                assertEquals("-ERR Invalid credentials", c.sendLine("PASS guess" + i).readLine());
+                took[i] = (System.nanoTime() - start) / 1_000_000;
+            }
+            // Failure n waits (n - 1) x 200 ms: the third waits at least 400 ms.
+            assertTrue(took[2] >= 2 * PctpSession.LOGIN_DELAY_STEP.toMillis(), java.util.Arrays.toString(took));
+            assertEquals("+OK Successfully logged in", c.sendLine("PASS secret").readLine());
+        }
+    }
+
+    @Test
     void answersLinesOverTheLimitWithErrAndKeepsServing() throws IOException {
         try (Client c = new Client(binding.localAddress())) {
             assertEquals("-ERR Line too long", c.sendLine("USER " + "a".repeat(1020)).readLine());
