@@ -84,7 +84,17 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Runs socks5d until it stops and returns the exit status; used by tests that start it in-process. */
     public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /**
+     * As {@link #run(String...)}, with help and version written to {@code out} and a bad flag's
+     * line and usage to {@code err}, so tests can check what a user would see.
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setParameterExceptionHandler(Main::badUsage);
         return cli.execute(args);
     }

@@ -1,7 +1,6 @@
 package socks5d.proxy;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -9,6 +8,8 @@ import org.apache.pekko.stream.javadsl.Tcp;
 
 import com.typesafe.config.Config;
 
+import socks5d.management.ManagementServers;
+import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
 
 /** Starts the management listeners (SPEC §8) enabled in config; their bindings, for the ruleset and shutdown. */
@@ -17,6 +18,7 @@ final class ManagementListeners {
     }
 
     static CompletionStage<List<Tcp.ServerBinding>> start(ActorSystem<?> system, Config config, StateActors state) {
-        return CompletableFuture.completedFuture(List.of());
+        return ManagementServers.start(system, ManagementSettings.fromConfig(config), state)
+                .thenApply(ManagementServers.Bindings::all);
     }
 }

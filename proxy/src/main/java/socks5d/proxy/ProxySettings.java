@@ -28,8 +28,17 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
         requirePositive("connect-timeout", connectTimeout);
         requirePositive("resolve-timeout", resolveTimeout);
         requirePositive("metrics-flush-interval", metricsFlushInterval);
+        requireNonNegative("idle-timeout", idleTimeout);
+        requireNonNegative("shutdown-grace", shutdownGrace);
         if (dissectorInspectBytes < 0) {
             throw new IllegalArgumentException("socks5d.proxy.dissectors.inspect-bytes must be 0 or more");
+        }
+    }
+
+    /** 0 is meaningful (idle timeout off, no drain), a negative duration is not. */
+    private static void requireNonNegative(String key, Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("socks5d.proxy." + key + " must be 0 or more");
         }
     }
 

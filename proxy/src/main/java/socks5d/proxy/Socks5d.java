@@ -114,6 +114,13 @@ public final class Socks5d {
             if (settings.port() != 0) {
                 protectedPorts.add(settings.port());
             }
+            // Configured management ports are protected even when a listener is disabled or not yet bound.
+            for (String key : List.of("mcp.port", "mass.port", "pctp.port")) {
+                int port = config.getInt("socks5d.management." + key);
+                if (port != 0) {
+                    protectedPorts.add(port);
+                }
+            }
             Ruleset rules = new Ruleset(settings.rules(), protectedPorts);
             SessionContext sessionContext = new SessionContext(sys, settings, state,
                     new Resolver(sys, settings.resolveTimeout()), rules, askTimeout);

@@ -5,7 +5,10 @@ import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Locale;
+import java.util.Set;
 
 import socks5d.proxy.wire.ReplyCode;
 
@@ -19,7 +22,9 @@ public final class ConnectFailures {
     }
 
     public static ReplyCode replyFor(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        // A cause chain may loop (initCause only refuses a throwable as its own cause); stop at a repeat.
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
             String msg = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
             if (t instanceof UnknownHostException) {
                 return ReplyCode.HOST_UNREACHABLE;

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.pekko.io.Inet;
-import org.apache.pekko.io.TcpSO;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
@@ -36,6 +35,10 @@ import socks5d.management.metrics.Metrics;
 import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
 import socks5d.proxy.connect.ConnectFailures;
+import socks5d.proxy.dissect.Credential;
+import socks5d.proxy.dissect.CredentialLog;
+import socks5d.proxy.dissect.Dissector;
+import socks5d.proxy.dissect.Dissectors;
 import socks5d.proxy.handshake.Handshake;
 import socks5d.proxy.wire.ReplyCode;
 import socks5d.proxy.wire.Request;
@@ -103,8 +106,16 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
         private ReplyCode lastFailure = ReplyCode.GENERAL_FAILURE;
 
         private boolean relaying;
+        /** Non-null only while the password dissectors still look at the session's first bytes. */
+        private Dissector dissector;
         private boolean clientFinished;
-        private ByteString pendingToDest;
+        /** The destination of the current attempt finished or failed its output (may precede the relay). */
+        private boolean destFinished;
+        private boolean destFailed;
+        /** Bytes read but not yet written, per direction; reading stops while one holds the relay buffer size. */
+        private final ChunkQueue toDestQueue = new ChunkQueue();
+        private final ChunkQueue toClientQueue = new ChunkQueue();
+        private long relayBuffer;
         private boolean ended;
 
         Logic() {
@@ -129,8 +140,9 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
             setHandler(out, new AbstractOutHandler() {
                 @Override
                 public void onPull() {
-                    if (relaying && fromDest != null && !fromDest.isClosed() && !fromDest.hasBeenPulled()) {
-                        fromDest.pull();
+                    if (relaying) {
+                        drainToClient();
+                        pullDest();
                     }
                 }
 
@@ -166,7 +178,12 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
             counters.clientIn += bytes.size();
             if (relaying) {
                 counters.relayRead(bytes.size());
-                sendToDest(bytes);
+                if (dissector != null) {
+                    dissectClient(bytes);
+                }
+                toDestQueue.add(bytes);
+                drainToDest();
+                pullClient();
                 return;
             }
             apply(handshake.onInput(bytes));
@@ -175,9 +192,7 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
         private void onClientFinished() {
             clientFinished = true;
             if (relaying) {
-                if (pendingToDest == null) {
-                    toDest.complete();
-                }
+                drainToDest();
             } else if (handshake.phase() != Handshake.Phase.AUTHENTICATING
                     && handshake.phase() != Handshake.Phase.CONNECTING) {
                 // Waiting for client bytes that can no longer come.
@@ -289,8 +304,9 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
             toDest = new SubSourceOutlet<>("socks.dest.out");
             fromDest.setHandler(new DestInHandler(id));
             toDest.setHandler(new DestOutHandler(id));
-            int buffer = switches.relayBufferSize();
-            List<Inet.SocketOption> options = List.of(TcpSO.receiveBufferSize(buffer), TcpSO.sendBufferSize(buffer));
+            destFinished = false;
+            destFailed = false;
+            List<Inet.SocketOption> options = List.of(); // kernel autotuning of socket buffers serves throughput best
             Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> tcp = Tcp.get(context.system())
                     .outgoingConnection(remote, Optional.empty(), options,
                             true, // half-close: a destination that shuts its write side can still read the client's rest
@@ -326,40 +342,81 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
 
         private void startRelay(ByteString pipelined) {
             relaying = true;
+            relayBuffer = switches.relayBufferSize();
+            if (switches.dissectorsOn() && context.settings().dissectorInspectBytes() > 0) {
+                dissector = Dissectors.forSession(context.settings().dissectorInspectBytes());
+            }
             long interval = context.settings().metricsFlushInterval().toMillis();
             scheduleAtFixedRate(FLUSH_TIMER, Duration.ofMillis(interval), Duration.ofMillis(interval));
+            if (destFailed) {
+                completeStage();
+                return;
+            }
             if (!pipelined.isEmpty()) {
                 counters.relayRead(pipelined.size());
-                sendToDest(pipelined);
-            } else if (clientFinished) {
+                if (dissector != null) {
+                    dissectClient(pipelined);
+                }
+                toDestQueue.add(pipelined);
+            }
+            drainToDest();
+            pullClient();
+            drainToClient();
+            pullDest();
+        }
+
+        /**
+         * Client to destination: write what is queued while the destination takes it, then propagate
+         * the client's half-close once the queue is empty.
+         */
+        private void drainToDest() {
+            if (toDest.isClosed()) {
+                return;
+            }
+            while (toDest.isAvailable() && !toDestQueue.isEmpty()) {
+                ByteString bytes = toDestQueue.poll();
+                counters.destOut += bytes.size();
+                counters.relayWrite(bytes.size());
+                counters.proxied += bytes.size();
+                toDest.push(bytes);
+            }
+            if (clientFinished && toDestQueue.isEmpty()) {
                 toDest.complete();
-            } else if (!hasBeenPulled(in) && !isClosed(in) && toDest.isAvailable()) {
+            }
+        }
+
+        /** Reads the client again only while less than the relay buffer waits for the destination (backpressure). */
+        private void pullClient() {
+            if (!clientFinished && !isClosed(in) && !hasBeenPulled(in) && toDestQueue.bytes() < relayBuffer) {
                 pull(in);
             }
-            if (isAvailable(out) && !fromDest.isClosed() && !fromDest.hasBeenPulled()) {
+        }
+
+        /** Destination to client: the same, in the other direction. */
+        private void drainToClient() {
+            if (isClosed(out)) {
+                return;
+            }
+            if (isAvailable(out) && !toClientQueue.isEmpty()) {
+                ByteString bytes = toClientQueue.poll();
+                counters.clientOut += bytes.size();
+                counters.relayWrite(bytes.size());
+                counters.proxied += bytes.size();
+                push(out, bytes);
+            }
+            if (destFinished && toClientQueue.isEmpty()) {
+                // Half-close: the destination is done writing; the client's rest still flows to it.
+                complete(out);
+            }
+        }
+
+        private void pullDest() {
+            if (!fromDest.isClosed() && !fromDest.hasBeenPulled() && toClientQueue.bytes() < relayBuffer) {
                 fromDest.pull();
             }
         }
 
-        private void sendToDest(ByteString bytes) {
-            if (toDest.isAvailable()) {
-                pushToDest(bytes);
-            } else {
-                pendingToDest = bytes;
-            }
-        }
-
-        private void pushToDest(ByteString bytes) {
-            counters.destOut += bytes.size();
-            counters.relayWrite(bytes.size());
-            counters.proxied += bytes.size();
-            toDest.push(bytes);
-            if (clientFinished) {
-                toDest.complete();
-            }
-        }
-
-        /** Events of the destination's read side; stale attempts and events before the connect result are ignored. */
+        /** Events of the destination's read side; a stale attempt's events are ignored. */
         private final class DestInHandler implements InHandler {
             private final int id;
 
@@ -372,25 +429,33 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                 ByteString bytes = fromDest.grab();
                 counters.destIn += bytes.size();
                 counters.relayRead(bytes.size());
-                counters.clientOut += bytes.size();
-                counters.relayWrite(bytes.size());
-                counters.proxied += bytes.size();
-                push(out, bytes);
+                if (dissector != null) {
+                    dissector.onServerBytes(bytes, Logic.this::reportCredential);
+                    stepOutOfDissectionIfDone();
+                }
+                toClientQueue.add(bytes);
+                drainToClient();
+                pullDest();
             }
 
             @Override
             public void onUpstreamFinish() {
-                if (id == attempt && relaying) {
-                    // Half-close: the destination is done writing; the client's rest still flows to it.
-                    complete(out);
+                if (id == attempt) {
+                    destFinished = true;
+                    if (relaying) {
+                        drainToClient();
+                    }
                 }
             }
 
             @Override
             public void onUpstreamFailure(Throwable ex) {
-                if (id == attempt && relaying) {
-                    log.debug("Destination of [{}] failed: [{}]", client, ex.toString());
-                    completeStage();
+                if (id == attempt) {
+                    destFailed = true;
+                    if (relaying) {
+                        log.debug("Destination of [{}] failed: [{}]", client, ex.toString());
+                        completeStage();
+                    }
                 }
             }
         }
@@ -404,17 +469,9 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
 
             @Override
             public void onPull() {
-                if (id != attempt || !relaying) {
-                    return;
-                }
-                if (pendingToDest != null) {
-                    ByteString bytes = pendingToDest;
-                    pendingToDest = null;
-                    pushToDest(bytes);
-                } else if (clientFinished) {
-                    toDest.complete();
-                } else if (!hasBeenPulled(in) && !isClosed(in)) {
-                    pull(in);
+                if (id == attempt && relaying) {
+                    drainToDest();
+                    pullClient();
                 }
             }
 
@@ -425,6 +482,24 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                     cancel(in);
                 }
             }
+        }
+
+        // ---- password dissectors (SPEC §7) ----
+
+        private void dissectClient(ByteString bytes) {
+            dissector.onClientBytes(bytes, this::reportCredential);
+            stepOutOfDissectionIfDone();
+        }
+
+        private void stepOutOfDissectionIfDone() {
+            if (dissector.done()) {
+                dissector = null; // from here on the relay does no inspection at all
+            }
+        }
+
+        private void reportCredential(Credential credential) {
+            Request request = handshake.request();
+            CredentialLog.report(handshake.user(), request.address().host(), request.port(), credential);
         }
 
         // ---- accounting ----
@@ -470,6 +545,33 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
     }
 
     private record DialResult(int attempt, InetSocketAddress remote, Tcp.OutgoingConnection connection, Throwable failure) {
+    }
+
+    /** Chunks waiting to be written in one direction, and their total size. Confined to the stage. */
+    private static final class ChunkQueue {
+        private final java.util.ArrayDeque<ByteString> chunks = new java.util.ArrayDeque<>(2);
+        private long bytes;
+
+        void add(ByteString chunk) {
+            if (!chunk.isEmpty()) {
+                chunks.add(chunk);
+                bytes += chunk.size();
+            }
+        }
+
+        ByteString poll() {
+            ByteString chunk = chunks.poll();
+            bytes -= chunk.size();
+            return chunk;
+        }
+
+        boolean isEmpty() {
+            return chunks.isEmpty();
+        }
+
+        long bytes() {
+            return bytes;
+        }
     }
 
     /** Byte counts of one session, and what was already reported. Confined to the stage. */

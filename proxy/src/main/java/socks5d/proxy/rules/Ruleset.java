@@ -104,15 +104,32 @@ public final class Ruleset {
             return (a[full] & mask) == (network[full] & mask);
         }
 
+        /**
+         * A dotted quad or an IPv6 literal. InetAddress.getByName alone would look up text such as
+         * {@code 999.0.0.0} in DNS and accept BSD forms such as {@code 10.1.5} (10.1.0.5), so the
+         * quad is parsed here and IPv6 goes in brackets, where the JDK never falls back to a lookup.
+         */
         private static InetAddress literal(String host) {
-            if (!host.matches("[0-9.]+") && !host.contains(":")) {
-                throw new IllegalArgumentException("not an IP address: " + host);
-            }
             try {
-                return InetAddress.getByName(host); // a literal: no name lookup happens
+                if (host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+                    String[] parts = host.split("\\.");
+                    byte[] octets = new byte[parts.length];
+                    for (int i = 0; i < parts.length; i++) {
+                        int octet = Integer.parseInt(parts[i]);
+                        if (octet > 255) {
+                            throw new IllegalArgumentException("not an IP address: " + host);
+                        }
+                        octets[i] = (byte) octet;
+                    }
+                    return InetAddress.getByAddress(octets);
+                }
+                if (host.contains(":")) {
+                    return InetAddress.getByName("[" + host + "]");
+                }
             } catch (java.net.UnknownHostException e) {
                 throw new IllegalArgumentException("not an IP address: " + host, e);
             }
+            throw new IllegalArgumentException("not an IP address: " + host);
         }
     }
 

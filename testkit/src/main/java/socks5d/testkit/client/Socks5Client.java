@@ -3,7 +3,6 @@ package socks5d.testkit.client;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,6 +26,8 @@ public final class Socks5Client {
     /** Default connect and read timeout: loopback answers in milliseconds, so a stall is a failure. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     private static final int PORT_FIELD = 2;
+    /** VER, REP, RSV, ATYP and the first byte of BND.ADDR: enough to know the reply's length. */
+    private static final int REPLY_HEAD = 5;
     private static final int IPV4_LENGTH = 4;
     private static final int IPV6_LENGTH = 16;
 
@@ -163,9 +164,11 @@ public final class Socks5Client {
         }
         out.flush();
 
-        int version = readByte(in, "method selection VER");
-        expect(version == Socks5Frames.VERSION, "method selection VER " + version);
-        int method = readByte(in, "METHOD");
+        // fixed-size reads (two per message at most) keep system calls few under load, and never read
+        // past the reply, so the first relayed bytes stay in the socket for the caller
+        byte[] selection = readFully(in, 2, "method selection");
+        expect(selection[0] == Socks5Frames.VERSION, "method selection VER " + selection[0]);
+        int method = Byte.toUnsignedInt(selection[1]);
         if (method == Socks5Frames.METHOD_NONE_ACCEPTABLE || Arrays.stream(offeredMethods()).noneMatch(m -> m == method)) {
             return new Socks5Result(method, Socks5Result.NOT_REACHED, Socks5Result.NOT_REACHED,
                     Socks5Result.NOT_REACHED, null, null, Socks5Result.NOT_REACHED, s);
@@ -179,9 +182,9 @@ public final class Socks5Client {
                 out.write(auth);
                 out.flush();
             }
-            int authVersion = readByte(in, "auth VER");
-            expect(authVersion == Socks5Frames.USERPASS_VERSION, "auth VER " + authVersion);
-            authStatus = readByte(in, "auth STATUS");
+            byte[] status = readFully(in, 2, "auth reply");
+            expect(status[0] == Socks5Frames.USERPASS_VERSION, "auth VER " + status[0]);
+            authStatus = Byte.toUnsignedInt(status[1]);
             if (authStatus != Socks5Frames.AUTH_SUCCESS) {
                 return new Socks5Result(method, authStatus, Socks5Result.NOT_REACHED, Socks5Result.NOT_REACHED,
                         null, null, Socks5Result.NOT_REACHED, s);
@@ -194,38 +197,36 @@ public final class Socks5Client {
         return readReply(in, method, authStatus, s);
     }
 
+    /** RFC 1928 §6: {@code VER REP RSV ATYP BND.ADDR BND.PORT}, read as the first five bytes, then the rest. */
     private static Socks5Result readReply(DataInputStream in, int method, int authStatus, Socket s)
             throws IOException {
-        int version = readByte(in, "reply VER");
-        expect(version == Socks5Frames.VERSION, "reply VER " + version);
-        int reply = readByte(in, "REP");
-        readByte(in, "RSV");
-        int atyp = readByte(in, "ATYP");
+        byte[] head = readFully(in, REPLY_HEAD, "reply");
+        expect(head[0] == Socks5Frames.VERSION, "reply VER " + head[0]);
+        int reply = Byte.toUnsignedInt(head[1]);
+        int atyp = Byte.toUnsignedInt(head[3]);
+        int first = Byte.toUnsignedInt(head[4]);
         InetAddress address = null;
         String host;
+        byte[] rest;
         switch (atyp) {
             case Socks5Frames.ATYP_IPV4, Socks5Frames.ATYP_IPV6 -> {
-                byte[] raw = readFully(in, atyp == Socks5Frames.ATYP_IPV4 ? IPV4_LENGTH : IPV6_LENGTH, "BND.ADDR");
+                int len = atyp == Socks5Frames.ATYP_IPV4 ? IPV4_LENGTH : IPV6_LENGTH;
+                rest = readFully(in, len - 1 + PORT_FIELD, "BND.ADDR");
+                byte[] raw = new byte[len];
+                raw[0] = head[4];
+                System.arraycopy(rest, 0, raw, 1, len - 1);
                 address = InetAddress.getByAddress(raw);
                 host = address.getHostAddress();
             }
             case Socks5Frames.ATYP_DOMAIN -> {
-                int len = readByte(in, "BND.ADDR length");
-                host = new String(readFully(in, len, "BND.ADDR"), StandardCharsets.US_ASCII);
+                rest = readFully(in, first + PORT_FIELD, "BND.ADDR");
+                host = new String(rest, 0, first, StandardCharsets.US_ASCII);
             }
             default -> throw new ProtocolException("reply ATYP " + atyp);
         }
-        byte[] port = readFully(in, PORT_FIELD, "BND.PORT");
-        int boundPort = ((port[0] & 0xFF) << 8) | (port[1] & 0xFF);
+        int p = rest.length - PORT_FIELD;
+        int boundPort = (Byte.toUnsignedInt(rest[p]) << Byte.SIZE) | Byte.toUnsignedInt(rest[p + 1]);
         return new Socks5Result(method, authStatus, reply, atyp, address, host, boundPort, s);
-    }
-
-    private static int readByte(InputStream in, String field) throws IOException {
-        int b = in.read();
-        if (b < 0) {
-            throw new EOFException("server closed before " + field);
-        }
-        return b;
     }
 
     private static byte[] readFully(DataInputStream in, int n, String field) throws IOException {

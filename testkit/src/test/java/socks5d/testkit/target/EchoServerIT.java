@@ -58,6 +58,31 @@ class EchoServerIT {
         }
     }
 
+    @Test
+    void holdsManyConcurrentConnections() throws Exception {
+        int n = 1_000;
+        Socket[] sockets = new Socket[n];
+        try (EchoServer echo = EchoServer.start(InetAddress.getLoopbackAddress())) {
+            try {
+                for (int i = 0; i < n; i++) {
+                    sockets[i] = connect(echo);
+                    sockets[i].getOutputStream().write(i & 0x7f);
+                }
+                for (int i = 0; i < n; i++) {
+                    assertEquals(i & 0x7f, sockets[i].getInputStream().read());
+                }
+                assertEquals(n, echo.acceptedCount());
+                assertEquals(n, echo.openConnections());
+            } finally {
+                for (Socket s : sockets) {
+                    if (s != null) {
+                        s.close();
+                    }
+                }
+            }
+        }
+    }
+
     static Socket connect(TargetServer server) throws Exception {
         Socket s = new Socket();
         s.connect(new InetSocketAddress(server.address(), server.port()), TIMEOUT_MS);

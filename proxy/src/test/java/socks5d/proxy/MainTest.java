@@ -1,0 +1,122 @@
+package socks5d.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tests of the {@code socks5d} command line (SPEC §3): help and version exit 0, a bad flag or
+ * value prints one line and the usage on standard error and exits 2, a port in use exits 1.
+ * Run in-process through {@link Main#run(PrintWriter, PrintWriter, String...)}.
+ */
+final class MainTest {
+    /** Every flag of SPEC §3. */
+    static final List<String> FLAGS = List.of("-h", "-v", "-l", "-p", "-L", "-P", "--mass-port", "--pctp-port",
+            "-u", "-N", "--data-dir", "--config");
+
+    /** Exit status and what went to standard output and standard error. */
+    record Outcome(int status, String out, String err) {
+    }
+
+    static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Outcome(status, out.toString(), err.toString());
+    }
+
+    /** SPEC §3: one clear line naming the problem, then the usage, on standard error; exit 2. */
+    static void assertBadUsage(String mention, String... args) {
+        Outcome o = run(args);
+        assertEquals(Main.EXIT_USAGE, o.status(), String.join(" ", args));
+        String[] lines = o.err().split("\\R");
+        assertTrue(lines[0].startsWith("socks5d: "), o.err());
+        assertTrue(lines[0].contains(mention), lines[0]);
+        assertTrue(lines[1].startsWith("Usage: socks5d"), o.err());
+        assertEquals("", o.out());
+    }
+
+    @Test
+    void helpExitsZeroAndListsEveryFlag() {
+        Outcome o = run("-h");
+        assertEquals(0, o.status());
+        assertTrue(o.out().startsWith("Usage: socks5d"), o.out());
+        for (String flag : FLAGS) {
+            assertTrue(o.out().contains(flag), flag + " missing from\n" + o.out());
+        }
+        assertEquals("", o.err());
+    }
+
+    @Test
+    void versionExitsZeroAndNamesTheProgram() {
+        Outcome o = run("-v");
+        assertEquals(0, o.status());
+        assertTrue(o.out().startsWith("socks5d "), o.out());
+    }
+
+    @Test
+    void unknownFlagExitsTwo() {
+        assertBadUsage("--nope", "--nope");
+    }
+
+    @Test
+    void portOutOfRangeExitsTwo() {
+        assertBadUsage("70000", "-p", "70000");
+        assertBadUsage("-1", "-P", "-1");
+        assertBadUsage("65536", "--mass-port", "65536");
+    }
+
+    @Test
+    void portThatIsNoNumberExitsTwo() {
+        assertBadUsage("abc", "-p", "abc");
+    }
+
+    @Test
+    void userWithoutColonExitsTwo() {
+        assertBadUsage("USER:PASS", "-u", "nocolon");
+    }
+
+    @Test
+    void emptyUserOrPasswordExitsTwo() {
+        assertBadUsage("1 to 255", "-u", ":x");
+        assertBadUsage("1 to 255", "-u", "x:");
+    }
+
+    @Test
+    void missingConfigFileExitsTwo() {
+        assertBadUsage("/nonexistent", "--config", "/nonexistent");
+    }
+
+    @Test
+    void badValueInConfigFileExitsTwo(@TempDir Path tmp) throws Exception {
+        Path bad = Files.writeString(tmp.resolve("bad.conf"), "socks5d.proxy.max-clients = -1\n");
+        assertBadUsage("max-clients", "--config", bad.toString());
+        Path broken = Files.writeString(tmp.resolve("broken.conf"), "socks5d.proxy.handshake-timeout = soon\n");
+        assertBadUsage("handshake-timeout", "--config", broken.toString());
+    }
+
+    @Test
+    void portInUseExitsOne(@TempDir Path dataDir) throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            String port = Integer.toString(taken.getLocalPort());
+            int status = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Main.run(
+                    "-l", "127.0.0.1", "-p", port, "-P", "0", "--mass-port", "0", "--pctp-port", "0",
+                    "--data-dir", dataDir.toString()));
+            assertEquals(Main.EXIT_START_FAILED, status);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package socks5d.proxy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+
+import socks5d.management.accesslog.AccessLog;
+import socks5d.management.metrics.Metrics;
+import socks5d.testkit.client.Socks5Client;
+
+/**
+ * A socks5d started in-process for socket tests: SOCKS on 127.0.0.1 at an ephemeral port,
+ * management listeners off unless the test's config turns them on, a temporary data directory,
+ * cheap password hashes and the ADMIN user {@code admin:secret}. Test helper; thread-safe.
+ */
+public final class ProxyHarness implements AutoCloseable {
+    public static final String USER = "admin";
+    public static final String PASSWORD = "secret";
+
+    private final Socks5d server;
+    private final Socks5d.Bindings bindings;
+    private final Path dataDir;
+
+    private ProxyHarness(Socks5d server, Socks5d.Bindings bindings, Path dataDir) {
+        this.server = server;
+        this.bindings = bindings;
+        this.dataDir = dataDir;
+    }
+
+    /** Starts a server with {@code extraConfig} (HOCON) over the test defaults. */
+    public static ProxyHarness start(String extraConfig) {
+        try {
+            Path dir = Files.createTempDirectory("socks5d-it");
+            Config config = ConfigFactory.parseString(extraConfig)
+                    .withFallback(ConfigFactory.parseString(String.join("\n",
+                            "socks5d.proxy.listen-address = \"127.0.0.1\"",
+                            "socks5d.proxy.port = 0",
+                            "socks5d.proxy.shutdown-grace = 2s",
+                            "socks5d.management.mcp.port = 0",
+                            "socks5d.management.mass.port = 0",
+                            "socks5d.management.pctp.port = 0",
+                            "socks5d.management.users.hash-iterations = 1000",
+                            "socks5d.management.users.data-dir = \"" + dir.toString().replace("\\", "/") + "\"",
+                            "pekko.io.dns.async-dns.nameservers = [\"127.0.0.1:1\"]",
+                            "pekko.io.dns.async-dns.resolve-timeout = 2s")))
+                    .withFallback(ConfigFactory.load())
+                    .resolve();
+            Socks5d server = Socks5d.start(config, List.of(new Main.Credentials(USER, PASSWORD)));
+            Socks5d.Bindings b = server.started().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return new ProxyHarness(server, b, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("socks5d did not start", e);
+        }
+    }
+
+    public InetSocketAddress socks() {
+        return bindings.socks();
+    }
+
+    public Socks5d.Bindings bindings() {
+        return bindings;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** A client with the harness's ADMIN credentials. */
+    public Socks5Client client() {
+        return Socks5Client.to(socks()).withAuth(USER, PASSWORD);
+    }
+
+    public Metrics.Snapshot metrics() {
+        return AskPattern.<Metrics.Command, Metrics.Snapshot>ask(bindings.state().metrics(),
+                Metrics.GetSnapshot::new, Duration.ofSeconds(5), server.system().scheduler())
+                .toCompletableFuture().join();
+    }
+
+    public List<AccessLog.Entry> recentSessions(int n) {
+        return AskPattern.<AccessLog.Command, AccessLog.Recent>ask(bindings.state().accessLog(),
+                replyTo -> new AccessLog.GetRecent(n, replyTo), Duration.ofSeconds(5), server.system().scheduler())
+                .toCompletableFuture().join().entries();
+    }
+
+    public Socks5d server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        server.terminate();
+        try {
+            server.whenStopped().get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("socks5d did not stop", e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package socks5d.proxy.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import socks5d.management.accesslog.AccessLog;
+import socks5d.management.metrics.Metrics;
+import socks5d.proxy.ProxyHarness;
+import socks5d.testkit.client.Socks5Client;
+import socks5d.testkit.client.Socks5Result;
+import socks5d.testkit.target.EchoServer;
+
+/**
+ * The counters of SPEC §6 and the access log of SPEC §7 after a known set of sessions: exact
+ * values, computed from the RFC frame sizes, on a server used by this test alone.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SessionAccountingIT {
+    /** Greeting 05 02 00 02, selection 05 02, user/pass admin:secret (1+1+5+1+6), status 01 00, IPv4 request and reply. */
+    private static final int HANDSHAKE = 4 + 2 + 14 + 2 + 10 + 10;
+    private static final int PAYLOAD = 3000;
+
+    @Test
+    void countsEverySessionAndByteExactly() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        try (EchoServer echo = EchoServer.start(lo); ProxyHarness proxy = ProxyHarness.start("")) {
+            for (int i = 0; i < 5; i++) {
+                try (Socks5Result r = proxy.client().connect(lo, echo.port())) {
+                    assertEquals(0, r.reply());
+                    SocksServerIT.assertEchoes(r.socket(), "x".repeat(PAYLOAD));
+                }
+            }
+            int closed;
+            try (ServerSocket s = new ServerSocket(0, 1, lo)) {
+                closed = s.getLocalPort();
+            }
+            try (Socks5Result r = proxy.client().connect(lo, closed)) {
+                assertEquals(5, r.reply());
+            }
+            try (Socks5Result r = Socks5Client.to(proxy.socks()).withAuth(ProxyHarness.USER, "wrong").connect(lo, echo.port())) {
+                assertEquals(1, r.authStatus());
+            } catch (IOException expectedClose) {
+                // The server closes after the failure status; the client may see the close first.
+            }
+
+            Metrics.Snapshot m = settled(proxy, 7);
+            assertEquals(7, m.connectionAttempts());
+            assertEquals(7, m.historicConnections());
+            assertEquals(0, m.currentConnections());
+            // Sessions ran one after another, but a closing one may still be counted when the next opens.
+            assertTrue(m.maxConcurrentConnections() >= 1 && m.maxConcurrentConnections() <= 2);
+            assertEquals(5, m.successfulConnections());
+            assertEquals(2, m.failedConnections());
+            assertEquals(7, m.authAttempts());
+            assertEquals(1, m.authFailures());
+            assertEquals(5L * 2 * PAYLOAD, m.bytesProxied());
+            assertEquals(0, m.currentBytesProxied());
+            long clientBytes = 5L * (HANDSHAKE + 2 * PAYLOAD) + HANDSHAKE + (4 + 2 + 13 + 2);
+            assertEquals(clientBytes, m.clientBytes());
+            assertEquals(clientBytes + 5L * 2 * PAYLOAD, m.bytesTransferred());
+            assertTrue(m.avgReadSize() > 0 && m.avgReadSize() <= PAYLOAD, "avg read " + m.avgReadSize());
+            assertTrue(m.avgWriteSize() > 0 && m.avgWriteSize() <= PAYLOAD, "avg write " + m.avgWriteSize());
+
+            List<AccessLog.Entry> log = proxy.recentSessions(10);
+            assertEquals(7, log.size());
+            AccessLog.Entry authFailure = log.get(0);
+            assertNull(authFailure.user());
+            assertEquals(false, authFailure.authenticated());
+            AccessLog.Entry refused = log.get(1);
+            assertEquals("admin", refused.user());
+            assertEquals("127.0.0.1", refused.destination());
+            assertEquals(closed, refused.destinationPort());
+            assertEquals(5, refused.replyCode());
+            assertEquals(0, refused.bytes());
+            AccessLog.Entry ok = log.get(2);
+            assertEquals(0, ok.replyCode());
+            assertEquals(2L * PAYLOAD, ok.bytes());
+            assertEquals(echo.port(), ok.destinationPort());
+            assertEquals("127.0.0.1", ok.clientAddress());
+            assertTrue(ok.authenticated());
+        }
+    }
+
+    private static Metrics.Snapshot settled(ProxyHarness proxy, long sessions) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Metrics.Snapshot m = proxy.metrics();
+        while (System.nanoTime() < deadline
+                && (m.currentConnections() != 0 || m.successfulConnections() + m.failedConnections() != sessions)) {
+            Thread.onSpinWait();
+            m = proxy.metrics();
+        }
+        return m;
+    }
+}

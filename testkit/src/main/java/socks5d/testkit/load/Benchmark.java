@@ -1,0 +1,188 @@
+package socks5d.testkit.load;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import socks5d.testkit.target.EchoServer;
+import socks5d.testkit.target.SourceServer;
+
+/**
+ * The socks5d benchmark of issue 5: scenarios T1, T8, C and H, each against a direct connection and then
+ * through socks5d (started as a child process by {@link ProxyProcess}, per variant: authentication and
+ * password dissectors on/off) and optional peer proxies. It prints progress while running, a table at the
+ * end with ratios to direct and a verdict on the load generator, and writes a JSON results file.
+ *
+ * <p>{@code java -jar testkit/target/socks5d-bench.jar --proxy-jar proxy/target/socks5d.jar --scale 0.1}
+ *
+ * <p>Owns the embedded targets (source and echo servers on 127.0.0.1) for the whole run. Threading: one
+ * benchmark thread runs the scenarios one after the other; each scenario uses its own bounded pool.
+ */
+public final class Benchmark {
+    static {
+        // slf4j-simple (in the bench jar only): warnings and errors, on standard error
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+    }
+
+    private final BenchmarkOptions options;
+    private final PrintStream out;
+    private final List<Result> results = new ArrayList<>();
+    private final Map<String, String> failures = new LinkedHashMap<>();
+
+    public Benchmark(BenchmarkOptions options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        BenchmarkOptions options;
+        try {
+            options = BenchmarkOptions.parse(args);
+        } catch (BenchmarkOptions.HelpRequested e) {
+            System.out.print(BenchmarkOptions.USAGE);
+            return;
+        } catch (IllegalArgumentException e) {
+            System.err.println("socks5d-bench: " + e.getMessage());
+            System.err.print(BenchmarkOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        try {
+            Report report = new Benchmark(options, System.out).run();
+            System.exit(report == null ? 1 : 0);
+        } catch (IOException e) {
+            System.err.println("socks5d-bench: " + e.getMessage());
+            System.exit(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            System.exit(130);
+        }
+    }
+
+    /** Runs everything the options select, prints the table and writes the JSON file. */
+    public Report run() throws IOException, InterruptedException {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        out.printf(Locale.ROOT, "socks5d benchmark: scenarios %s, scale %s, %d cores%n",
+                options.scenarios().stream().sorted().toList(), options.scale(),
+                Runtime.getRuntime().availableProcessors());
+        try (SourceServer source = SourceServer.start(loopback);
+             EchoServer echo = EchoServer.start(loopback);
+             Progress progress = new Progress(out)) {
+            Targets targets = new Targets(source, echo, progress);
+            measure(DIRECT_LABEL, Route.direct(options.ioTimeout()), Optional::empty, targets);
+            if (options.proxyJar() != null) {
+                for (BenchmarkOptions.Variant v : options.variants()) {
+                    String name = "socks5d " + v.label();
+                    try (ProxyProcess p = ProxyProcess.socks5d(name, options.java(), options.jvmFlags(),
+                            options.proxyJar(), v.auth(), v.dissectors(), options.proxyConfig(),
+                            options.startupTimeout()).keepFiles(options.keepLogs())) {
+                        measureProxy(p, targets);
+                    } catch (IOException e) {
+                        fail(name, e);
+                    }
+                }
+            }
+            for (Map.Entry<String, String> peer : options.peers().entrySet()) {
+                Optional<String> missing = missingExecutable(peer.getValue());
+                if (missing.isPresent()) {
+                    out.printf(Locale.ROOT, "-- peer %s skipped: %s is not installed%n", peer.getKey(), missing.get());
+                    continue;
+                }
+                try (ProxyProcess p = ProxyProcess.peer(peer.getKey(), peer.getValue(), options.startupTimeout())
+                        .keepFiles(options.keepLogs())) {
+                    measureProxy(p, targets);
+                } catch (IOException | IllegalArgumentException e) {
+                    fail(peer.getKey(), e);
+                }
+            }
+        }
+        Report report = new Report(results, failures);
+        report.printTable(out);
+        report.writeJson(options.out(), options);
+        out.println("Results written to " + options.out().toAbsolutePath());
+        return report;
+    }
+
+    /** The results so far, in run order. */
+    public List<Result> results() {
+        return List.copyOf(results);
+    }
+
+    private static final String DIRECT_LABEL = Report.DIRECT;
+
+    private record Targets(SourceServer source, EchoServer echo, Progress progress) {
+    }
+
+    private void fail(String target, Exception e) {
+        String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+        out.printf(Locale.ROOT, "!! %s failed: %s%n", target, e.getMessage());
+        failures.put(target, why);
+    }
+
+    /** The command's program when it cannot be found (optional peers are measured only when installed). */
+    static Optional<String> missingExecutable(String command) {
+        String program = command.trim().split("\\s+")[0];
+        if (program.contains("/")) {
+            return Files.isExecutable(Path.of(program)) ? Optional.empty() : Optional.of(program);
+        }
+        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(program);
+    }
+
+    private void measureProxy(ProxyProcess p, Targets targets) throws InterruptedException {
+        out.printf(Locale.ROOT, "%s listening on %s:%d (pid %d)%s%n", p.name(), p.address().getHostString(),
+                p.address().getPort(), p.pid(), options.keepLogs() ? ", log " + p.logFile() : "");
+        Route route = p.authRequired()
+                ? Route.socks(p.address(), ProxyProcess.USER, ProxyProcess.PASSWORD, options.ioTimeout())
+                : Route.socks(p.address(), null, null, options.ioTimeout());
+        measure(p.name(), route, p::memory, targets);
+    }
+
+    private void measure(String target, Route route, Supplier<Optional<ProxyProcess.Memory>> memory, Targets t)
+            throws InterruptedException {
+        for (Scenario s : Scenario.values()) {
+            if (!options.scenarios().contains(s)) {
+                continue;
+            }
+            out.printf(Locale.ROOT, "== %s (%s) via %s%n", s, s.description(), target);
+            Map<String, Object> metrics = switch (s) {
+                case T1 -> {
+                    t.progress().begin("T1 download", options.t1Bytes(), "bytes");
+                    yield DownloadLoad.run(route, t.source().socketAddress(), 1, options.t1Bytes(),
+                            options.verify(), t.progress());
+                }
+                case T8 -> {
+                    long each = options.t8BytesEach();
+                    t.progress().begin("T8 download", each * BenchmarkOptions.T8_STREAMS, "bytes");
+                    yield DownloadLoad.run(route, t.source().socketAddress(), BenchmarkOptions.T8_STREAMS, each,
+                            options.verify(), t.progress());
+                }
+                case C -> TransactionLoad.run(route, t.echo().socketAddress(), options.transactions(),
+                        options.warmup(), options.concurrency(), t.progress());
+                case H -> HoldLoad.run(route, t.echo().socketAddress(), options.heldConnections(), options.hold(),
+                        options.concurrency(), memory, t.progress());
+            };
+            t.progress().end();
+            Result r = new Result(s, target, s.headline(), metrics);
+            results.add(r);
+            out.printf(Locale.ROOT, "   %s%n", Report.summary(r));
+        }
+    }
+}

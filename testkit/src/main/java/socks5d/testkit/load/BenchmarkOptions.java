@@ -1,0 +1,240 @@
+package socks5d.testkit.load;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The benchmark's command line, parsed into an immutable record, with the scenario sizes derived from
+ * {@code --scale}.
+ *
+ * <p>Immutable; pure.
+ */
+public record BenchmarkOptions(
+        Path proxyJar,
+        Path java,
+        List<String> jvmFlags,
+        Set<Scenario> scenarios,
+        double scale,
+        List<Variant> variants,
+        Map<String, String> peers,
+        Map<String, String> proxyConfig,
+        int concurrency,
+        boolean verify,
+        boolean keepLogs,
+        Path out,
+        Duration startupTimeout,
+        Duration ioTimeout) {
+
+    /** Full-scale sizes from issue 5. */
+    static final long T1_BYTES = 2L << 30;
+    static final long T8_BYTES = 512L << 20;
+    static final int T8_STREAMS = 8;
+    static final int C_TRANSACTIONS = 20_000;
+    static final int H_CONNECTIONS = 9_000;
+    static final Duration H_HOLD = Duration.ofSeconds(10);
+    /** Warm-up before C: a tenth of the run, at most this many. */
+    static final int MAX_WARMUP = 2_000;
+    private static final long MIN_BYTES = 64 * 1024;
+
+    /** A socks5d configuration to measure. */
+    public enum Variant {
+        AUTH_DISSECT("auth+dissect", true, true),
+        AUTH_NODISSECT("auth-nodissect", true, false),
+        NOAUTH_DISSECT("noauth+dissect", false, true),
+        NOAUTH_NODISSECT("noauth-nodissect", false, false);
+
+        private final String label;
+        private final boolean auth;
+        private final boolean dissectors;
+
+        Variant(String label, boolean auth, boolean dissectors) {
+            this.label = label;
+            this.auth = auth;
+            this.dissectors = dissectors;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        public boolean auth() {
+            return auth;
+        }
+
+        public boolean dissectors() {
+            return dissectors;
+        }
+
+        static Variant parse(String s) {
+            for (Variant v : values()) {
+                if (v.label.equalsIgnoreCase(s.trim())) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("unknown variant " + s + " (auth+dissect, auth-nodissect, "
+                    + "noauth+dissect, noauth-nodissect)");
+        }
+    }
+
+    static final String USAGE = """
+            Usage: java -jar socks5d-bench.jar [options]
+              --proxy-jar PATH      socks5d.jar to measure (without it: direct and peers only)
+              --java PATH           java for the proxy (default: this JVM's)
+              --jvm-flags "FLAGS"   flags for the proxy JVM, space-separated (e.g. "-Xmx512m -XX:+UseG1GC")
+              --proxy-config K=V    extra HOCON setting for socks5d; repeatable
+              --scenarios LIST      T1,T8,C,H (default all)
+              --scale F             multiplies sizes and the hold time (default 1.0; 0.1 for a quick run)
+              --variants LIST       auth+dissect,auth-nodissect,noauth+dissect,noauth-nodissect (default all)
+              --peer NAME=CMD       also measure a peer proxy; repeatable. microsocks=/usr/bin/microsocks, or a
+                                    command template with {host} {port} {user} {pass}
+              --concurrency N       concurrency of C and of opening H connections (default 64)
+              --verify              check every downloaded byte against the source pattern
+              --keep-logs           keep each proxy's scratch directory and log
+              --out FILE            JSON results (default bench-results.json)
+              --startup-timeout S   seconds to wait for a proxy to accept (default 60)
+              -h, --help            this help
+            """;
+
+    /** Defaults: every scenario and variant, full scale. */
+    public static BenchmarkOptions defaults() {
+        return parse(new String[0]);
+    }
+
+    /**
+     * Parses the command line.
+     *
+     * @throws IllegalArgumentException with a one-line reason on a bad flag or value
+     */
+    public static BenchmarkOptions parse(String[] args) {
+        Path jar = null;
+        Path java = ProcessHandle.current().info().command().map(Path::of).orElse(Path.of("java"));
+        List<String> jvmFlags = List.of();
+        Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
+        double scale = 1.0;
+        List<Variant> variants = List.of(Variant.values());
+        Map<String, String> peers = new LinkedHashMap<>();
+        Map<String, String> config = new LinkedHashMap<>();
+        int concurrency = 64;
+        boolean verify = false;
+        boolean keepLogs = false;
+        Path out = Path.of("bench-results.json");
+        Duration startup = Duration.ofSeconds(60);
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--proxy-jar" -> jar = Path.of(value(args, ++i, a));
+                case "--java" -> java = Path.of(value(args, ++i, a));
+                case "--jvm-flags" -> jvmFlags = words(value(args, ++i, a));
+                case "--proxy-config" -> {
+                    String[] kv = pair(value(args, ++i, a), a);
+                    config.put(kv[0], kv[1]);
+                }
+                case "--scenarios" -> {
+                    scenarios = EnumSet.noneOf(Scenario.class);
+                    for (String s : value(args, ++i, a).split(",")) {
+                        try {
+                            scenarios.add(Scenario.parse(s));
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("unknown scenario " + s + " (T1, T8, C, H)");
+                        }
+                    }
+                }
+                case "--scale" -> {
+                    scale = number(value(args, ++i, a), a);
+                    if (!(scale > 0)) {
+                        throw new IllegalArgumentException("--scale must be positive");
+                    }
+                }
+                case "--variants" -> {
+                    List<Variant> vs = new ArrayList<>();
+                    for (String s : value(args, ++i, a).split(",")) {
+                        vs.add(Variant.parse(s));
+                    }
+                    variants = List.copyOf(vs);
+                }
+                case "--peer" -> {
+                    String[] kv = pair(value(args, ++i, a), a);
+                    peers.put(kv[0], kv[1]);
+                }
+                case "--concurrency" -> concurrency = (int) number(value(args, ++i, a), a);
+                case "--verify" -> verify = true;
+                case "--keep-logs" -> keepLogs = true;
+                case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--startup-timeout" -> startup = Duration.ofSeconds((long) number(value(args, ++i, a), a));
+                case "-h", "--help" -> throw new HelpRequested();
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("--concurrency must be at least 1");
+        }
+        return new BenchmarkOptions(jar, java, jvmFlags, Set.copyOf(scenarios), scale, variants, Map.copyOf(peers),
+                Map.copyOf(config), concurrency, verify, keepLogs, out, startup, Duration.ofSeconds(30));
+    }
+
+    /** Thrown by {@link #parse} for -h. */
+    static final class HelpRequested extends RuntimeException {
+        HelpRequested() {
+            super("help", null, false, false);
+        }
+    }
+
+    long t1Bytes() {
+        return Math.max(MIN_BYTES, (long) (T1_BYTES * scale));
+    }
+
+    long t8BytesEach() {
+        return Math.max(MIN_BYTES, (long) (T8_BYTES * scale));
+    }
+
+    int transactions() {
+        return Math.max(10, (int) (C_TRANSACTIONS * scale));
+    }
+
+    int warmup() {
+        return Math.min(MAX_WARMUP, Math.max(1, transactions() / 10));
+    }
+
+    int heldConnections() {
+        return Math.max(2, (int) (H_CONNECTIONS * scale));
+    }
+
+    Duration hold() {
+        return Duration.ofMillis((long) (H_HOLD.toMillis() * Math.min(1.0, scale)));
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static String[] pair(String s, String flag) {
+        int eq = s.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException(flag + " wants NAME=VALUE, got " + s);
+        }
+        return new String[] {s.substring(0, eq).trim(), s.substring(eq + 1).trim()};
+    }
+
+    private static double number(String s, String flag) {
+        try {
+            return Double.parseDouble(s.toLowerCase(Locale.ROOT));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + ": not a number: " + s);
+        }
+    }
+
+    private static List<String> words(String s) {
+        String t = s.trim();
+        return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
+    }
+}

@@ -1,0 +1,120 @@
+package socks5d.testkit.load;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import socks5d.testkit.target.SourcePattern;
+import socks5d.testkit.target.SourceServer;
+
+/**
+ * Scenarios T1 and T8: {@code streams} connections each download {@code bytesEach} bytes from a
+ * {@link SourceServer} at once; the figure is total bytes over wall time, in MB/s (10^6 bytes).
+ *
+ * <p>Threading: one thread per stream (at most eight), each reading its socket with large reads so the
+ * load generator costs few system calls; counters are atomic.
+ */
+final class DownloadLoad {
+    private static final Logger log = LoggerFactory.getLogger(DownloadLoad.class);
+    private static final int READ_BUFFER = 256 * 1024;
+    private static final long RUN_TIMEOUT_MINUTES = 30;
+    private static final double MB = 1e6;
+
+    private DownloadLoad() {
+    }
+
+    static Map<String, Object> run(Route route, InetSocketAddress source, int streams, long bytesEach,
+                                   boolean verify, Progress progress) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(streams, r -> {
+            Thread t = new Thread(r, "bench-download");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicLong received = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicLong corrupt = new AtomicLong();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> tasks = new ArrayList<>();
+        try {
+            for (int i = 0; i < streams; i++) {
+                tasks.add(pool.submit(() -> {
+                    try {
+                        go.await();
+                        long got = download(route, source, bytesEach, verify, progress, corrupt);
+                        received.addAndGet(got);
+                        if (got != bytesEach) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        log.debug("Download failed: [{}]", e.toString());
+                        errors.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                }));
+            }
+            long start = System.nanoTime();
+            go.countDown();
+            for (Future<?> f : tasks) {
+                try {
+                    f.get(RUN_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    errors.incrementAndGet();
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("streams", streams);
+            m.put("bytesEach", bytesEach);
+            m.put("bytes", received.get());
+            m.put("seconds", seconds);
+            m.put("MBps", received.get() / MB / seconds);
+            m.put("errors", errors.get());
+            if (verify) {
+                m.put("corruptStreams", corrupt.get());
+            }
+            return m;
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long download(Route route, InetSocketAddress source, long n, boolean verify, Progress progress,
+                                 AtomicLong corrupt) throws IOException {
+        try (Socket s = route.open(source)) {
+            s.getOutputStream().write(SourcePattern.request(n));
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[READ_BUFFER];
+            SourcePattern.Verifier verifier = verify ? SourcePattern.verifier() : null;
+            long got = 0;
+            int r;
+            while ((r = in.read(buf)) >= 0) {
+                got += r;
+                progress.add(r);
+                if (verifier != null) {
+                    verifier.update(buf, 0, r);
+                }
+            }
+            if (verifier != null && verifier.firstMismatch() >= 0) {
+                corrupt.incrementAndGet();
+            }
+            return got;
+        }
+    }
+}

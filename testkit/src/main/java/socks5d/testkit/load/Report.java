@@ -1,0 +1,226 @@
+package socks5d.testkit.load;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns results into the final table (absolute figures and ratios to direct), the verdict on whether
+ * the load generator was the bottleneck, and the JSON results file.
+ *
+ * <p>Pure apart from the two output methods; one benchmark thread.
+ */
+final class Report {
+    static final String DIRECT = "direct";
+    /** Direct must beat the best proxied figure by this factor for the load generator to be ruled out. */
+    static final double NOT_BOTTLENECK_FACTOR = 1.5;
+
+    private final List<Result> results;
+    private final Map<String, String> failures;
+
+    Report(List<Result> results, Map<String, String> failures) {
+        this.results = List.copyOf(results);
+        this.failures = Map.copyOf(failures);
+    }
+
+    /** Headline of {@code r} over the direct headline of the same scenario, if both exist. */
+    Optional<Double> ratio(Result r) {
+        return direct(r.scenario()).map(d -> r.headlineValue() / d.headlineValue())
+                .filter(v -> !v.isNaN() && !v.isInfinite());
+    }
+
+    private Optional<Result> direct(Scenario s) {
+        return results.stream().filter(r -> r.scenario() == s && DIRECT.equals(r.target())).findFirst();
+    }
+
+    /** For T1, T8 and C: direct over the best proxied headline. */
+    Map<Scenario, Double> directOverBestProxied() {
+        Map<Scenario, Double> out = new LinkedHashMap<>();
+        for (Scenario s : List.of(Scenario.T1, Scenario.T8, Scenario.C)) {
+            Optional<Result> d = direct(s);
+            Optional<Double> best = results.stream()
+                    .filter(r -> r.scenario() == s && !DIRECT.equals(r.target()))
+                    .map(Result::headlineValue).filter(v -> !v.isNaN()).max(Double::compare);
+            if (d.isPresent() && best.isPresent() && best.get() > 0) {
+                out.put(s, d.get().headlineValue() / best.get());
+            }
+        }
+        return out;
+    }
+
+    /** The one-line verdict issue 5 asks for. */
+    String bottleneckVerdict() {
+        Map<Scenario, Double> ratios = directOverBestProxied();
+        if (ratios.isEmpty()) {
+            return "Load generator: no proxied throughput figures to compare with direct; nothing to conclude.";
+        }
+        StringBuilder parts = new StringBuilder();
+        ratios.forEach((s, v) -> parts.append(parts.length() == 0 ? "" : ", ")
+                .append(String.format(Locale.ROOT, "%.1fx (%s)", v, s)));
+        boolean clear = ratios.values().stream().allMatch(v -> v >= NOT_BOTTLENECK_FACTOR);
+        return clear
+                ? "Load generator: NOT the bottleneck: direct is " + parts + " the best proxied figure."
+                : "Load generator: MAY BE the bottleneck: direct is only " + parts
+                + " the best proxied figure (want at least " + NOT_BOTTLENECK_FACTOR + "x).";
+    }
+
+    void printTable(PrintStream out) {
+        out.println();
+        out.printf(Locale.ROOT, "%-4s %-26s %-54s %s%n", "", "target", "result", "ratio to direct");
+        for (Scenario s : Scenario.values()) {
+            for (Result r : results) {
+                if (r.scenario() != s) {
+                    continue;
+                }
+                String ratio = ratio(r).map(v -> String.format(Locale.ROOT, "%.2f", v)).orElse("-");
+                out.printf(Locale.ROOT, "%-4s %-26s %-54s %s%n", s, r.target(), summary(r), ratio);
+            }
+        }
+        failures.forEach((t, why) -> out.printf(Locale.ROOT, "     %-26s FAILED: %s%n", t, why));
+        out.println();
+        out.println(bottleneckVerdict());
+    }
+
+    /** One line of figures for a result. */
+    static String summary(Result r) {
+        Map<String, Object> m = r.metrics();
+        String errors = r.errors() > 0 ? "  errors " + r.errors() : "";
+        return switch (r.scenario()) {
+            case T1, T8 -> String.format(Locale.ROOT, "%9.1f MB/s  (%d x %s in %.2f s)", num(m, "MBps"),
+                    ((Number) m.get("streams")).intValue(), size(((Number) m.get("bytesEach")).longValue()),
+                    num(m, "seconds")) + errors;
+            case C -> String.format(Locale.ROOT, "%9.0f tx/s  p50 %.2f ms  p99 %.2f ms", num(m, "txPerSec"),
+                    num(m, "p50Ms"), num(m, "p99Ms")) + errors;
+            case H -> String.format(Locale.ROOT, "%5d/%d survived", ((Number) m.get("survived")).intValue(),
+                    ((Number) m.get("requested")).intValue())
+                    + (m.containsKey("vmHwmMiB") ? String.format(Locale.ROOT, "  VmHWM %.0f MiB  VmRSS %.0f MiB",
+                    num(m, "vmHwmMiB"), num(m, "vmRssMiB")) : "") + errors;
+        };
+    }
+
+    private static double num(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        return v instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    private static String size(long bytes) {
+        if (bytes >= 1L << 30 && bytes % (1L << 30) == 0) {
+            return (bytes >> 30) + " GiB";
+        }
+        if (bytes >= 1L << 20) {
+            return String.format(Locale.ROOT, "%.0f MiB", bytes / (double) (1L << 20));
+        }
+        return String.format(Locale.ROOT, "%.0f KiB", bytes / 1024.0);
+    }
+
+    void writeJson(Path file, BenchmarkOptions options) throws IOException {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("generatedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        Map<String, Object> host = new LinkedHashMap<>();
+        host.put("cores", Runtime.getRuntime().availableProcessors());
+        host.put("java", System.getProperty("java.version"));
+        host.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        root.put("host", host);
+        Map<String, Object> opts = new LinkedHashMap<>();
+        opts.put("proxyJar", options.proxyJar() == null ? null : options.proxyJar().toString());
+        opts.put("jvmFlags", options.jvmFlags());
+        opts.put("scale", options.scale());
+        opts.put("scenarios", options.scenarios().stream().sorted().map(Enum::name).toList());
+        opts.put("variants", options.variants().stream().map(BenchmarkOptions.Variant::label).toList());
+        opts.put("peers", options.peers());
+        opts.put("proxyConfig", options.proxyConfig());
+        opts.put("concurrency", options.concurrency());
+        root.put("options", opts);
+        List<Object> rs = new ArrayList<>();
+        for (Result r : results) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("scenario", r.scenario().name());
+            o.put("target", r.target());
+            o.put("headline", r.headline());
+            o.put("value", r.headlineValue());
+            o.put("ratioToDirect", ratio(r).orElse(null));
+            o.put("metrics", r.metrics());
+            rs.add(o);
+        }
+        root.put("results", rs);
+        root.put("failures", failures);
+        Map<String, Object> lg = new LinkedHashMap<>();
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        directOverBestProxied().forEach((s, v) -> ratios.put(s.name(), v));
+        lg.put("directOverBestProxied", ratios);
+        lg.put("notBottleneck", ratios.isEmpty() ? null
+                : ratios.values().stream().allMatch(v -> ((Double) v) >= NOT_BOTTLENECK_FACTOR));
+        lg.put("verdict", bottleneckVerdict());
+        root.put("loadGenerator", lg);
+        Files.writeString(file, json(root) + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** Minimal JSON writer for maps, collections, strings, numbers, booleans and null (NaN becomes null). */
+    static String json(Object v) {
+        StringBuilder sb = new StringBuilder();
+        write(sb, v, 0);
+        return sb.toString();
+    }
+
+    private static void write(StringBuilder sb, Object v, int indent) {
+        if (v == null || (v instanceof Double d && (d.isNaN() || d.isInfinite()))) {
+            sb.append("null");
+        } else if (v instanceof Number || v instanceof Boolean) {
+            sb.append(v);
+        } else if (v instanceof Map<?, ?> map) {
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                sb.append(first ? "" : ",").append('\n').append("  ".repeat(indent + 1));
+                first = false;
+                string(sb, String.valueOf(e.getKey()));
+                sb.append(": ");
+                write(sb, e.getValue(), indent + 1);
+            }
+            sb.append(map.isEmpty() ? "" : "\n" + "  ".repeat(indent)).append('}');
+        } else if (v instanceof Collection<?> list) {
+            sb.append('[');
+            boolean first = true;
+            for (Object o : list) {
+                sb.append(first ? "" : ",").append('\n').append("  ".repeat(indent + 1));
+                first = false;
+                write(sb, o, indent + 1);
+            }
+            sb.append(list.isEmpty() ? "" : "\n" + "  ".repeat(indent)).append(']');
+        } else {
+            string(sb, v.toString());
+        }
+    }
+
+    private static void string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+}

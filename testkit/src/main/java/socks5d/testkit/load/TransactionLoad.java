@@ -1,0 +1,140 @@
+package socks5d.testkit.load;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scenario C: transactions at a fixed concurrency, each: connect (through the route: greeting, RFC 1929
+ * authentication, CONNECT), 64 bytes echoed by an EchoServer, close. A warm-up batch runs first and is
+ * not counted (the first run after start is 30-50 % slower from JIT, PERFORMANCE.md).
+ *
+ * <p>Threading: a bounded pool of {@code concurrency} threads, each with its own latency array (no shared
+ * lock on the hot path); they are merged at the end.
+ */
+final class TransactionLoad {
+    private static final Logger log = LoggerFactory.getLogger(TransactionLoad.class);
+    static final int PAYLOAD = 64;
+    private static final long RUN_TIMEOUT_MINUTES = 30;
+    private static final double PERCENTILE_50 = 0.50;
+    private static final double PERCENTILE_99 = 0.99;
+
+    private TransactionLoad() {
+    }
+
+    static Map<String, Object> run(Route route, InetSocketAddress echo, int transactions, int warmup,
+                                   int concurrency, Progress progress) throws InterruptedException {
+        if (warmup > 0) {
+            progress.begin("warm-up " + warmup + " transactions", warmup, "tx");
+            batch(route, echo, warmup, concurrency, progress);
+        }
+        progress.begin(transactions + " transactions at concurrency " + concurrency, transactions, "tx");
+        long start = System.nanoTime();
+        Batch b = batch(route, echo, transactions, concurrency, progress);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long[] lat = b.latencies;
+        Arrays.sort(lat);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("transactions", transactions);
+        m.put("concurrency", concurrency);
+        m.put("ok", lat.length);
+        m.put("errors", b.errors);
+        m.put("seconds", seconds);
+        m.put("txPerSec", lat.length / seconds);
+        m.put("p50Ms", percentile(lat, PERCENTILE_50));
+        m.put("p99Ms", percentile(lat, PERCENTILE_99));
+        m.put("maxMs", lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6);
+        return m;
+    }
+
+    private record Batch(long[] latencies, long errors) {
+    }
+
+    private static Batch batch(Route route, InetSocketAddress echo, int n, int concurrency, Progress progress)
+            throws InterruptedException {
+        int threads = Math.max(1, Math.min(concurrency, n));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "bench-tx");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicInteger tickets = new AtomicInteger(n);
+        AtomicLong errors = new AtomicLong();
+        long[][] perThread = new long[threads][];
+        int[] counts = new int[threads];
+        byte[] payload = new byte[PAYLOAD];
+        Arrays.fill(payload, (byte) 'x');
+        try {
+            for (int t = 0; t < threads; t++) {
+                int me = t;
+                perThread[me] = new long[n / threads + 1];
+                pool.execute(() -> {
+                    byte[] back = new byte[PAYLOAD];
+                    while (tickets.getAndDecrement() > 0) {
+                        long t0 = System.nanoTime();
+                        try {
+                            transaction(route, echo, payload, back);
+                            long[] mine = perThread[me];
+                            if (counts[me] == mine.length) {
+                                perThread[me] = mine = Arrays.copyOf(mine, mine.length * 2);
+                            }
+                            mine[counts[me]++] = System.nanoTime() - t0;
+                        } catch (IOException e) {
+                            log.debug("Transaction failed: [{}]", e.toString());
+                            errors.incrementAndGet();
+                        }
+                        progress.add(1);
+                    }
+                });
+            }
+        } finally {
+            pool.shutdown();
+        }
+        if (!pool.awaitTermination(RUN_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+            pool.shutdownNow();
+        }
+        int total = 0;
+        for (int c : counts) {
+            total += c;
+        }
+        long[] all = new long[total];
+        int at = 0;
+        for (int t = 0; t < threads; t++) {
+            System.arraycopy(perThread[t], 0, all, at, counts[t]);
+            at += counts[t];
+        }
+        return new Batch(all, errors.get());
+    }
+
+    private static void transaction(Route route, InetSocketAddress echo, byte[] payload, byte[] back)
+            throws IOException {
+        try (Socket s = route.open(echo)) {
+            OutputStream out = s.getOutputStream();
+            out.write(payload);
+            Route.readFully(s, back);
+            if (!Arrays.equals(payload, back)) {
+                throw new IOException("echo differs");
+            }
+        }
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
+        return sorted[Math.max(0, i)] / 1e6;
+    }
+}
