@@ -78,6 +78,7 @@ public final class ManagementServers {
                     if (failure.isEmpty()) {
                         return CompletableFuture.completedFuture(new Bindings(mcp.join(), mass.join(), pctp.join()));
                     }
+                    // Best effort: the start has failed anyway, and the unbind's own outcome changes nothing.
                     all.stream().filter(f -> !f.isCompletedExceptionally())
                             .forEach(f -> f.join().ifPresent(b -> b.unbind()));
                     return CompletableFuture.<Bindings>failedFuture(unwrap(failure.get()));
@@ -88,7 +89,8 @@ public final class ManagementServers {
         return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
-    private static void warnUnlessLoopback(ManagementSettings settings) {
+    /** Package-private for its test: the WARN must not need a bind on a public address. */
+    static void warnUnlessLoopback(ManagementSettings settings) {
         boolean anyEnabled = settings.mcp().enabled() || settings.mass().enabled() || settings.pctp().enabled();
         if (!anyEnabled) {
             return;

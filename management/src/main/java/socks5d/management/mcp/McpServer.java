@@ -13,6 +13,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -83,22 +84,30 @@ public final class McpServer {
         });
     }
 
-    /** One answer and whether the connection closes after it. */
-    private record Answer(ByteString bytes, boolean close) {
+    /** One response and whether the connection closes after it (bad VER). */
+    record Answer(McpResponse response, boolean close) {
     }
 
     /**
-     * The per-connection flow: bytes in, requests decoded by {@link McpCodec#decode} (pipelined
-     * requests included), answered strictly in order by {@code mapAsync(1)}, bytes out.
+     * The per-connection flow: the {@link #codec()} stack joined with the handler, which answers
+     * the decoded requests (pipelined ones included) strictly in order with {@code mapAsync(1)}.
      */
     public static Flow<ByteString, ByteString, NotUsed> flow(StateActors state, Duration askTimeout,
                                                             Scheduler scheduler, InetSocketAddress peer) {
-        return Flow.of(ByteString.class)
-                .via(deframe())
-                .mapAsync(1, decoded -> answer(decoded, state, askTimeout, scheduler, peer))
+        Flow<Decoded<McpRequest>, Answer, NotUsed> handler = Flow.<Decoded<McpRequest>>create()
+                .mapAsync(1, decoded -> answer(decoded, state, askTimeout, scheduler, peer));
+        return codec().join(handler).named("mcp-session");
+    }
+
+    /**
+     * Bytes to requests on top, answers to bytes below. The bottom ends the connection after an
+     * answer marked {@code close}; with it the top is cancelled, so nothing is read after a bad VER.
+     */
+    static BidiFlow<ByteString, Decoded<McpRequest>, Answer, ByteString, NotUsed> codec() {
+        return BidiFlow.fromFlows(deframe(), Flow.<Answer>create()
                 .takeWhile(answer -> !answer.close(), true)
-                .map(Answer::bytes)
-                .named("mcp-session");
+                .map(answer -> McpCodec.encode(answer.response()))
+                .named("mcp-encode"));
     }
 
     /**
@@ -139,7 +148,7 @@ public final class McpServer {
                                                   Duration timeout, Scheduler scheduler, InetSocketAddress peer) {
         if (decoded instanceof Decoded.Invalid<McpRequest> invalid) {
             log.debug("MCP client [{}] sent an invalid header: [{}]; closing", peer, invalid.why());
-            return CompletableFuture.completedFuture(new Answer(McpCodec.encode(McpResponse.of(McpStatus.ERROR)), true));
+            return CompletableFuture.completedFuture(new Answer(McpResponse.of(McpStatus.ERROR), true));
         }
         McpRequest request = ((Decoded.Ok<McpRequest>) decoded).value();
         return execute(request, state, timeout, scheduler, peer)
@@ -147,7 +156,7 @@ public final class McpServer {
                     log.debug("MCP request [{}] from [{}] failed: [{}]", request, peer, e.toString());
                     return McpResponse.of(McpStatus.ERROR);
                 })
-                .thenApply(response -> new Answer(McpCodec.encode(response), false));
+                .thenApply(response -> new Answer(response, false));
     }
 
     /** Maps one request to the state actors' protocols and their replies to an MCP status (§4, §5). */
@@ -181,7 +190,9 @@ public final class McpServer {
         } else if (request instanceof McpRequest.ToggleDissector toggle) {
             CompletionStage<Boolean> wanted = toggle.wanted().isPresent()
                     ? CompletableFuture.completedFuture(toggle.wanted().get())
-                    // seed 001 §4.5: an empty payload flips the switch.
+                    // seed 001 §4.5: an empty payload flips the switch. Read then write: two clients
+                    // flipping at the same instant may both set the same state; SPEC §8's explicit
+                    // STATE octet (what socks5ctl sends for on/off) has no such race.
                     : AskPattern.<Switches.Command, Switches.State>ask(state.switches(), Switches.GetState::new,
                             timeout, scheduler).thenApply(s -> !s.dissectorsOn());
             return wanted.thenCompose(on -> AskPattern.<Switches.Command, Switches.State>ask(state.switches(),

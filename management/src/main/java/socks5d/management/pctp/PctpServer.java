@@ -11,6 +11,7 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -68,16 +69,20 @@ public final class PctpServer {
                 });
     }
 
-    /** The per-connection flow: lines framed, each answered in order by one {@link PctpSession}. */
+    /** The per-connection flow: the {@link #codec} stack joined with one {@link PctpSession}, answering in order. */
     public static Flow<ByteString, ByteString, NotUsed> flow(StateActors state, ManagementSettings settings,
                                                             Scheduler scheduler, InetSocketAddress peer) {
         PctpSession session = new PctpSession(state, settings.askTimeout(), scheduler, peer);
-        return Flow.of(ByteString.class)
-                .via(lines(settings.pctp().maxLine()))
-                .mapAsync(1, session::handle)
+        Flow<PctpLine, PctpSession.Answer, NotUsed> handler = Flow.<PctpLine>create().mapAsync(1, session::handle);
+        return codec(settings.pctp().maxLine()).join(handler).named("pctp-session");
+    }
+
+    /** Bytes to lines on top, replies to bytes below; the bottom ends the connection after EXIT's reply. */
+    static BidiFlow<ByteString, PctpLine, PctpSession.Answer, ByteString, NotUsed> codec(int maxLine) {
+        return BidiFlow.fromFlows(lines(maxLine), Flow.<PctpSession.Answer>create()
                 .takeWhile(answer -> !answer.close(), true)
                 .map(answer -> PctpCodec.encode(answer.reply()))
-                .named("pctp-session");
+                .named("pctp-encode"));
     }
 
     /**

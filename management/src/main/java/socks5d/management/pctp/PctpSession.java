@@ -74,7 +74,15 @@ final class PctpSession {
         this.peer = peer;
     }
 
+    /** Answers one line; a failed ask (timeout) is -ERR and leaves the phase as it was. */
     CompletionStage<Answer> handle(PctpLine line) {
+        return dispatch(line).exceptionally(e -> {
+            log.debug("PCTP command of [{}] failed: [{}]", peer, e.toString());
+            return new Answer(new PctpReply.Err("Internal error, try again"), false);
+        });
+    }
+
+    private CompletionStage<Answer> dispatch(PctpLine line) {
         if (line instanceof PctpLine.TooLong) {
             log.debug("PCTP client [{}] sent a line over the limit", peer);
             return err("Line too long");

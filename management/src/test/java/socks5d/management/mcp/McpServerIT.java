@@ -182,6 +182,25 @@ class McpServerIT {
     }
 
     @Test
+    void answersErrorWhenAStateActorDoesNotAnswerInTime(@TempDir Path dir) throws IOException {
+        StateActors silent = new StateActors(testKit.<UserDirectory.Command>createTestProbe().getRef(),
+                testKit.<Metrics.Command>createTestProbe().getRef(),
+                testKit.<socks5d.management.accesslog.AccessLog.Command>createTestProbe().getRef(),
+                testKit.<socks5d.management.switches.Switches.Command>createTestProbe().getRef());
+        ManagementSettings quick = ManagementSettings.fromConfig(ManagementFixture.config(testKit, dir,
+                Map.of("socks5d.management.ask-timeout", "200ms")));
+        Tcp.ServerBinding b = McpServer.bind(testKit.system(), quick, silent, 0).toCompletableFuture().join();
+        try (Client c = new Client(b.localAddress())) {
+            c.send(hex("01 00 00 00  # GET_METRICS, nobody answers"));
+            assertEquals(show(hex("01 01 00 00  # ERROR")), show(c.read(4)));
+            c.send(hex("01 09 00 00  # the connection is still served"));
+            assertEquals(show(hex("01 02 00 00  # CMD_NOT_SUPPORTED")), show(c.read(4)));
+        } finally {
+            b.unbind().toCompletableFuture().join();
+        }
+    }
+
+    @Test
     void answersBadVersionWithErrorAndCloses() throws IOException {
         try (Client c = client()) {
             c.send(hex("02 00 00 00  # VER 2"));

@@ -29,8 +29,9 @@ public final class MassCodec {
     public static final int MAX_OCTET = (1 << Byte.SIZE) - 1;
     /** Largest uint32 reply field (SPEC §6: larger counters saturate). */
     public static final long MAX_UINT32 = (1L << Integer.SIZE) - 1;
-    /** 0x0C/0x0D parameter: X'00' means on, anything else off. */
+    /** 0x0C/0x0D parameter: X'00' means on, anything else off; this encoder sends X'01' for off. */
     public static final int SWITCH_ON = 0;
+    public static final int SWITCH_OFF = 1;
     /** Longest client message: the RFC 1929 request, VER ULEN UNAME(255) PLEN PASSWD(255). */
     public static final int MAX_CLIENT_MESSAGE = 3 + 2 * MAX_OCTET;
 
@@ -188,9 +189,9 @@ public final class MassCodec {
         } else if (r instanceof MassRequest.DeleteUser del) {
             b.putByte((byte) MassIndex.DELETE_USER.code()).append(field(del.user()));
         } else if (r instanceof MassRequest.SetAuthentication s) {
-            b.putByte((byte) MassIndex.SET_AUTHENTICATION.code()).putByte((byte) (s.on() ? SWITCH_ON : 1));
+            b.putByte((byte) MassIndex.SET_AUTHENTICATION.code()).putByte((byte) (s.on() ? SWITCH_ON : SWITCH_OFF));
         } else if (r instanceof MassRequest.SetDissectors s) {
-            b.putByte((byte) MassIndex.SET_DISSECTORS.code()).putByte((byte) (s.on() ? SWITCH_ON : 1));
+            b.putByte((byte) MassIndex.SET_DISSECTORS.code()).putByte((byte) (s.on() ? SWITCH_ON : SWITCH_OFF));
         } else if (r instanceof MassRequest.Unknown u) {
             b.putByte((byte) u.code());
         } else {

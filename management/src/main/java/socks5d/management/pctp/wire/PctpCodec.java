@@ -31,8 +31,9 @@ public final class PctpCodec {
     /**
      * Frames one line of at most {@code maxLine} bytes before its LF or CRLF. A longer line is
      * {@link PctpLine.TooLong}: {@code terminated} with the bytes after its LF in {@code rest}
-     * if its LF has arrived, otherwise unterminated with an empty rest as soon as the limit is
-     * passed, so the caller never buffers more than {@code maxLine + 2} bytes.
+     * if its LF has arrived, otherwise unterminated as soon as the limit is passed, with the bytes
+     * after the first {@code maxLine + 2} (which hold no LF) in {@code rest}; the caller then
+     * drops up to the next LF with {@link #skipLine}, so it never buffers a whole long line.
      * Never {@link Decoded.Invalid}.
      */
     public static Decoded<PctpLine> decodeLine(ByteString in, int maxLine) {
@@ -41,7 +42,7 @@ public final class PctpCodec {
         if (lf < 0) {
             // maxLine bytes and a CR may still be followed by LF; one byte more cannot.
             return in.size() > maxLine + 1
-                    ? new Decoded.Ok<>(new PctpLine.TooLong(false), ByteString.emptyByteString())
+                    ? new Decoded.Ok<>(new PctpLine.TooLong(false), in.drop(window))
                     : Decoded.needMore();
         }
         int end = lf > 0 && in.apply(lf - 1) == CR ? lf - 1 : lf;

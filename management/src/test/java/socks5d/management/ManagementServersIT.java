@@ -1,0 +1,127 @@
+package socks5d.management;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static socks5d.testkit.bytes.Hex.hex;
+import static socks5d.testkit.bytes.Hex.show;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.typesafe.config.Config;
+
+import socks5d.management.ManagementFixture.Client;
+import socks5d.management.mcp.wire.McpCodec;
+import socks5d.management.mcp.wire.McpRequest;
+import socks5d.management.users.UserDirectory;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
+class ManagementServersIT {
+    @JUnit5TestKit
+    ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private Config config(Path dir, int mcp, int mass, int pctp) {
+        return ManagementFixture.config(testKit, dir, Map.of(
+                "socks5d.management.mcp.port", mcp,
+                "socks5d.management.mass.port", mass,
+                "socks5d.management.pctp.port", pctp));
+    }
+
+    @Test
+    void bindsAllThreeAndAUserAddedOverMcpIsSeenOverPctpAndMass(@TempDir Path dir) throws IOException {
+        Config config = config(dir, freePort(), freePort(), freePort());
+        StateActors state = ManagementFixture.spawnState(testKit, config);
+        ManagementFixture.addUser(testKit, state, "admin", "secret", UserDirectory.Role.ADMIN);
+        ManagementServers.Bindings bindings = ManagementServers.start(testKit.system(),
+                ManagementSettings.fromConfig(config), state).toCompletableFuture().join();
+        try {
+            assertEquals(3, bindings.all().size());
+            try (Client mcp = new Client(bindings.mcp().orElseThrow().localAddress())) {
+                mcp.send(McpCodec.encode(new McpRequest.AddUser("carol", "pw")));
+                assertEquals(show(hex("01 00 00 00  # OK")), show(mcp.read(4)));
+            }
+            try (Client pctp = new Client(bindings.pctp().orElseThrow().localAddress())) {
+                pctp.sendLine("USER admin").readLine();
+                assertEquals("+OK Successfully logged in", pctp.sendLine("PASS secret").readLine());
+                assertEquals("+OK Sending user list...", pctp.sendLine("LIST").readLine());
+                assertEquals("admin\tAdmin", pctp.readLine());
+                assertEquals("carol\tBasic", pctp.readLine());
+                assertEquals("", pctp.readLine());
+            }
+            try (Client mass = new Client(bindings.mass().orElseThrow().localAddress())) {
+                mass.send(hex("""
+                        01 01 02                               # greeting
+                        01 05 61 64 6d 69 6e 06 73 65 63 72 65 74  # admin:secret
+                        01                                     # index 0x01 users
+                        """));
+                assertEquals(show(hex("""
+                        01 02 01 00        # method 0x02, login ok
+                        00 02              # STATUS, COUNT
+                        05 61 64 6d 69 6e  # "admin"
+                        05 63 61 72 6f 6c  # "carol"
+                        """)), show(mass.read(18)));
+            }
+        } finally {
+            bindings.unbind().toCompletableFuture().join();
+        }
+    }
+
+    @Test
+    void skipsListenersWithPortZero(@TempDir Path dir) throws IOException {
+        Config config = config(dir, 0, freePort(), 0);
+        StateActors state = ManagementFixture.spawnState(testKit, config);
+        ManagementServers.Bindings bindings = ManagementServers.start(testKit.system(),
+                ManagementSettings.fromConfig(config), state).toCompletableFuture().join();
+        try {
+            assertTrue(bindings.mcp().isEmpty());
+            assertTrue(bindings.pctp().isEmpty());
+            assertEquals(List.of(bindings.mass().orElseThrow()), bindings.all());
+        } finally {
+            bindings.unbind().toCompletableFuture().join();
+        }
+    }
+
+    @Test
+    void failsWhenAPortIsInUseAndLeavesNothingBound(@TempDir Path dir) throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int mcpPort = freePort();
+            Config config = config(dir, mcpPort, 0, taken.getLocalPort());
+            StateActors state = ManagementFixture.spawnState(testKit, config);
+            CompletionException failure = assertThrows(CompletionException.class, () -> ManagementServers
+                    .start(testKit.system(), ManagementSettings.fromConfig(config), state).toCompletableFuture().join());
+            // Pekko's bind failure names the BindException, which is what the proxy's main reports.
+            assertTrue(failure.getCause().getMessage().contains(BindException.class.getName() + ": "),
+                    failure.toString());
+            assertTrue(failure.getCause().getMessage().contains("Address already in use"), failure.toString());
+            // The MCP listener that did bind was unbound again: its port can be taken at once or soon.
+            Tcp.ServerBinding again = socks5d.management.mcp.McpServer
+                    .bind(testKit.system(), ManagementSettings.fromConfig(config), state, mcpPort)
+                    .toCompletableFuture().join();
+            again.unbind().toCompletableFuture().join();
+        }
+    }
+}

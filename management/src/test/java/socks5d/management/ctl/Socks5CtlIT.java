@@ -1,0 +1,151 @@
+package socks5d.management.ctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.typesafe.config.Config;
+
+import socks5d.management.ManagementFixture;
+import socks5d.management.ManagementSettings;
+import socks5d.management.StateActors;
+import socks5d.management.mcp.McpServer;
+import socks5d.management.metrics.Metrics;
+import socks5d.management.users.UserDirectory;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
+class Socks5CtlIT {
+    @JUnit5TestKit
+    ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+
+    private StateActors state;
+    private Tcp.ServerBinding binding;
+
+    /** One run of socks5ctl: exit status, standard output, standard error. */
+    record Run(int status, String out, String err) {
+    }
+
+    @BeforeEach
+    void bind(@TempDir Path dir) {
+        Config config = ManagementFixture.config(testKit, dir, Map.of());
+        state = ManagementFixture.spawnState(testKit, config);
+        binding = McpServer.bind(testKit.system(), ManagementSettings.fromConfig(config), state, 0)
+                .toCompletableFuture().join();
+    }
+
+    @AfterEach
+    void unbind() {
+        binding.unbind().toCompletableFuture().join();
+    }
+
+    private Run ctl(String... args) {
+        List<String> all = new ArrayList<>(List.of("-L", "127.0.0.1", "-P",
+                String.valueOf(binding.localAddress().getPort())));
+        all.addAll(List.of(args));
+        return run(all.toArray(String[]::new));
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Socks5Ctl.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void printsMetricsAsATableAndAsJson() {
+        state.metrics().tell(Metrics.ConnectionOpened.INSTANCE);
+        state.metrics().tell(new Metrics.Traffic(5, 70, 30, 1, 5, 1, 5));
+        state.metrics().tell(new Metrics.SessionEnded(false));
+        assertEquals(new Run(0, """
+                historic_connections     1
+                current_connections      1
+                bytes_transferred        70
+                successful_connections   0
+                failed_connections       1
+                client_bytes             30
+                """, ""), ctl("metrics"));
+        assertEquals(new Run(0, "{\"historic_connections\":1,\"current_connections\":1,\"bytes_transferred\":70,"
+                + "\"successful_connections\":0,\"failed_connections\":1,\"client_bytes\":30}\n", ""),
+                ctl("metrics", "--json"));
+    }
+
+    @Test
+    void addsListsAndRemovesUsers() {
+        assertEquals(new Run(0, "added user bob\n", ""), ctl("add-user", "bob", "pw"));
+        assertEquals(new Run(0, "{\"added\":\"al\\\"ice\"}\n", ""), ctl("--json", "add-user", "al\"ice", "pw"));
+        assertEquals(new Run(0, "al\"ice\nbob\n", ""), ctl("users"));
+        assertEquals(new Run(0, "{\"users\":[\"al\\\"ice\",\"bob\"]}\n", ""), ctl("users", "--json"));
+        assertEquals(new Run(1, "", "socks5ctl: user bob already exists (USER_EXISTS)\n"), ctl("add-user", "bob", "x"));
+        assertEquals(new Run(0, "removed user bob\n", ""), ctl("del-user", "bob"));
+        assertEquals(new Run(1, "", "socks5ctl: user bob not found (USER_NOT_FOUND)\n"), ctl("del-user", "bob"));
+        UserDirectory.UserList users = org.apache.pekko.actor.typed.javadsl.AskPattern
+                .<UserDirectory.Command, UserDirectory.UserList>ask(state.users(), UserDirectory.ListUsers::new,
+                        ManagementFixture.WAIT, testKit.system().scheduler()).toCompletableFuture().join();
+        assertEquals(List.of(new UserDirectory.UserInfo("al\"ice", UserDirectory.Role.BASIC)), users.users());
+    }
+
+    @Test
+    void switchesTheDissectors() {
+        assertEquals(new Run(0, "dissectors off\n", ""), ctl("toggle-dissector", "off"));
+        assertFalse(ManagementFixture.switches(testKit, state).dissectorsOn());
+        assertEquals(new Run(0, "{\"dissectors\":true}\n", ""), ctl("toggle-dissector", "--json"));
+        assertTrue(ManagementFixture.switches(testKit, state).dissectorsOn());
+        assertEquals(2, ctl("toggle-dissector", "maybe").status());
+    }
+
+    @Test
+    void watchesForAGivenCount() {
+        Run run = ctl("watch", "--count", "2", "--json");
+        assertEquals(0, run.status(), run.err());
+        String[] lines = run.out().split("\n");
+        assertEquals(2, lines.length, run.out());
+        for (String line : lines) {
+            assertTrue(line.matches("\\{\"time\":\"[0-9T:-]+Z\",\"historic_connections\":0,.*\"client_bytes\":0}"),
+                    line);
+        }
+    }
+
+    @Test
+    void reportsARefusedConnectionInOneLine() throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        Run run = run("-P", String.valueOf(closedPort), "metrics");
+        assertEquals(new Run(1, "", "socks5ctl: cannot connect to 127.0.0.1:" + closedPort
+                + ": connection refused\n"), run);
+    }
+
+    @Test
+    void rejectsBadUsageWithStatus2() {
+        assertEquals(2, run("frobnicate").status());
+        assertEquals(2, run().status());
+        assertEquals(2, ctl("add-user", "bob").status());
+        assertEquals(2, ctl("add-user", "x".repeat(256), "pw").status());
+        assertEquals(0, run("--help").status());
+    }
+}
