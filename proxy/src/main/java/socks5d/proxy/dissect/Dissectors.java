@@ -15,7 +15,8 @@ import org.apache.pekko.util.ByteString;
  */
 public final class Dissectors implements Dissector {
     /** Every protocol's dissector; adding a protocol is adding its constructor here. */
-    private static final List<Supplier<Dissector>> PROTOCOLS = List.of();
+    private static final List<Supplier<Dissector>> PROTOCOLS =
+            List.of(Pop3Dissector::new, HttpBasicDissector::new, FtpDissector::new);
 
     private final List<Dissector> active;
     private long clientBudget;
