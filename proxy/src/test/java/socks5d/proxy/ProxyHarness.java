@@ -40,7 +40,15 @@ public final class ProxyHarness implements AutoCloseable {
     /** Starts a server with {@code extraConfig} (HOCON) over the test defaults. */
     public static ProxyHarness start(String extraConfig) {
         try {
-            Path dir = Files.createTempDirectory("socks5d-it");
+            return start(extraConfig, Files.createTempDirectory("socks5d-it"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a server whose users live in {@code dir} (to test a restart on the same data). */
+    public static ProxyHarness start(String extraConfig, Path dir) {
+        try {
             Config config = ConfigFactory.parseString(extraConfig)
                     .withFallback(ConfigFactory.parseString(String.join("\n",
                             "socks5d.proxy.listen-address = \"127.0.0.1\"",
@@ -58,8 +66,6 @@ public final class ProxyHarness implements AutoCloseable {
             Socks5d server = Socks5d.start(config, List.of(new Main.Credentials(USER, PASSWORD)));
             Socks5d.Bindings b = server.started().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new ProxyHarness(server, b, dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (Exception e) {
             throw new IllegalStateException("socks5d did not start", e);
         }
@@ -92,6 +98,15 @@ public final class ProxyHarness implements AutoCloseable {
         return AskPattern.<AccessLog.Command, AccessLog.Recent>ask(bindings.state().accessLog(),
                 replyTo -> new AccessLog.GetRecent(n, replyTo), Duration.ofSeconds(5), server.system().scheduler())
                 .toCompletableFuture().join().entries();
+    }
+
+    /** Writes {@code message} on {@code socket} and checks that exactly it comes back (an echo target). */
+    public static void assertEchoes(java.net.Socket socket, String message) throws IOException {
+        byte[] msg = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        socket.getOutputStream().write(msg);
+        socket.getOutputStream().flush();
+        byte[] back = socket.getInputStream().readNBytes(msg.length);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(msg, back);
     }
 
     public Socks5d server() {

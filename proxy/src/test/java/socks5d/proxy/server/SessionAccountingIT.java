@@ -37,7 +37,7 @@ class SessionAccountingIT {
             for (int i = 0; i < 5; i++) {
                 try (Socks5Result r = proxy.client().connect(lo, echo.port())) {
                     assertEquals(0, r.reply());
-                    SocksServerIT.assertEchoes(r.socket(), "x".repeat(PAYLOAD));
+                    ProxyHarness.assertEchoes(r.socket(), "x".repeat(PAYLOAD));
                 }
             }
             int closed;

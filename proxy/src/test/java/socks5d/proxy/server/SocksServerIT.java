@@ -413,12 +413,8 @@ class SocksServerIT {
         return c;
     }
 
-    static void assertEchoes(Socket socket, String message) throws IOException {
-        byte[] msg = message.getBytes(StandardCharsets.UTF_8);
-        socket.getOutputStream().write(msg);
-        socket.getOutputStream().flush();
-        byte[] back = new DataInputStream(socket.getInputStream()).readNBytes(msg.length);
-        assertArrayEquals(msg, back);
+    private static void assertEchoes(Socket socket, String message) throws IOException {
+        ProxyHarness.assertEchoes(socket, message);
     }
 
     private static int closedPort() throws IOException {
