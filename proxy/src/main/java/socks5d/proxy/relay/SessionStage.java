@@ -73,17 +73,23 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
     private final SessionContext context;
     private final InetSocketAddress client;
     private final Switches.State switches;
+    private final Runnable onStop;
 
-    public SessionStage(SessionContext context, InetSocketAddress client, Switches.State switches) {
+    /**
+     * @param onStop runs once when the session has ended (the listener's admission gauge); a plain
+     *               callback instead of a watchTermination stage and future per connection
+     */
+    public SessionStage(SessionContext context, InetSocketAddress client, Switches.State switches, Runnable onStop) {
         this.context = context;
         this.client = client;
         this.switches = switches;
+        this.onStop = onStop;
     }
 
     /** The flow that serves one accepted client connection. */
     public static Flow<ByteString, ByteString, org.apache.pekko.NotUsed> flow(
-            SessionContext context, InetSocketAddress client, Switches.State switches) {
-        return Flow.fromGraph(new SessionStage(context, client, switches)).named("socks-session");
+            SessionContext context, InetSocketAddress client, Switches.State switches, Runnable onStop) {
+        return Flow.fromGraph(new SessionStage(context, client, switches, onStop));
     }
 
     @Override
@@ -524,6 +530,7 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                 return;
             }
             ended = true;
+            onStop.run();
             if (fromDest != null && !fromDest.isClosed()) {
                 fromDest.cancel();
             }

@@ -48,10 +48,8 @@ public final class SocksServer {
                     }
                     context.state().metrics().tell(Metrics.ConnectionOpened.INSTANCE);
                     connection.handleWith(
-                                    SessionStage.flow(context, connection.remoteAddress(), switches.get())
-                                            .watchTermination((notUsed, done) -> done),
-                                    system)
-                            .whenCompleteAsync((done, failure) -> gauge.close(), Runnable::run); // no pool hop per connection
+                            SessionStage.flow(context, connection.remoteAddress(), switches.get(), gauge::close),
+                            system);
                 }))
                 .run(system);
     }
