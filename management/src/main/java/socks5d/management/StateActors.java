@@ -1,7 +1,9 @@
 package socks5d.management;
 
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 import com.typesafe.config.Config;
@@ -22,7 +24,13 @@ public record StateActors(ActorRef<UserDirectory.Command> users,
                           ActorRef<AccessLog.Command> accessLog,
                           ActorRef<Switches.Command> switches) {
 
-    /** Spawns the four actors as children of {@code context}, configured from {@code socks5d.management}. */
+    /**
+     * Spawns the four actors as children of {@code context}, configured from {@code socks5d.management}.
+     * Metrics, access log and switches resume after an unexpected exception, keeping their state:
+     * one bad message must not reset the counters or the switches. The user directory is not
+     * supervised: if it cannot load the user file it stops, and the owner (who should watch it)
+     * must stop the server rather than run without, or overwrite, the users on disk.
+     */
     public static StateActors spawn(ActorContext<?> context, Config config) {
         Config m = config.getConfig("socks5d.management");
         Switches.State initial = new Switches.State(
@@ -31,8 +39,12 @@ public record StateActors(ActorRef<UserDirectory.Command> users,
                 (int) Math.min(Integer.MAX_VALUE, m.getBytes("switches.relay-buffer-size")));
         return new StateActors(
                 context.spawn(UserDirectory.create(UserSettings.fromConfig(config)), "users"),
-                context.spawn(Metrics.create(), "metrics"),
-                context.spawn(AccessLog.create(m.getInt("access-log.ring-size")), "access-log"),
-                context.spawn(Switches.create(initial), "switches"));
+                context.spawn(resuming(Metrics.create()), "metrics"),
+                context.spawn(resuming(AccessLog.create(m.getInt("access-log.ring-size"))), "access-log"),
+                context.spawn(resuming(Switches.create(initial)), "switches"));
+    }
+
+    private static <T> Behavior<T> resuming(Behavior<T> behavior) {
+        return Behaviors.supervise(behavior).onFailure(SupervisorStrategy.resume());
     }
 }

@@ -13,6 +13,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -47,6 +48,7 @@ public final class Socks5d {
 
     private final ActorSystem<Void> system;
     private final CompletableFuture<Bindings> started = new CompletableFuture<>();
+    private volatile boolean failed;
 
     private Socks5d(Config config, List<Main.Credentials> admins) {
         this.system = ActorSystem.create(guardian(config, admins), "socks5d", config);
@@ -64,9 +66,9 @@ public final class Socks5d {
         return system;
     }
 
-    /** Completes with exit status 0 once the actor system has terminated. */
+    /** Completes once the actor system has terminated: 0 after a clean stop, 1 if state was lost on the way. */
     public CompletableFuture<Integer> whenStopped() {
-        return system.getWhenTerminated().toCompletableFuture().thenApply(done -> 0);
+        return system.getWhenTerminated().toCompletableFuture().thenApply(done -> failed ? 1 : 0);
     }
 
     /** Graceful stop: stop accepting, drain open sessions up to the grace period, terminate. */
@@ -82,15 +84,31 @@ public final class Socks5d {
     private Behavior<Void> guardian(Config config, List<Main.Credentials> admins) {
         return Behaviors.setup(context -> {
             try {
-                boot(context, config, admins);
+                StateActors state = boot(context, config, admins);
+                context.watch(state.users());
             } catch (RuntimeException e) {
                 started.completeExceptionally(e);
+                return Behaviors.stopped();
             }
-            return Behaviors.empty();
+            return Behaviors.receive(Void.class)
+                    .onSignal(Terminated.class, t -> usersStopped(context))
+                    .build();
         });
     }
 
-    private void boot(ActorContext<Void> context, Config config, List<Main.Credentials> admins) {
+    /**
+     * The user directory stopped: it could not load or write the user file (it logged why). Serving
+     * without it would refuse every login, and starting over empty could overwrite the users on disk,
+     * so the server stops with a failure status.
+     */
+    private Behavior<Void> usersStopped(ActorContext<Void> context) {
+        log.error("The user directory stopped (see the error above); socks5d stops");
+        failed = true;
+        started.completeExceptionally(new IllegalStateException("the user directory could not start"));
+        return Behaviors.stopped();
+    }
+
+    private StateActors boot(ActorContext<Void> context, Config config, List<Main.Credentials> admins) {
         ProxySettings settings = ProxySettings.fromConfig(config);
         Duration askTimeout = config.getDuration("socks5d.management.ask-timeout");
         StateActors state = StateActors.spawn(context, config);
@@ -138,6 +156,7 @@ public final class Socks5d {
                 started.complete(bindings);
             }
         });
+        return state;
     }
 
     private static CompletionStage<Void> putAdmins(ActorSystem<?> sys, StateActors state,

@@ -119,4 +119,14 @@ final class MainTest {
             assertEquals(Main.EXIT_START_FAILED, status);
         }
     }
+
+    @Test
+    void corruptUserFileStopsTheServerAndLeavesTheFileAlone(@TempDir Path dataDir) throws Exception {
+        Path users = Files.writeString(dataDir.resolve("users.db"), "not a user file\n");
+        int status = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Main.run(
+                "-l", "127.0.0.1", "-p", "0", "-P", "0", "--mass-port", "0", "--pctp-port", "0",
+                "--data-dir", dataDir.toString()));
+        assertEquals(Main.EXIT_START_FAILED, status);
+        assertEquals("not a user file\n", Files.readString(users), "the users on disk are never overwritten");
+    }
 }
