@@ -1,11 +1,6 @@
 package socks5d.proxy.dissect;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
-
-import org.apache.pekko.util.ByteString;
 
 /**
  * Password dissector for FTP (issue 4, RFC 959): a session whose first server line starts with
@@ -19,121 +14,45 @@ import org.apache.pekko.util.ByteString;
  * per command; a multi-line reply {@code ddd-} ends at the line starting {@code ddd }; 1yz
  * replies are preliminary and are followed by another). Pure; confined to the session's stage.
  */
-public final class FtpDissector implements Dissector {
+public final class FtpDissector extends LoginDissector {
     public static final String PROTOCOL = "FTP";
-    /** RFC 959 sets no limit; real commands and reply lines are far shorter. */
-    static final int MAX_LINE = 1024;
-    /** Client lines held while the greeting has not arrived yet, and commands awaiting an answer. */
-    static final int MAX_PENDING = 16;
 
     private static final String SERVICE_READY = "220";
     private static final int CODE_LENGTH = 3;
 
-    private enum Phase { GREETING, LOGIN, DONE }
-
-    private final LineBuffer client = new LineBuffer(MAX_LINE);
-    private final LineBuffer server = new LineBuffer(MAX_LINE);
-    /** Client lines that arrived before the greeting. */
-    private final List<String> early = new ArrayList<>();
-    /** For each command sent and not answered yet: whether a 2xx answer to it means logged in. */
-    private final ArrayDeque<Boolean> unanswered = new ArrayDeque<>();
-    /** False once more commands are unanswered than the dissector keeps track of. */
-    private boolean tracking = true;
     /** False until the last line of the (possibly multi-line) greeting went by. */
     private boolean greeted;
     /** The code of the multi-line reply in progress, or null. */
     private String multiline;
-    private Phase phase = Phase.GREETING;
-    private String user;
 
-    @Override
-    public void onClientBytes(ByteString bytes, Consumer<Credential> report) {
-        if (phase == Phase.DONE) {
-            return;
-        }
-        for (String line : client.feed(bytes)) {
-            if (phase == Phase.GREETING) {
-                if (early.size() == MAX_PENDING) {
-                    phase = Phase.DONE;
-                    return;
-                }
-                early.add(line);
-            } else if (phase == Phase.LOGIN) {
-                onCommand(line, report);
-            }
-        }
-        if (client.overflowed()) {
-            phase = Phase.DONE;
-        }
+    public FtpDissector() {
+        super(PROTOCOL);
     }
 
     @Override
-    public void onServerBytes(ByteString bytes, Consumer<Credential> report) {
-        if (phase == Phase.DONE) {
-            return;
-        }
-        for (String line : server.feed(bytes)) {
-            if (phase == Phase.GREETING) {
-                if (!line.startsWith(SERVICE_READY)) {
-                    phase = Phase.DONE;
-                    return;
-                }
-                phase = Phase.LOGIN;
-                for (String command : early) {
-                    onCommand(command, report);
-                }
-                early.clear();
-            }
-            if (phase == Phase.LOGIN) {
-                onReplyLine(line);
-            }
-        }
-        if (server.overflowed()) {
-            phase = Phase.DONE;
-        }
+    boolean isGreeting(String firstServerLine) {
+        return firstServerLine.startsWith(SERVICE_READY);
     }
 
     @Override
-    public boolean done() {
-        return phase == Phase.DONE;
+    boolean userAloneMayLogIn() {
+        return true;
     }
 
-    private void onCommand(String line, Consumer<Credential> report) {
-        if (phase != Phase.LOGIN) {
-            return;
-        }
-        CommandLine c = CommandLine.parse(line);
-        boolean login = false;
-        if (c.is("USER")) {
-            user = c.argument().isEmpty() ? null : c.argument();
-            login = true;
-        } else if (c.is("PASS")) {
-            if (user != null && !c.argument().isEmpty()) {
-                report.accept(new Credential(PROTOCOL, user, c.argument()));
-                user = null;
-                login = true;
-            }
-        } else if (c.is("QUIT") || c.is("AUTH")) {
-            phase = Phase.DONE;
-            return;
-        }
-        if (unanswered.size() == MAX_PENDING) {
-            tracking = false; // answers can no longer be matched; keep reporting until the budget ends
-        } else if (tracking) {
-            unanswered.add(login);
-        }
+    @Override
+    Boolean onOtherCommand(CommandLine c, Consumer<Credential> report) {
+        return c.is("QUIT") || c.is("AUTH") ? null : Boolean.FALSE;
     }
 
-    private void onReplyLine(String line) {
+    @Override
+    void onServerLine(String line, boolean greeting) {
         String code = replyCode(line);
         if (multiline != null) {
             if (multiline.equals(code) && (line.length() == CODE_LENGTH || line.charAt(CODE_LENGTH) == ' ')) {
                 multiline = null;
                 onReply(code);
             }
-        } else if (code != null && line.length() == CODE_LENGTH) {
-            onReply(code);
-        } else if (code != null && line.charAt(CODE_LENGTH) == ' ') {
+        } else if (code != null && (line.length() == CODE_LENGTH || line.charAt(CODE_LENGTH) == ' ')) {
             onReply(code);
         } else if (code != null && line.charAt(CODE_LENGTH) == '-') {
             multiline = code;
@@ -144,14 +63,9 @@ public final class FtpDissector implements Dissector {
     private void onReply(String code) {
         if (!greeted) {
             greeted = true;
-            return;
-        }
-        if (!tracking || code.charAt(0) == '1') {
-            return; // RFC 959 §4.2: a 1yz reply is preliminary, the command's real answer follows
-        }
-        Boolean login = unanswered.poll();
-        if (code.charAt(0) == '2' && Boolean.TRUE.equals(login)) {
-            phase = Phase.DONE; // logged in: no more credentials follow in this session
+        } else if (code.charAt(0) != '1') {
+            // RFC 959 §4.2: a 1yz reply is preliminary, the command's real answer follows
+            answered(code.charAt(0) == '2');
         }
     }
 

@@ -1,11 +1,6 @@
 package socks5d.proxy.dissect;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
-
-import org.apache.pekko.util.ByteString;
 
 /**
  * Password dissector for POP3 (SPEC §7, RFC 1939): a session whose first server line starts with
@@ -20,121 +15,46 @@ import org.apache.pekko.util.ByteString;
  * status lines ({@code +OK}/{@code -ERR}) against the commands sent (RFC 1939 §3: one status line
  * per command, in order). Pure; confined to the session's stage.
  */
-public final class Pop3Dissector implements Dissector {
+public final class Pop3Dissector extends LoginDissector {
     public static final String PROTOCOL = "POP3";
-    /** RFC 1939 §3: commands are at most 255 octets and replies 512; this leaves room for lax peers. */
-    static final int MAX_LINE = 1024;
-    /** Client lines held while the greeting has not arrived yet, and commands awaiting an answer. */
-    static final int MAX_PENDING = 16;
 
     private static final String OK = "+OK";
     private static final String ERR = "-ERR";
 
-    private enum Phase { GREETING, LOGIN, DONE }
-
-    private final LineBuffer client = new LineBuffer(MAX_LINE);
-    private final LineBuffer server = new LineBuffer(MAX_LINE);
-    /** Client lines that arrived before the greeting. */
-    private final List<String> early = new ArrayList<>();
-    /** For each command sent and not answered yet: whether it was a login (PASS after USER, or APOP). */
-    private final ArrayDeque<Boolean> unanswered = new ArrayDeque<>();
-    /** False once more commands are unanswered than the dissector keeps track of. */
-    private boolean tracking = true;
-    private Phase phase = Phase.GREETING;
-    private String user;
-
-    @Override
-    public void onClientBytes(ByteString bytes, Consumer<Credential> report) {
-        if (phase == Phase.DONE) {
-            return;
-        }
-        for (String line : client.feed(bytes)) {
-            if (phase == Phase.GREETING) {
-                if (early.size() == MAX_PENDING) {
-                    phase = Phase.DONE;
-                    return;
-                }
-                early.add(line);
-            } else if (phase == Phase.LOGIN) {
-                onCommand(line, report);
-            }
-        }
-        if (client.overflowed()) {
-            phase = Phase.DONE;
-        }
+    public Pop3Dissector() {
+        super(PROTOCOL);
     }
 
     @Override
-    public void onServerBytes(ByteString bytes, Consumer<Credential> report) {
-        if (phase == Phase.DONE) {
-            return;
-        }
-        for (String line : server.feed(bytes)) {
-            if (phase == Phase.GREETING) {
-                if (!line.startsWith(OK)) {
-                    phase = Phase.DONE;
-                    return;
-                }
-                phase = Phase.LOGIN;
-                for (String command : early) {
-                    onCommand(command, report);
-                }
-                early.clear();
-            } else if (phase == Phase.LOGIN) {
-                onStatus(line);
-            }
-        }
-        if (server.overflowed()) {
-            phase = Phase.DONE;
-        }
+    boolean isGreeting(String firstServerLine) {
+        return firstServerLine.startsWith(OK);
     }
 
     @Override
-    public boolean done() {
-        return phase == Phase.DONE;
+    boolean userAloneMayLogIn() {
+        return false;
     }
 
-    private void onCommand(String line, Consumer<Credential> report) {
-        if (phase != Phase.LOGIN) {
-            return;
-        }
-        CommandLine c = CommandLine.parse(line);
-        boolean login = false;
-        if (c.is("USER")) {
-            user = c.argument().isEmpty() ? null : c.argument();
-        } else if (c.is("PASS")) {
-            if (user != null && !c.argument().isEmpty()) {
-                report.accept(new Credential(PROTOCOL, user, c.argument()));
-                user = null;
-                login = true;
-            }
-        } else if (c.is("APOP")) {
+    @Override
+    Boolean onOtherCommand(CommandLine c, Consumer<Credential> report) {
+        if (c.is("APOP")) {
             int space = c.argument().indexOf(' ');
             String name = space < 0 ? c.argument() : c.argument().substring(0, space);
             if (!name.isEmpty()) {
                 report.accept(new Credential(PROTOCOL, name, ""));
-                login = true;
+                return true;
             }
-        } else if (c.is("QUIT") || c.is("STLS")) {
-            phase = Phase.DONE;
-            return;
+            return false;
         }
-        if (unanswered.size() == MAX_PENDING) {
-            tracking = false; // answers can no longer be matched; keep reporting until the budget ends
-        } else if (tracking) {
-            unanswered.add(login);
-        }
+        return c.is("QUIT") || c.is("STLS") ? null : Boolean.FALSE;
     }
 
-    /** A server line in the login phase: a status line answers the oldest unanswered command. */
-    private void onStatus(String line) {
+    /** A status line answers the oldest unanswered command; other lines belong to multi-line answers. */
+    @Override
+    void onServerLine(String line, boolean greeting) {
         boolean ok = line.startsWith(OK);
-        if (!tracking || !ok && !line.startsWith(ERR)) {
-            return; // a line of a multi-line answer (CAPA), not a status line
-        }
-        Boolean login = unanswered.poll();
-        if (ok && Boolean.TRUE.equals(login)) {
-            phase = Phase.DONE; // logged in: no more credentials follow in this session
+        if (!greeting && (ok || line.startsWith(ERR))) {
+            answered(ok);
         }
     }
 }
