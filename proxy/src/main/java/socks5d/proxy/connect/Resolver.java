@@ -71,36 +71,9 @@ public final class Resolver {
         return v4;
     }
 
-    /**
-     * An IPv4 dotted quad or an IPv6 literal (optionally in brackets), else {@code null}, which
-     * sends the name to DNS. Never looks up: InetAddress.getByName would ask the system resolver,
-     * blocking, for a quad that is no address such as {@code 999.1.1.1}, so the quad is parsed
-     * here and IPv6 text goes in brackets, where the JDK never falls back to a lookup. An IPv4-mapped
-     * IPv6 literal comes back as the {@link Inet4Address} it names.
-     */
+    /** See {@link IpLiteral#parse}; kept for the resolver's callers and tests. */
     static InetAddress literal(String name) {
-        String host = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
-        try {
-            if (host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-                String[] parts = host.split("\\.");
-                byte[] octets = new byte[parts.length];
-                for (int i = 0; i < parts.length; i++) {
-                    int octet = Integer.parseInt(parts[i]);
-                    if (octet > 255) {
-                        return null;
-                    }
-                    octets[i] = (byte) octet;
-                }
-                return InetAddress.getByAddress(octets);
-            }
-            if (host.indexOf(':') >= 0) {
-                InetAddress a = InetAddress.getByName("[" + host + "]");
-                return a instanceof Inet4Address || a instanceof Inet6Address ? a : null;
-            }
-        } catch (UnknownHostException | IllegalArgumentException e) {
-            return null;
-        }
-        return null;
+        return IpLiteral.parse(name);
     }
 
     private static UnknownHostException unknownHost(String name, String why) {

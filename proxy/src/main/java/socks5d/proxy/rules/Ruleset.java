@@ -15,6 +15,8 @@ import java.util.Set;
 
 import com.typesafe.config.Config;
 
+import socks5d.proxy.connect.IpLiteral;
+
 /**
  * Decides whether a CONNECT may go ahead (SPEC §4 ruleset, reply 0x02 when not). First, the
  * server's own listeners are protected: a destination port that is one of them, on any address
@@ -104,32 +106,12 @@ public final class Ruleset {
             return (a[full] & mask) == (network[full] & mask);
         }
 
-        /**
-         * A dotted quad or an IPv6 literal. InetAddress.getByName alone would look up text such as
-         * {@code 999.0.0.0} in DNS and accept BSD forms such as {@code 10.1.5} (10.1.0.5), so the
-         * quad is parsed here and IPv6 goes in brackets, where the JDK never falls back to a lookup.
-         */
         private static InetAddress literal(String host) {
-            try {
-                if (host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-                    String[] parts = host.split("\\.");
-                    byte[] octets = new byte[parts.length];
-                    for (int i = 0; i < parts.length; i++) {
-                        int octet = Integer.parseInt(parts[i]);
-                        if (octet > 255) {
-                            throw new IllegalArgumentException("not an IP address: " + host);
-                        }
-                        octets[i] = (byte) octet;
-                    }
-                    return InetAddress.getByAddress(octets);
-                }
-                if (host.contains(":")) {
-                    return InetAddress.getByName("[" + host + "]");
-                }
-            } catch (java.net.UnknownHostException e) {
-                throw new IllegalArgumentException("not an IP address: " + host, e);
+            InetAddress a = IpLiteral.parse(host);
+            if (a == null) {
+                throw new IllegalArgumentException("not an IP address: " + host);
             }
-            throw new IllegalArgumentException("not an IP address: " + host);
+            return a;
         }
     }
 
