@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToLongFunction;
@@ -15,7 +17,9 @@ import java.util.function.ToLongFunction;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -41,7 +45,8 @@ import socks5d.management.users.UserDirectory;
  * The MASS listener (seed 000, SPEC §8): method negotiation, RFC 1929 login of an ADMIN user,
  * one request, one reply, close. The protocol logic is {@link MassSession}; this class drives it
  * and asks the state actors. A session that has not finished within
- * {@code mass.session-timeout} is closed. Each connection's flow is confined to its stream.
+ * {@code mass.session-timeout} is closed. Repeated failed logins from one address are answered
+ * later and later ({@link FailedLogins}, one per listener). Each connection's flow is confined to its stream.
  */
 public final class MassServer {
     private static final Logger log = LoggerFactory.getLogger(MassServer.class);
@@ -59,6 +64,9 @@ public final class MassServer {
     /** As {@link #bind(ActorSystem, ManagementSettings, StateActors)} on an explicit port (tests bind 0). */
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
                                                           StateActors state, int port) {
+        // One failure table per listener; a unique name because tests bind several listeners in one system.
+        ActorRef<FailedLogins.Command> failedLogins = system.systemActorOf(FailedLogins.create(),
+                "mass-failed-logins-" + UUID.randomUUID(), Props.empty());
         return Tcp.get(system)
                 .bind(settings.listenAddress(), port, BACKLOG, List.of(),
                         // halfClose: a client may shut down its write side after its request and
@@ -69,8 +77,8 @@ public final class MassServer {
                 .to(Sink.foreach(connection -> {
                     log.debug("MASS connection from [{}]", connection.remoteAddress());
                     // The materialized NotUsed carries nothing; the connection ends with its flow.
-                    connection.handleWith(flow(state, settings, system.scheduler(), connection.remoteAddress()),
-                            system);
+                    connection.handleWith(flow(state, failedLogins, settings, system.scheduler(),
+                            connection.remoteAddress()), system);
                 }))
                 .run(system)
                 .thenApply(b -> {
@@ -86,9 +94,11 @@ public final class MassServer {
     }
 
     /** The per-connection flow: session steps, answered in order, closed after the reply or at the timeout. */
-    public static Flow<ByteString, ByteString, NotUsed> flow(StateActors state, ManagementSettings settings,
+    public static Flow<ByteString, ByteString, NotUsed> flow(StateActors state,
+                                                            ActorRef<FailedLogins.Command> failedLogins,
+                                                            ManagementSettings settings,
                                                             Scheduler scheduler, InetSocketAddress peer) {
-        Connection connection = new Connection(state, settings.askTimeout(), scheduler, peer);
+        Connection connection = new Connection(state, failedLogins, settings.askTimeout(), scheduler, peer);
         boolean allowNoAuth = settings.mass().allowNoAuth();
         return Flow.of(ByteString.class)
                 .statefulMapConcat(() -> {
@@ -121,14 +131,17 @@ public final class MassServer {
     /** One connection's progress: whether its login succeeded. Confined to its stream (mapAsync(1)). */
     private static final class Connection {
         private final StateActors state;
+        private final ActorRef<FailedLogins.Command> failedLogins;
         private final Duration timeout;
         private final Scheduler scheduler;
         private final InetSocketAddress peer;
         /** Set when an ADMIN logged in or no authentication was chosen; read before running the request. */
         private final AtomicBoolean authorized = new AtomicBoolean();
 
-        Connection(StateActors state, Duration timeout, Scheduler scheduler, InetSocketAddress peer) {
+        Connection(StateActors state, ActorRef<FailedLogins.Command> failedLogins, Duration timeout,
+                   Scheduler scheduler, InetSocketAddress peer) {
             this.state = state;
+            this.failedLogins = failedLogins;
             this.timeout = timeout;
             this.scheduler = scheduler;
             this.peer = peer;
@@ -170,13 +183,28 @@ public final class MassServer {
                                 && a.user().role() == UserDirectory.Role.ADMIN;
                         if (admin) {
                             authorized.set(true);
-                            return new Answer(MassCodec.encodeAuthReply(true), false);
+                            failedLogins.tell(new FailedLogins.Succeeded(peer.getAddress()));
+                        } else {
+                            log.debug("MASS login of [{}] from [{}] refused: [{}]", user, peer,
+                                    failure != null ? failure.toString()
+                                            : reply instanceof UserDirectory.Authenticated ? "not an ADMIN" : "rejected");
                         }
-                        log.debug("MASS login of [{}] from [{}] refused: [{}]", user, peer,
-                                failure != null ? failure.toString()
-                                        : reply instanceof UserDirectory.Authenticated ? "not an ADMIN" : "rejected");
-                        return new Answer(MassCodec.encodeAuthReply(false), true);
-                    });
+                        return admin;
+                    })
+                    .thenCompose(admin -> admin
+                            ? done(new Answer(MassCodec.encodeAuthReply(true), false))
+                            : refuseLater());
+        }
+
+        /** SPEC §10: the failure reply waits as long as {@link FailedLogins} says, to slow guessing. */
+        private CompletionStage<Answer> refuseLater() {
+            Answer refused = new Answer(MassCodec.encodeAuthReply(false), true);
+            return AskPattern.<FailedLogins.Command, FailedLogins.Delay>ask(failedLogins,
+                            replyTo -> new FailedLogins.Failed(peer.getAddress(), replyTo), timeout, scheduler)
+                    // Without an answer the refusal is not held back: the table is only a brake.
+                    .handle((d, failure) -> d == null ? 0L : d.delay().toMillis())
+                    .thenCompose(delay -> CompletableFuture.supplyAsync(() -> refused,
+                            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)));
         }
 
         private CompletionStage<MassReply> execute(MassRequest request) {

@@ -80,10 +80,19 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
 
     /** Adds a new user; fails with {@link AlreadyExists} if the name is taken. */
     public record AddUser(String name, String password, Role role, ActorRef<AddUserReply> replyTo) implements Command {
+        @Override
+        public String toString() {
+            // SPEC §10: a logged message (dead letter, unhandled, debug) must not show the password.
+            return "AddUser[name=" + name + ", password=***, role=" + role + "]";
+        }
     }
 
     /** Adds a user or replaces an existing one's password and role (the {@code -u} flag at start). */
     public record PutUser(String name, String password, Role role, ActorRef<AddUserReply> replyTo) implements Command {
+        @Override
+        public String toString() {
+            return "PutUser[name=" + name + ", password=***, role=" + role + "]";
+        }
     }
 
     public sealed interface AddUserReply {
@@ -130,6 +139,10 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
 
     /** Checks a name and password (RFC 1929 sub-negotiation, MASS and PCTP logins). */
     public record Authenticate(String name, String password, ActorRef<AuthReply> replyTo) implements Command {
+        @Override
+        public String toString() {
+            return "Authenticate[name=" + name + ", password=***]";
+        }
     }
 
     public sealed interface AuthReply {

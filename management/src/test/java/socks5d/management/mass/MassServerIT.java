@@ -192,6 +192,21 @@ class MassServerIT {
     }
 
     @Test
+    void answersRepeatedFailedLoginsFromOneAddressLaterAndLater() throws IOException {
+        long[] took = new long[3];
+        for (int i = 0; i < took.length; i++) {
+            long start = System.nanoTime();
+            rejectsAWrongPassword(); // a new connection each time: the count is per address
+            took[i] = (System.nanoTime() - start) / 1_000_000;
+        }
+        // Failure n waits (n - 1) x 200 ms: the third waits at least 400 ms, the first nothing.
+        assertTrue(took[2] >= 2 * FailedLogins.DELAY_STEP.toMillis(), java.util.Arrays.toString(took));
+        assertTrue(took[2] > took[0] + FailedLogins.DELAY_STEP.toMillis(), java.util.Arrays.toString(took));
+        assertEquals(show(hex("00 00000000  # a correct login still gets through")),
+                show(ask(hex("03"), 5)));
+    }
+
+    @Test
     void refusesNoAuthenticationUnlessAllowed() throws IOException {
         try (Client c = new Client(binding.localAddress())) {
             c.send(hex("01 01 00  # only NO AUTHENTICATION REQUIRED"));

@@ -372,4 +372,17 @@ class UserDirectoryTest {
         users.tell(new UserDirectory.ListUsers(probe.getRef()));
         return probe.receiveMessage(WAIT).users();
     }
+
+    @Test
+    void messagesCarryingAPasswordDoNotShowItWhenPrinted() {
+        TestProbe<AddUserReply> added = testKit.createTestProbe();
+        TestProbe<UserDirectory.AuthReply> auth = testKit.createTestProbe();
+        for (Object m : java.util.List.of(
+                new UserDirectory.AddUser("bob", "pw-visible", Role.BASIC, added.getRef()),
+                new UserDirectory.PutUser("bob", "pw-visible", Role.ADMIN, added.getRef()),
+                new UserDirectory.Authenticate("bob", "pw-visible", auth.getRef()))) {
+            assertFalse(m.toString().contains("pw-visible"), m.toString());
+            assertTrue(m.toString().contains("bob"), m.toString());
+        }
+    }
 }

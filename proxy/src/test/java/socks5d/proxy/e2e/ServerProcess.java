@@ -1,0 +1,193 @@
+package socks5d.proxy.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.pekko.util.ByteString;
+
+import socks5d.management.mcp.wire.Decoded;
+import socks5d.management.mcp.wire.McpCodec;
+import socks5d.management.mcp.wire.McpRequest;
+import socks5d.management.mcp.wire.McpResponse;
+
+/**
+ * {@code java -jar target/socks5d.jar} as a subprocess on free loopback ports, with its standard
+ * output and error captured to files, for tests that kill it or read what it printed. Not thread-safe.
+ */
+final class ServerProcess implements AutoCloseable {
+    private static final InetAddress LO = InetAddress.getLoopbackAddress();
+
+    final Process process;
+    final int socks;
+    final int mcp;
+    final int mass;
+    final int pctp;
+    final Path stdout;
+    final Path stderr;
+
+    private ServerProcess(Process process, int socks, int mcp, int mass, int pctp, Path stdout, Path stderr) {
+        this.process = process;
+        this.socks = socks;
+        this.mcp = mcp;
+        this.mass = mass;
+        this.pctp = pctp;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /**
+     * Starts the server with {@code --data-dir dataDir --config conf} and {@code args}, MCP, MASS and
+     * PCTP on free ports, output captured in {@code logs} (files named after {@code tag}); returns
+     * once the SOCKS and management ports accept connections.
+     */
+    static ServerProcess start(Path logs, String tag, Path dataDir, Path conf, List<String> jvmArgs,
+                               List<String> args) throws IOException, InterruptedException {
+        Path jar = Path.of("target", "socks5d.jar").toAbsolutePath();
+        assertTrue(Files.isRegularFile(jar), "run after package: " + jar);
+        int socks = freePort();
+        int mcp = freePort();
+        int mass = freePort();
+        int pctp = freePort();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", jar.toString(),
+                "-l", "127.0.0.1", "-p", Integer.toString(socks), "-L", "127.0.0.1",
+                "-P", Integer.toString(mcp), "--mass-port", Integer.toString(mass),
+                "--pctp-port", Integer.toString(pctp),
+                "--data-dir", dataDir.toString(), "--config", conf.toString()));
+        command.addAll(args);
+        Path out = logs.resolve(tag + ".stdout");
+        Path err = logs.resolve(tag + ".stderr");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ServerProcess server = new ServerProcess(p, socks, mcp, mass, pctp, out, err);
+        try {
+            server.awaitListening(Duration.ofSeconds(40), socks, mcp, mass, pctp);
+            return server;
+        } catch (RuntimeException | Error | IOException e) {
+            p.destroyForcibly();
+            throw e;
+        }
+    }
+
+    private void awaitListening(Duration within, int... ports) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        for (int port : ports) {
+            while (!accepts(port)) {
+                // waitFor doubles as the pause between attempts and notices an early exit.
+                if (process.waitFor(50, TimeUnit.MILLISECONDS)) {
+                    throw new AssertionError("socks5d exited with " + process.exitValue() + ": " + read(stderr));
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("socks5d did not listen on " + port + ": " + read(stderr));
+                }
+            }
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(LO, port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    InetSocketAddress socksAddress() {
+        return new InetSocketAddress(LO, socks);
+    }
+
+    /** SIGKILL on Linux; returns once the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS), "killed process still running");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A blocking MCP connection (seed 001): one request, one response, repeated. Not thread-safe. */
+    static final class Mcp implements AutoCloseable {
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+
+        Mcp(int port) throws IOException {
+            socket = new Socket();
+            socket.connect(new InetSocketAddress(LO, port), 5000);
+            socket.setSoTimeout(10_000);
+            socket.setTcpNoDelay(true);
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+        }
+
+        McpResponse call(McpRequest request) throws IOException {
+            out.write(McpCodec.encode(request).toArray());
+            out.flush();
+            byte[] header = in.readNBytes(McpCodec.HEADER_LENGTH);
+            if (header.length < McpCodec.HEADER_LENGTH) {
+                throw new IOException("closed by the server");
+            }
+            int length = ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
+            byte[] payload = in.readNBytes(length);
+            if (payload.length < length) {
+                throw new IOException("closed by the server");
+            }
+            Decoded<McpResponse> d = McpCodec.decodeResponse(ByteString.fromArray(header).concat(ByteString.fromArray(payload)));
+            if (d instanceof Decoded.Ok<McpResponse> ok) {
+                return ok.value();
+            }
+            throw new IOException("not an MCP response: " + d);
+        }
+
+        /** LIST_USERS: at most 255 names (the COUNT octet). */
+        List<String> users() throws IOException {
+            McpResponse r = call(McpRequest.ListUsers.INSTANCE);
+            Decoded<List<String>> d = McpCodec.decodeUserList(r.payload());
+            if (d instanceof Decoded.Ok<List<String>> ok) {
+                return ok.value();
+            }
+            throw new IOException("bad user list: " + d);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
