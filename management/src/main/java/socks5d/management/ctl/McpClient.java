@@ -9,7 +9,7 @@ import java.time.Duration;
 
 import org.apache.pekko.util.ByteString;
 
-import socks5d.management.mcp.wire.Decoded;
+import socks5d.wire.Decoded;
 import socks5d.management.mcp.wire.McpCodec;
 import socks5d.management.mcp.wire.McpRequest;
 import socks5d.management.mcp.wire.McpResponse;

@@ -26,7 +26,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-import socks5d.management.mcp.wire.Decoded;
+import socks5d.wire.Decoded;
 import socks5d.management.mcp.wire.McpCodec;
 import socks5d.management.mcp.wire.McpMetrics;
 import socks5d.management.mcp.wire.McpRequest;

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 import org.apache.pekko.util.ByteString;
 
-import socks5d.management.mass.wire.Decoded;
+import socks5d.wire.Decoded;
 import socks5d.management.mass.wire.MassCodec;
 import socks5d.management.mass.wire.MassMessage;
 import socks5d.management.mass.wire.MassMethod;

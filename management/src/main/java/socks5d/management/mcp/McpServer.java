@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
-import socks5d.management.mcp.wire.Decoded;
+import socks5d.wire.Decoded;
 import socks5d.management.mcp.wire.McpCodec;
 import socks5d.management.mcp.wire.McpMetrics;
 import socks5d.management.mcp.wire.McpRequest;

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
-import socks5d.management.pctp.wire.Decoded;
+import socks5d.wire.Decoded;
 import socks5d.management.pctp.wire.PctpCodec;
 import socks5d.management.pctp.wire.PctpLine;
 

@@ -32,7 +32,7 @@ import socks5d.management.ManagementFixture;
 import socks5d.management.ManagementFixture.Client;
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
-import socks5d.management.mcp.wire.Decoded;
+import socks5d.wire.Decoded;
 import socks5d.management.mcp.wire.McpCodec;
 import socks5d.management.mcp.wire.McpMetrics;
 import socks5d.management.mcp.wire.McpResponse;

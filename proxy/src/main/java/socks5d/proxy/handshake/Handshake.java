@@ -6,7 +6,7 @@ import org.apache.pekko.util.ByteString;
 
 import socks5d.proxy.wire.AuthMethod;
 import socks5d.proxy.wire.CommandCode;
-import socks5d.proxy.wire.Decoded;
+import socks5d.wire.Decoded;
 import socks5d.proxy.wire.Greeting;
 import socks5d.proxy.wire.MethodSelection;
 import socks5d.proxy.wire.Reply;

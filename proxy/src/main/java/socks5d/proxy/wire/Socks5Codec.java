@@ -1,5 +1,6 @@
 package socks5d.proxy.wire;
 
+import socks5d.wire.Decoded;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

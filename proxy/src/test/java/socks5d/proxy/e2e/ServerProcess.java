@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.pekko.util.ByteString;
 
-import socks5d.management.mcp.wire.Decoded;
+import socks5d.wire.Decoded;
 import socks5d.management.mcp.wire.McpCodec;
 import socks5d.management.mcp.wire.McpRequest;
 import socks5d.management.mcp.wire.McpResponse;

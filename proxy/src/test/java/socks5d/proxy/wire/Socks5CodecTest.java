@@ -1,5 +1,6 @@
 package socks5d.proxy.wire;
 
+import socks5d.wire.Decoded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

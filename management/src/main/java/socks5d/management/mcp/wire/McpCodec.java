@@ -1,5 +1,6 @@
 package socks5d.management.mcp.wire;
 
+import socks5d.wire.Decoded;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

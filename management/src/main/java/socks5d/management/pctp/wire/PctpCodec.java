@@ -1,5 +1,6 @@
 package socks5d.management.pctp.wire;
 
+import socks5d.wire.Decoded;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalInt;

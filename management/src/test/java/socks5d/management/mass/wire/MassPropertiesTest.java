@@ -1,5 +1,6 @@
 package socks5d.management.mass.wire;
 
+import socks5d.wire.Decoded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package socks5d.management.mcp.wire;
 
+import socks5d.wire.Decoded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
