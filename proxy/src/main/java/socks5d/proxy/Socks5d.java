@@ -1,5 +1,6 @@
 package socks5d.proxy;
 
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import com.typesafe.config.Config;
 
 import socks5d.management.StateActors;
@@ -142,7 +144,13 @@ public final class Socks5d {
             Ruleset rules = new Ruleset(settings.rules(), protectedPorts);
             SessionContext sessionContext = new SessionContext(sys, settings, state,
                     new Resolver(sys, settings.resolveTimeout()), rules, askTimeout);
-            ConnectionGauge gauge = new ConnectionGauge(settings.maxClients());
+            ConnectionGauge gauge = new ConnectionGauge(
+                    ConnectionGauge.fitToDescriptors(settings.maxClients(), openFileLimit()));
+            if (gauge.max() != settings.maxClients()) {
+                log.warn("max-clients [{}] lowered to [{}] to fit the open-file limit [{}] (two per client plus a"
+                        + " reserve); raise `ulimit -n` to serve more", settings.maxClients(), gauge.max(),
+                        openFileLimit());
+            }
             return SocksServer.bind(sys, sessionContext, switches, gauge).thenApply(binding -> {
                 log.info("Bound SOCKS listener on [{}]", binding.localAddress());
                 registerShutdown(sys, binding, mgmt, gauge);
@@ -157,6 +165,12 @@ public final class Socks5d {
             }
         });
         return state;
+    }
+
+    /** RLIMIT_NOFILE of this process as the JVM sees it (it raises the soft limit to the hard one), or -1. */
+    private static long openFileLimit() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount() : -1;
     }
 
     private static CompletionStage<Void> putAdmins(ActorSystem<?> sys, StateActors state,

@@ -113,6 +113,9 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
         /** The current outbound attempt; older attempts' events are ignored. */
         private int attempt;
         private SubSinkInlet<ByteString> fromDest;
+        /** An outbound connect is in flight: see {@link #stopSession()}. */
+        private boolean dialing;
+        private boolean stopAfterDial;
         private SubSourceOutlet<ByteString> toDest;
         private List<InetAddress> candidates = List.of();
         private int candidateIndex;
@@ -147,7 +150,7 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                 @Override
                 public void onUpstreamFailure(Throwable ex) {
                     log.debug("Client [{}] failed: [{}]", client, ex.toString());
-                    completeStage();
+                    stopSession();
                 }
             });
             setHandler(out, new AbstractOutHandler() {
@@ -161,9 +164,26 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
 
                 @Override
                 public void onDownstreamFinish(Throwable cause) {
-                    completeStage();
+                    stopSession();
                 }
             });
+        }
+
+        /**
+         * Ends the session, but not while an outbound connect is in flight: Pekko 1.7's outgoing TCP
+         * connection actor dies with its commander (this stage), and if that happens before the selector
+         * registered its channel, the channel is never closed (apache/pekko#3246, fixed upstream by #3273).
+         * Clients that vanish right after their CONNECT leaked a descriptor each (FuzzIT). So the stage
+         * stays until the dial ends (at most connect-timeout) and then stops, closing the connection
+         * normally.
+         */
+        private void stopSession() {
+            if (dialing) {
+                stopAfterDial = true;
+                setKeepGoing(true);
+                return;
+            }
+            completeStage();
         }
 
         @Override
@@ -179,7 +199,7 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
         public void onTimer(Object key) {
             if (HANDSHAKE_TIMER.equals(key)) {
                 log.debug("Client [{}] timed out in phase [{}]", client, handshake.phase());
-                completeStage();
+                stopSession();
             } else if (FLUSH_TIMER.equals(key)) {
                 flushTraffic();
             }
@@ -210,7 +230,7 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                     && handshake.phase() != Handshake.Phase.CONNECTING) {
                 // Waiting for client bytes that can no longer come.
                 log.debug("Client [{}] closed in phase [{}]", client, handshake.phase());
-                completeStage();
+                stopSession();
             }
         }
 
@@ -313,6 +333,7 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
             }
             InetSocketAddress remote = new InetSocketAddress(candidates.get(candidateIndex++), handshake.request().port());
             int id = ++attempt;
+            dialing = true;
             fromDest = new SubSinkInlet<>("socks.dest.in");
             toDest = new SubSourceOutlet<>("socks.dest.out");
             fromDest.setHandler(new DestInHandler(id));
@@ -338,7 +359,15 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
         }
 
         private void dialed(DialResult result) {
-            if (result.attempt() != attempt || handshake.phase() != Handshake.Phase.CONNECTING) {
+            if (result.attempt() != attempt) {
+                return;
+            }
+            dialing = false;
+            if (stopAfterDial) {
+                completeStage();
+                return;
+            }
+            if (handshake.phase() != Handshake.Phase.CONNECTING) {
                 return;
             }
             if (result.failure() != null) {
