@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +47,7 @@ class OwnListenerIT {
                 .record("localhost", InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1"))
                 .record("me.test", InetAddress.getByName("127.0.0.1"))
                 .record("me6.test", InetAddress.getByName("::1"))
+                .record("host.test", hostAddress())
                 .start();
         proxy = ProxyHarness.start(dns.pekkoConfig() + String.join("\n",
                 "socks5d.proxy.port = " + socks,
@@ -66,26 +69,46 @@ class OwnListenerIT {
         mapped[11] = (byte) 0xFF;
         mapped[12] = 127;
         mapped[15] = 1;
-        List<InetAddress> addresses = List.of(
+        List<InetAddress> addresses = new ArrayList<>(List.of(
                 InetAddress.getByName("127.0.0.1"),
                 InetAddress.getByName("127.0.0.2"),
                 InetAddress.getByName("127.255.255.254"),
                 InetAddress.getByName("0.0.0.0"),
                 InetAddress.getByName("::1"),
                 InetAddress.getByName("::"),
-                Inet6Address.getByAddress(null, mapped, -1));
+                Inet6Address.getByAddress(null, mapped, -1)));
+        addresses.addAll(interfaceAddresses()); // the machine's own non-loopback addresses
         for (int port : ownPorts) {
             for (InetAddress a : addresses) {
                 try (Socks5Result r = proxy.client().connect(a, port)) {
                     assertEquals(Socks5Frames.REP_NOT_ALLOWED, r.reply(), a + " port " + port);
                 }
             }
-            for (String name : new String[] {"localhost", "me.test", "me6.test", "127.0.0.1", "::1", "LOCALHOST"}) {
+            for (String name : new String[] {"localhost", "me.test", "me6.test", "127.0.0.1", "::1", "LOCALHOST", "host.test"}) {
                 try (Socks5Result r = proxy.client().connect(name, port)) {
                     assertEquals(Socks5Frames.REP_NOT_ALLOWED, r.reply(), name + " port " + port);
                 }
             }
         }
+    }
+
+    /** The machine's addresses other than loopback (a name for the machine resolves to these). */
+    private static List<InetAddress> interfaceAddresses() throws IOException {
+        List<InetAddress> out = new ArrayList<>();
+        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                if (!a.isLoopbackAddress()) {
+                    out.add(a);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One of the machine's own addresses, for a DNS name of this host; loopback if it has no other. */
+    private static InetAddress hostAddress() throws IOException {
+        List<InetAddress> all = interfaceAddresses();
+        return all.isEmpty() ? InetAddress.getLoopbackAddress() : all.get(0);
     }
 
     private static int freePort() throws IOException {
