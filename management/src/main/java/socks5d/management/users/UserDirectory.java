@@ -398,21 +398,21 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
     // ---- changes
 
     private Behavior<Command> onAddUser(AddUser m) {
-        String invalid = invalidCredentials(m.name(), m.password());
-        if (invalid != null) {
-            m.replyTo().tell(new Invalid(invalid));
-        } else {
-            enqueueHashed(m, m.name(), m.password(), m.role());
-        }
-        return this;
+        return checkedThenHashed(m, m.name(), m.password(), m.role(), m.replyTo());
     }
 
     private Behavior<Command> onPutUser(PutUser m) {
-        String invalid = invalidCredentials(m.name(), m.password());
+        return checkedThenHashed(m, m.name(), m.password(), m.role(), m.replyTo());
+    }
+
+    /** Add and put share everything but the answer to an existing name, decided when the change applies. */
+    private Behavior<Command> checkedThenHashed(Command m, String name, String password, Role role,
+                                                ActorRef<AddUserReply> replyTo) {
+        String invalid = invalidCredentials(name, password);
         if (invalid != null) {
-            m.replyTo().tell(new Invalid(invalid));
+            replyTo.tell(new Invalid(invalid));
         } else {
-            enqueueHashed(m, m.name(), m.password(), m.role());
+            enqueueHashed(m, name, password, role);
         }
         return this;
     }
