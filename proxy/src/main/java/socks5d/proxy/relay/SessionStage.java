@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
-import org.apache.pekko.io.Inet;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.io.Inet;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
