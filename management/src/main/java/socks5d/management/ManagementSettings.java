@@ -18,8 +18,17 @@ import com.typesafe.config.ConfigValueType;
  * @param mcp           {@code socks5d.management.mcp}
  * @param mass          {@code socks5d.management.mass}
  * @param pctp          {@code socks5d.management.pctp}
+ * @param maxConnections sessions each listener serves at once; more are closed at once
+ *                       ({@code max-connections}), so idle admin connections cannot use up descriptors
  */
-public record ManagementSettings(String listenAddress, Duration askTimeout, Mcp mcp, Mass mass, Pctp pctp) {
+public record ManagementSettings(String listenAddress, Duration askTimeout, Mcp mcp, Mass mass, Pctp pctp,
+                                 int maxConnections) {
+    /** The settings with the default of 16 sessions per listener. */
+    public ManagementSettings(String listenAddress, Duration askTimeout, Mcp mcp, Mass mass, Pctp pctp) {
+        this(listenAddress, askTimeout, mcp, mass, pctp, DEFAULT_MAX_CONNECTIONS);
+    }
+
+    public static final int DEFAULT_MAX_CONNECTIONS = 16;
 
     /**
      * @param port        MCP port; 0 disables it
@@ -77,6 +86,9 @@ public record ManagementSettings(String listenAddress, Duration askTimeout, Mcp 
         Objects.requireNonNull(mcp, "mcp");
         Objects.requireNonNull(mass, "mass");
         Objects.requireNonNull(pctp, "pctp");
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("socks5d.management.max-connections must be at least 1");
+        }
     }
 
     /** Reads {@code socks5d.management.*} from a resolved config (flags and --config already layered in). */
@@ -88,7 +100,8 @@ public record ManagementSettings(String listenAddress, Duration askTimeout, Mcp 
                 new Mcp(c.getInt("mcp.port"), optionalDuration(c, "mcp.idle-timeout")),
                 new Mass(c.getInt("mass.port"), c.getBoolean("mass.allow-no-auth"),
                         c.getDuration("mass.session-timeout")),
-                new Pctp(c.getInt("pctp.port"), c.getInt("pctp.max-line"), optionalDuration(c, "pctp.idle-timeout")));
+                new Pctp(c.getInt("pctp.port"), c.getInt("pctp.max-line"), optionalDuration(c, "pctp.idle-timeout")),
+                c.getInt("max-connections"));
     }
 
     /** {@code 0} or {@code off} mean "no timeout" (reference.conf). */

@@ -52,6 +52,47 @@ class ManagementServersIT {
     }
 
     @Test
+    void eachListenerServesAtMostMaxConnectionsAndFreesTheSlotWhenOneCloses(@TempDir Path dir) throws IOException {
+        Config config = ManagementFixture.config(testKit, dir, Map.of(
+                "socks5d.management.mcp.port", freePort(),
+                "socks5d.management.mass.port", 0,
+                "socks5d.management.pctp.port", 0,
+                "socks5d.management.max-connections", 2));
+        StateActors state = ManagementFixture.spawnState(testKit, config);
+        ManagementServers.Bindings bindings = ManagementServers.start(testKit.system(),
+                ManagementSettings.fromConfig(config), state).toCompletableFuture().join();
+        java.net.InetSocketAddress mcp = bindings.mcp().orElseThrow().localAddress();
+        byte[] getMetrics = McpCodec.encode(McpRequest.GetMetrics.INSTANCE).toArray();
+        try (java.net.Socket a = open(mcp); java.net.Socket b = open(mcp); java.net.Socket c = open(mcp)) {
+            assertEquals(-1, c.getInputStream().read(), "the third connection is closed at once");
+            a.getOutputStream().write(getMetrics);
+            assertEquals(0x01, a.getInputStream().read(), "the first two are served");
+            b.getOutputStream().write(getMetrics);
+            assertEquals(0x01, b.getInputStream().read());
+            a.close();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (true) {
+                try (java.net.Socket d = open(mcp)) {
+                    d.getOutputStream().write(getMetrics);
+                    if (d.getInputStream().read() == 0x01) {
+                        break; // the freed slot serves a new connection
+                    }
+                }
+                assertTrue(System.nanoTime() < deadline, "slot never freed");
+            }
+        } finally {
+            bindings.unbind().toCompletableFuture().join();
+        }
+    }
+
+    private static java.net.Socket open(java.net.InetSocketAddress address) throws IOException {
+        java.net.Socket s = new java.net.Socket();
+        s.connect(address, 5000);
+        s.setSoTimeout(5000);
+        return s;
+    }
+
+    @Test
     void bindsAllThreeAndAUserAddedOverMcpIsSeenOverPctpAndMass(@TempDir Path dir) throws IOException {
         Config config = config(dir, freePort(), freePort(), freePort());
         StateActors state = ManagementFixture.spawnState(testKit, config);

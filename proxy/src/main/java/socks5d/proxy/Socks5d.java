@@ -31,7 +31,7 @@ import socks5d.management.users.UserDirectory;
 import socks5d.proxy.connect.Resolver;
 import socks5d.proxy.relay.SessionContext;
 import socks5d.proxy.rules.Ruleset;
-import socks5d.proxy.server.ConnectionGauge;
+import socks5d.management.admission.ConnectionGauge;
 import socks5d.proxy.server.LiveSwitches;
 import socks5d.proxy.server.SocksServer;
 

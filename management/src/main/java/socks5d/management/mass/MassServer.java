@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
+import socks5d.management.admission.ConnectionGauge;
 import socks5d.management.mass.wire.MassCodec;
 import socks5d.management.mass.wire.MassIndex;
 import socks5d.management.mass.wire.MassReply;
@@ -64,6 +65,7 @@ public final class MassServer {
     /** As {@link #bind(ActorSystem, ManagementSettings, StateActors)} on an explicit port (tests bind 0). */
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
                                                           StateActors state, int port) {
+        ConnectionGauge gauge = new ConnectionGauge(settings.maxConnections());
         // One failure table per listener; a unique name because tests bind several listeners in one system.
         ActorRef<FailedLogins.Command> failedLogins = system.systemActorOf(FailedLogins.create(),
                 "mass-failed-logins-" + UUID.randomUUID(), Props.empty());
@@ -76,9 +78,10 @@ public final class MassServer {
                         Optional.of(settings.mass().sessionTimeout()))
                 .to(Sink.foreach(connection -> {
                     log.debug("MASS connection from [{}]", connection.remoteAddress());
-                    // The materialized NotUsed carries nothing; the connection ends with its flow.
-                    connection.handleWith(flow(state, failedLogins, settings, system.scheduler(),
-                            connection.remoteAddress()), system);
+                    if (!gauge.admit(connection, flow(state, failedLogins, settings, system.scheduler(),
+                            connection.remoteAddress()), system)) {
+                        log.warn("Refusing MASS connection from [{}]: max-connections reached", connection.remoteAddress());
+                    }
                 }))
                 .run(system)
                 .thenApply(b -> {

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
+import socks5d.management.admission.ConnectionGauge;
 import socks5d.wire.Decoded;
 import socks5d.management.mcp.wire.McpCodec;
 import socks5d.management.mcp.wire.McpMetrics;
@@ -61,6 +62,7 @@ public final class McpServer {
     /** As {@link #bind(ActorSystem, ManagementSettings, StateActors)} on an explicit port (tests bind 0). */
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
                                                           StateActors state, int port) {
+        ConnectionGauge gauge = new ConnectionGauge(settings.maxConnections());
         CompletionStage<Tcp.ServerBinding> binding = Tcp.get(system)
                 .bind(settings.listenAddress(), port, BACKLOG, List.of(),
                         // halfClose: a client that sends its requests and shuts down its write
@@ -70,9 +72,10 @@ public final class McpServer {
                         settings.mcp().idleTimeout())
                 .to(Sink.foreach(connection -> {
                     log.debug("MCP connection from [{}]", connection.remoteAddress());
-                    // The materialized NotUsed carries nothing; the connection ends with its flow.
-                    connection.handleWith(flow(state, settings.askTimeout(), system.scheduler(),
-                            connection.remoteAddress()), system);
+                    if (!gauge.admit(connection, flow(state, settings.askTimeout(), system.scheduler(),
+                            connection.remoteAddress()), system)) {
+                        log.warn("Refusing MCP connection from [{}]: max-connections reached", connection.remoteAddress());
+                    }
                 }))
                 .run(system);
         return binding.thenApply(b -> {

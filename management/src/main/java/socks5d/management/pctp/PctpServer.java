@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
+import socks5d.management.admission.ConnectionGauge;
 import socks5d.wire.Decoded;
 import socks5d.management.pctp.wire.PctpCodec;
 import socks5d.management.pctp.wire.PctpLine;
@@ -46,6 +47,7 @@ public final class PctpServer {
     /** As {@link #bind(ActorSystem, ManagementSettings, StateActors)} on an explicit port (tests bind 0). */
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
                                                           StateActors state, int port) {
+        ConnectionGauge gauge = new ConnectionGauge(settings.maxConnections());
         return Tcp.get(system)
                 .bind(settings.listenAddress(), port, BACKLOG, List.of(),
                         // halfClose: a scripted client may send its lines and shut down its write
@@ -55,9 +57,10 @@ public final class PctpServer {
                         settings.pctp().idleTimeout())
                 .to(Sink.foreach(connection -> {
                     log.debug("PCTP connection from [{}]", connection.remoteAddress());
-                    // The materialized NotUsed carries nothing; the connection ends with its flow.
-                    connection.handleWith(flow(state, settings, system.scheduler(), connection.remoteAddress()),
-                            system);
+                    if (!gauge.admit(connection, flow(state, settings, system.scheduler(), connection.remoteAddress()),
+                            system)) {
+                        log.warn("Refusing PCTP connection from [{}]: max-connections reached", connection.remoteAddress());
+                    }
                 }))
                 .run(system)
                 .thenApply(b -> {

@@ -4,16 +4,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
-import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import socks5d.management.admission.ConnectionGauge;
 import socks5d.management.metrics.Metrics;
 import socks5d.proxy.relay.SessionContext;
 import socks5d.proxy.relay.SessionStage;
@@ -34,7 +31,6 @@ public final class SocksServer {
         var settings = context.settings();
         Optional<java.time.Duration> idle = settings.idleTimeout().isZero()
                 ? Optional.empty() : Optional.of(settings.idleTimeout());
-        Flow<ByteString, ByteString, NotUsed> refuse = Flow.fromSinkAndSource(Sink.cancelled(), Source.empty());
         return Tcp.get(system)
                 .bind(settings.listenAddress(), settings.port(), settings.backlog(), List.of(),
                         true, // half-close: a client that shuts its write side still receives the rest of the reply
@@ -43,7 +39,7 @@ public final class SocksServer {
                     if (!gauge.tryOpen()) {
                         context.state().metrics().tell(Metrics.ConnectionRejected.INSTANCE);
                         log.debug("Refusing [{}]: max-clients reached", connection.remoteAddress());
-                        connection.handleWith(refuse, system);
+                        connection.handleWith(ConnectionGauge.REFUSE, system);
                         return;
                     }
                     context.state().metrics().tell(Metrics.ConnectionOpened.INSTANCE);

@@ -1,4 +1,4 @@
-package socks5d.proxy.server;
+package socks5d.management.admission;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,18 +1,27 @@
-package socks5d.proxy.server;
+package socks5d.management.admission;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+
 /**
- * Counts the SOCKS connections open right now, so that the accept loop can enforce
- * {@code max-clients} without a round trip to an actor on every accept, and so that shutdown can
- * wait for the last session. The metrics actor keeps the reported figures; this gauge is only the
- * admission control of one listener. Lock-free; safe from any thread.
+ * Counts the connections of one listener open right now, so that its accept loop can enforce a
+ * limit without a round trip to an actor on every accept (SOCKS {@code max-clients}, the
+ * management listeners' {@code max-connections}), and so that shutdown can wait for the last
+ * session. The metrics actor keeps the reported figures; this gauge is only admission control.
+ * Lock-free; safe from any thread.
  */
 public final class ConnectionGauge {
     /** Descriptors a relayed client holds: its own socket and the destination's. */
-    static final int FDS_PER_CLIENT = 2;
+    public static final int FDS_PER_CLIENT = 2;
     /** Descriptors kept back for everything but SOCKS clients (the JVM alone opens about 30). */
     static final int FD_RESERVE = 64;
     /** Plus this fraction of the limit, for management sessions and refused accepts under load. */
@@ -83,4 +92,27 @@ public final class ConnectionGauge {
         }
         return drained;
     }
+
+    /**
+     * Serves a connection with {@code flow} if a slot is free, releasing the slot when the flow
+     * ends; otherwise closes it at once. Returns whether it was admitted.
+     */
+    public <M> boolean admit(Tcp.IncomingConnection connection, Flow<ByteString, ByteString, M> flow,
+                             ClassicActorSystemProvider system) {
+        if (!tryOpen()) {
+            connection.handleWith(REFUSE, system);
+            return false;
+        }
+        // The stage is released on the completing thread: a plain whenComplete on Pekko's Java
+        // futures would start a thread per connection on a 2-core machine.
+        connection.handleWith(flow.watchTermination((mat, done) -> {
+            done.whenCompleteAsync((d, failure) -> close(), Runnable::run);
+            return mat;
+        }), system);
+        return true;
+    }
+
+    /** Closes a connection at once: nothing read, nothing written. */
+    public static final Flow<ByteString, ByteString, NotUsed> REFUSE =
+            Flow.fromSinkAndSource(Sink.cancelled(), Source.empty());
 }
