@@ -144,12 +144,13 @@ public final class Socks5d {
             Ruleset rules = new Ruleset(settings.rules(), protectedPorts);
             SessionContext sessionContext = new SessionContext(sys, settings, state,
                     new Resolver(sys, settings.resolveTimeout()), rules, askTimeout);
-            ConnectionGauge gauge = new ConnectionGauge(
-                    ConnectionGauge.fitToDescriptors(settings.maxClients(), openFileLimit()));
-            if (gauge.max() != settings.maxClients()) {
-                log.warn("max-clients [{}] lowered to [{}] to fit the open-file limit [{}] (two per client plus a"
-                        + " reserve); raise `ulimit -n` to serve more", settings.maxClients(), gauge.max(),
-                        openFileLimit());
+            ConnectionGauge gauge = new ConnectionGauge(settings.maxClients(),
+                    ConnectionGauge.descriptorBudget(openFileLimit()));
+            long relayedFit = gauge.descriptorBudget() / ConnectionGauge.FDS_PER_CLIENT;
+            if (gauge.descriptorBudget() > 0 && (settings.maxClients() == 0 || settings.maxClients() > relayedFit)) {
+                log.warn("The open-file limit [{}] leaves descriptors for [{}] relayed clients (two each; a client"
+                        + " still negotiating holds one), below max-clients [{}]; clients beyond it are refused at"
+                        + " once; raise `ulimit -n` to serve more", openFileLimit(), relayedFit, settings.maxClients());
             }
             return SocksServer.bind(sys, sessionContext, switches, gauge).thenApply(binding -> {
                 log.info("Bound SOCKS listener on [{}]", binding.localAddress());

@@ -2,7 +2,7 @@ package socks5d.management.admission;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
@@ -28,66 +28,106 @@ public final class ConnectionGauge {
     static final int FD_RESERVE_FRACTION = 32;
 
     private final int max;
-    private final AtomicInteger open = new AtomicInteger();
+    private final long descriptorBudget;
+    /** Clients in the upper 32 bits, descriptors in the lower 32: one CAS keeps them consistent. */
+    private final AtomicLong state = new AtomicLong();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean draining;
 
     /** @param max most connections at once; 0 means no limit */
     public ConnectionGauge(int max) {
-        this.max = max;
+        this(max, 0);
     }
 
     /**
-     * {@code configured} lowered so that the clients fit the process's open-file limit: a relayed
-     * client holds two descriptors (client and destination socket), and a reserve is kept for the
+     * @param max              most clients at once; 0 means no limit
+     * @param descriptorBudget most descriptors the clients may hold: one for a client's own socket,
+     *                         one more for its destination ({@link #tryReserveOutbound}); 0 means no limit
+     */
+    public ConnectionGauge(int max, long descriptorBudget) {
+        this.max = max;
+        this.descriptorBudget = descriptorBudget;
+    }
+
+    /**
+     * The descriptors clients may hold under the process's open-file limit, keeping a reserve for the
      * JVM, the listeners, management sessions and the accept of a connection refused for the limit.
      * Without it the limit is reached inside accept(2), where Pekko's listener retries in a busy
      * loop (a core at 100 %) and new clients wait in the backlog instead of being refused at once.
      *
-     * @param configured the configured maximum, 0 for none
      * @param fdLimit the open-file limit, or a negative value when unknown
+     * @return the budget, 0 (no limit) when the limit is unknown
      */
-    public static int fitToDescriptors(int configured, long fdLimit) {
+    public static long descriptorBudget(long fdLimit) {
         if (fdLimit <= 0) {
-            return configured;
+            return 0;
         }
-        long reserve = FD_RESERVE + fdLimit / FD_RESERVE_FRACTION;
-        int fit = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (fdLimit - reserve) / FDS_PER_CLIENT));
-        return configured == 0 ? fit : Math.min(configured, fit);
+        return Math.max(FDS_PER_CLIENT, fdLimit - FD_RESERVE - fdLimit / FD_RESERVE_FRACTION);
     }
 
-    /** Takes a slot for a new connection, or returns {@code false} if the limit is reached. */
+    /**
+     * Takes a slot and a descriptor for a new connection, or returns {@code false} if either limit is
+     * reached. A client still negotiating holds one descriptor, so stalled clients cost half of
+     * relayed ones.
+     */
     public boolean tryOpen() {
         while (true) {
-            int now = open.get();
-            if (max > 0 && now >= max) {
+            long now = state.get();
+            int clients = (int) (now >>> 32);
+            long fds = now & 0xFFFF_FFFFL;
+            if (max > 0 && clients >= max || descriptorBudget > 0 && fds + 1 > descriptorBudget) {
                 return false;
             }
-            if (open.compareAndSet(now, now + 1)) {
+            if (state.compareAndSet(now, now + (1L << 32) + 1)) {
                 return true;
             }
         }
     }
 
+    /** Takes the descriptor of an open client's outbound socket, or returns {@code false} if none is left. */
+    public boolean tryReserveOutbound() {
+        while (true) {
+            long now = state.get();
+            if (descriptorBudget > 0 && (now & 0xFFFF_FFFFL) + 1 > descriptorBudget) {
+                return false;
+            }
+            if (state.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Returns an outbound descriptor taken with {@link #tryReserveOutbound}. */
+    public void releaseOutbound() {
+        state.addAndGet(-1);
+    }
+
+    /** Releases a client's slot and its own descriptor. */
     public void close() {
-        if (open.decrementAndGet() == 0 && draining) {
+        long now = state.addAndGet(-(1L << 32) - 1);
+        if (now >>> 32 == 0 && draining) {
             drained.complete(null);
         }
     }
 
-    /** The enforced maximum, 0 for none. */
+    /** The enforced maximum of clients, 0 for none. */
     public int max() {
         return max;
     }
 
+    /** The enforced budget of descriptors, 0 for none. */
+    public long descriptorBudget() {
+        return descriptorBudget;
+    }
+
     public int open() {
-        return open.get();
+        return (int) (state.get() >>> 32);
     }
 
     /** Completes when no connection is open; call after the listener stopped accepting. */
     public CompletionStage<Void> drain() {
         draining = true;
-        if (open.get() == 0) {
+        if (open() == 0) {
             drained.complete(null);
         }
         return drained;

@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import socks5d.management.accesslog.AccessLog;
+import socks5d.management.admission.ConnectionGauge;
 import socks5d.management.metrics.Metrics;
 import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
@@ -73,23 +74,25 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
     private final SessionContext context;
     private final InetSocketAddress client;
     private final Switches.State switches;
-    private final Runnable onStop;
+    private final ConnectionGauge gauge;
 
     /**
-     * @param onStop runs once when the session has ended (the listener's admission gauge); a plain
-     *               callback instead of a watchTermination stage and future per connection
+     * @param gauge the listener's admission: this session holds one of its slots (released when the
+     *              session ends, without a watchTermination stage and future per connection) and,
+     *              once it dials, the descriptor of its outbound socket
      */
-    public SessionStage(SessionContext context, InetSocketAddress client, Switches.State switches, Runnable onStop) {
+    public SessionStage(SessionContext context, InetSocketAddress client, Switches.State switches,
+                        ConnectionGauge gauge) {
         this.context = context;
         this.client = client;
         this.switches = switches;
-        this.onStop = onStop;
+        this.gauge = gauge;
     }
 
     /** The flow that serves one accepted client connection. */
     public static Flow<ByteString, ByteString, org.apache.pekko.NotUsed> flow(
-            SessionContext context, InetSocketAddress client, Switches.State switches, Runnable onStop) {
-        return Flow.fromGraph(new SessionStage(context, client, switches, onStop));
+            SessionContext context, InetSocketAddress client, Switches.State switches, ConnectionGauge gauge) {
+        return Flow.fromGraph(new SessionStage(context, client, switches, gauge));
     }
 
     @Override
@@ -133,6 +136,8 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
         private final ChunkQueue toClientQueue = new ChunkQueue();
         private long relayBuffer;
         private boolean ended;
+        /** The descriptor of the outbound socket is taken from the gauge (one for all attempts, in turn). */
+        private boolean outboundReserved;
 
         Logic() {
             super(shape);
@@ -321,6 +326,13 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                     return;
                 }
             }
+            if (!gauge.tryReserveOutbound()) {
+                // SPEC §4 limits: the open-file budget has no descriptor left for the destination.
+                log.debug("Client [{}]: no descriptor left for an outbound connection", client);
+                apply(handshake.onConnectFailed(ReplyCode.GENERAL_FAILURE));
+                return;
+            }
+            outboundReserved = true;
             candidates = result.addresses();
             candidateIndex = 0;
             dialNext();
@@ -559,7 +571,10 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                 return;
             }
             ended = true;
-            onStop.run();
+            if (outboundReserved) {
+                gauge.releaseOutbound();
+            }
+            gauge.close();
             if (fromDest != null && !fromDest.isClosed()) {
                 fromDest.cancel();
             }

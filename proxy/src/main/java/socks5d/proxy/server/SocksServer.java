@@ -44,7 +44,7 @@ public final class SocksServer {
                     }
                     context.state().metrics().tell(Metrics.ConnectionOpened.INSTANCE);
                     connection.handleWith(
-                            SessionStage.flow(context, connection.remoteAddress(), switches.get(), gauge::close),
+                            SessionStage.flow(context, connection.remoteAddress(), switches.get(), gauge),
                             system);
                 }))
                 .run(system);
