@@ -92,7 +92,7 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
     /** The flow that serves one accepted client connection. */
     public static Flow<ByteString, ByteString, org.apache.pekko.NotUsed> flow(
             SessionContext context, InetSocketAddress client, Switches.State switches, ConnectionGauge gauge) {
-        return Flow.fromGraph(new SessionStage(context, client, switches, gauge));
+        return Flow.fromGraph(new SessionStage(context, client, switches, gauge)).named("socks-session");
     }
 
     @Override
