@@ -3,7 +3,6 @@ package socks5d.proxy;
 import java.io.File;
 import java.io.PrintWriter;
 import java.net.BindException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +20,7 @@ import com.typesafe.config.ConfigFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import socks5d.wire.CredentialField;
 
 /**
  * The {@code socks5d} entry point (SPEC §3): parses the command line into a {@link Config}
@@ -163,10 +163,10 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             }
             String name = u.substring(0, colon);
             String pass = u.substring(colon + 1);
-            int nlen = name.getBytes(StandardCharsets.UTF_8).length;
-            int plen = pass.getBytes(StandardCharsets.UTF_8).length;
-            if (nlen < 1 || nlen > 255 || plen < 1 || plen > 255) {
-                throw new IllegalArgumentException("-u user and password must be 1 to 255 bytes (RFC 1929)");
+            String why = CredentialField.invalid("user", name);
+            why = why != null ? why : CredentialField.invalid("password", pass);
+            if (why != null) {
+                throw new IllegalArgumentException("-u " + why + " (RFC 1929)");
             }
             out.add(new Credentials(name, pass));
         }

@@ -30,6 +30,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import socks5d.wire.CredentialField;
 
 /**
  * Owns the proxy's users (SPEC §5): names, roles, salted slow password hashes, the maximum user
@@ -153,22 +154,11 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
 
     public enum Rejected implements AuthReply { INSTANCE }
 
-
-    /** RFC 1929 §2: ULEN and PLEN are one octet each and at least 1. */
-    static final int MIN_FIELD_BYTES = 1;
-    static final int MAX_FIELD_BYTES = 255;
     static final String BLOCKING_DISPATCHER = "socks5d.management.blocking-dispatcher";
 
     /** Why a name or password breaks RFC 1929's 1..255 UTF-8 byte rule, or {@code null} if it does not. */
     static String invalidField(String field, String value) {
-        if (value == null) {
-            return field + " missing";
-        }
-        int n = value.getBytes(StandardCharsets.UTF_8).length;
-        if (n < MIN_FIELD_BYTES || n > MAX_FIELD_BYTES) {
-            return field + " must be " + MIN_FIELD_BYTES + " to " + MAX_FIELD_BYTES + " bytes of UTF-8, not " + n;
-        }
-        return null;
+        return CredentialField.invalid(field, value);
     }
 
     /** Strict UTF-8 decoding: malformed input is an error, never replaced. */

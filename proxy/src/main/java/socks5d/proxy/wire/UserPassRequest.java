@@ -1,6 +1,6 @@
 package socks5d.proxy.wire;
 
-import java.nio.charset.StandardCharsets;
+import socks5d.wire.CredentialField;
 
 /**
  * The username/password request, RFC 1929 §2.
@@ -20,10 +20,7 @@ public record UserPassRequest(String username, String password) implements Clien
     }
 
     private static void checkLength(String field, String value) {
-        int len = value.getBytes(StandardCharsets.UTF_8).length;
-        if (len < 1 || len > Socks5Codec.OCTET_MAX) {
-            throw new IllegalArgumentException(field + " must be 1..255 octets");
-        }
+        CredentialField.require(field, value);
     }
 
     @Override

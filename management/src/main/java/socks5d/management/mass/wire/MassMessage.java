@@ -1,8 +1,8 @@
 package socks5d.management.mass.wire;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import socks5d.wire.CredentialField;
 
 /**
  * The messages a MASS client sends, in order: a {@link Greeting}, then (if the server chose
@@ -63,10 +63,6 @@ public sealed interface MassMessage permits MassMessage.Greeting, MassMessage.Us
 
     /** A name or password must take 1 to 255 UTF-8 bytes: its LEN field is one octet. */
     static void requireField(String what, String value) {
-        Objects.requireNonNull(value, what);
-        int length = value.getBytes(StandardCharsets.UTF_8).length;
-        if (length < 1 || length > MassCodec.MAX_OCTET) {
-            throw new IllegalArgumentException(what + " must be 1 to 255 bytes, was " + length);
-        }
+        CredentialField.require(what, value);
     }
 }

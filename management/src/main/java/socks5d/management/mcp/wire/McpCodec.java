@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
+import socks5d.wire.CredentialField;
 
 /**
  * Pure encoder and decoder of MCP, the Monitoring and Configuration Protocol (seed 001, SPEC §8).
@@ -304,13 +305,7 @@ public final class McpCodec {
     }
 
     static void requireField(String what, String value) {
-        if (value == null) {
-            throw new NullPointerException(what);
-        }
-        int length = McpRequest.wireLength(value);
-        if (length < 1 || length > MAX_FIELD) {
-            throw new IllegalArgumentException(what + " must be 1 to " + MAX_FIELD + " bytes, was " + length);
-        }
+        CredentialField.require(what, value);
     }
 
     private static int u8(ByteString b, int index) {
