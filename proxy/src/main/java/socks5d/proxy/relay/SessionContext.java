@@ -15,4 +15,9 @@ import socks5d.proxy.rules.Ruleset;
  */
 public record SessionContext(ActorSystem<?> system, ProxySettings settings, StateActors state,
                              Resolver resolver, Ruleset rules, Duration askTimeout) {
+
+    /** Pekko IO's TCP manager, which dials the destinations. */
+    public org.apache.pekko.actor.ActorRef tcpManager() {
+        return org.apache.pekko.io.Tcp.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system)).manager();
+    }
 }

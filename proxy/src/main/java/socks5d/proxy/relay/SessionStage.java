@@ -5,30 +5,29 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.io.Inet;
+import org.apache.pekko.io.Tcp;
+import org.apache.pekko.io.TcpMessage;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
-import org.apache.pekko.stream.stage.InHandler;
-import org.apache.pekko.stream.stage.OutHandler;
 import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+import scala.runtime.BoxedUnit;
 
 import socks5d.management.accesslog.AccessLog;
 import socks5d.management.admission.ConnectionGauge;
@@ -51,14 +50,15 @@ import socks5d.proxy.wire.SocksAddress;
  * dials each resolved address in turn, then relays bytes between the client and the destination
  * with backpressure: it pulls from one side only when the other side can take the bytes, so a
  * slow reader slows its writer and memory per connection stays bounded by a few chunks. Half-close
- * is propagated both ways. The outbound TCP connection is a sub-stream fused into this stage's
- * interpreter. Byte counts are plain fields, reported to the metrics actor on a timer and at the
+ * is propagated both ways. The destination connection is driven through Pekko IO from this stage's
+ * own actor, as Pekko's TCP stage does it, in pull mode and with acknowledged writes: no sub-stream,
+ * no extra stages per session. Idleness is checked on the stage's own timer. Byte counts are plain fields, reported to the metrics actor on a timer and at the
  * end, never per chunk. Confined to the stage (Pekko runs it on one thread at a time).
  */
 public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteString>> {
     private static final Logger log = LoggerFactory.getLogger(SessionStage.class);
     private static final String HANDSHAKE_TIMER = "handshake";
-    private static final String FLUSH_TIMER = "flush";
+    private static final String TICK_TIMER = "tick";
     /**
      * Runs a completion callback on the thread that completes the future. The callbacks only hand a
      * result to the stage (AsyncCallback.invoke is thread-safe). Pekko's Java futures run plain
@@ -111,15 +111,27 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
 
         private AsyncCallback<AuthResult> onAuthResult;
         private AsyncCallback<ResolveResult> onResolved;
-        private AsyncCallback<DialResult> onDialed;
 
-        /** The current outbound attempt; older attempts' events are ignored. */
-        private int attempt;
-        private SubSinkInlet<ByteString> fromDest;
+        /** The Connect command in flight (its failure is told apart from other commands' by identity). */
+        private Tcp.Command pendingConnect;
+        private InetSocketAddress dialRemote;
         /** An outbound connect is in flight: see {@link #stopSession()}. */
         private boolean dialing;
         private boolean stopAfterDial;
-        private SubSourceOutlet<ByteString> toDest;
+        /** This stage's actor: Pekko IO answers it, and its messages run on the stage. */
+        private ActorRef io;
+        /** Pekko IO's actor for the destination connection, once connected. */
+        private ActorRef dest;
+        /** A write to the destination awaits its acknowledgement (Pekko IO takes one at a time). */
+        private boolean writeInProgress;
+        /** A ResumeReading was sent and its Received has not come yet. */
+        private boolean destReading;
+        /** The destination's write side was shut (client half-close propagated). */
+        private boolean destWriteClosed;
+        /** The destination connection is gone (closed, failed or its actor stopped). */
+        private boolean destClosed;
+        private long movedAtLastTick = -1;
+        private long lastActivityNanos;
         private List<InetAddress> candidates = List.of();
         private int candidateIndex;
         private ReplyCode lastFailure = ReplyCode.GENERAL_FAILURE;
@@ -128,7 +140,7 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
         /** Non-null only while the password dissectors still look at the session's first bytes. */
         private Dissector dissector;
         private boolean clientFinished;
-        /** The destination of the current attempt finished or failed its output (may precede the relay). */
+        /** The destination finished or failed its output (may precede the relay). */
         private boolean destFinished;
         private boolean destFailed;
         /** Bytes read but not yet written, per direction; reading stops while one holds the relay buffer size. */
@@ -195,7 +207,7 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
         public void preStart() {
             onAuthResult = createAsyncCallback(this::authResult);
             onResolved = createAsyncCallback(this::resolved);
-            onDialed = createAsyncCallback(this::dialed);
+            io = getStageActor(this::onIo).ref();
             scheduleOnce(HANDSHAKE_TIMER, context.settings().handshakeTimeout());
             pull(in);
         }
@@ -205,8 +217,9 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
             if (HANDSHAKE_TIMER.equals(key)) {
                 log.debug("Client [{}] timed out in phase [{}]", client, handshake.phase());
                 stopSession();
-            } else if (FLUSH_TIMER.equals(key)) {
+            } else if (TICK_TIMER.equals(key)) {
                 flushTraffic();
+                checkIdle();
             }
         }
 
@@ -344,36 +357,86 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                 return;
             }
             InetSocketAddress remote = new InetSocketAddress(candidates.get(candidateIndex++), handshake.request().port());
-            int id = ++attempt;
             dialing = true;
-            fromDest = new SubSinkInlet<>("socks.dest.in");
-            toDest = new SubSourceOutlet<>("socks.dest.out");
-            fromDest.setHandler(new DestInHandler(id));
-            toDest.setHandler(new DestOutHandler(id));
-            destFinished = false;
-            destFailed = false;
-            List<Inet.SocketOption> options = List.of(); // kernel autotuning of socket buffers serves throughput best
-            Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> tcp = Tcp.get(context.system())
-                    .outgoingConnection(remote, Optional.empty(), options,
-                            true, // half-close: a destination that shuts its write side can still read the client's rest
-                            Optional.of(context.settings().connectTimeout()),
-                            idleTimeout());
-            CompletionStage<Tcp.OutgoingConnection> connected = Source.fromGraph(toDest.source())
-                    .viaMat(tcp, Keep.right())
-                    .to(fromDest.sink())
-                    .run(subFusingMaterializer());
-            connected.whenCompleteAsync((c, failure) -> onDialed.invoke(new DialResult(id, remote, c, failure)), CALLING_THREAD);
+            dialRemote = remote;
+            // Pull mode: the destination is read only when the relay asks (ResumeReading), never ahead of it.
+            pendingConnect = TcpMessage.connect(remote, null, List.of(), context.settings().connectTimeout(), true);
+            context.tcpManager().tell(pendingConnect, self());
         }
 
-        private Optional<Duration> idleTimeout() {
-            Duration idle = context.settings().idleTimeout();
-            return idle.isZero() ? Optional.empty() : Optional.of(idle);
+        private ActorRef self() {
+            return io;
         }
 
-        private void dialed(DialResult result) {
-            if (result.attempt() != attempt) {
+        /**
+         * Events of Pekko IO about the destination connection, delivered to this stage's actor (and so
+         * run on the stage like every other handler).
+         */
+        private BoxedUnit onIo(Tuple2<ActorRef, Object> event) {
+            ActorRef sender = event._1();
+            Object msg = event._2();
+            if (msg instanceof Tcp.Received received) {
+                onDestBytes(received.data());
+            } else if (msg == WriteAck.INSTANCE) {
+                writeInProgress = false;
+                if (relaying) {
+                    drainToDest();
+                    pullClient();
+                }
+            } else if (msg instanceof Tcp.Connected connected) {
+                onConnected(sender, connected);
+            } else if (msg instanceof Tcp.CommandFailed failed) {
+                if (failed.cmd() == pendingConnect) {
+                    pendingConnect = null;
+                    Throwable cause = failed.cause().isDefined() ? failed.cause().get()
+                            : new java.net.ConnectException("connect failed");
+                    dialFailed(cause);
+                } else if (sender == dest || dest == null) {
+                    onDestFailed("command " + failed.cmd() + " failed" + failed.causedByString());
+                }
+            } else if (msg == Tcp.PeerClosed$.MODULE$) {
+                // Half-close: the destination is done writing; the client's rest still flows to it.
+                destFinished = true;
+                if (relaying) {
+                    drainToClient();
+                }
+            } else if (msg instanceof Tcp.ErrorClosed closed) {
+                onDestFailed(closed.cause());
+            } else if (msg == Tcp.Aborted$.MODULE$) {
+                onDestFailed("aborted");
+            } else if (msg == Tcp.ConfirmedClosed$.MODULE$ || msg == Tcp.Closed$.MODULE$) {
+                destClosed = true;
+                destFinished = true;
+                if (relaying) {
+                    drainToClient();
+                }
+            } else if (msg instanceof Terminated terminated && terminated.getActor().equals(dest)) {
+                if (!destClosed) {
+                    destClosed = true;
+                    onDestFailed("connection actor stopped");
+                }
+            }
+            return BoxedUnit.UNIT;
+        }
+
+        private void onConnected(ActorRef connection, Tcp.Connected connected) {
+            pendingConnect = null;
+            dialing = false;
+            dest = connection;
+            stageActor().watch(connection);
+            connection.tell(TcpMessage.register(self(), true, false), self());
+            if (stopAfterDial) {
+                completeStage();
                 return;
             }
+            if (handshake.phase() != Handshake.Phase.CONNECTING) {
+                completeStage();
+                return;
+            }
+            apply(handshake.onConnected(connected.localAddress()));
+        }
+
+        private void dialFailed(Throwable failure) {
             dialing = false;
             if (stopAfterDial) {
                 completeStage();
@@ -382,26 +445,34 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
             if (handshake.phase() != Handshake.Phase.CONNECTING) {
                 return;
             }
-            if (result.failure() != null) {
-                lastFailure = ConnectFailures.replyFor(result.failure());
-                log.debug("Client [{}]: connect to [{}] failed ([{}]): [{}]", client, result.remote(), lastFailure,
-                        result.failure().toString());
-                dialNext();
-                return;
+            lastFailure = ConnectFailures.replyFor(failure);
+            log.debug("Client [{}]: connect to [{}] failed ([{}]): [{}]", client, dialRemote, lastFailure,
+                    failure.toString());
+            dialNext();
+        }
+
+        private void onDestFailed(String why) {
+            destClosed = true;
+            destFailed = true;
+            if (relaying) {
+                log.debug("Destination of [{}] failed: [{}]", client, why);
+                completeStage();
             }
-            apply(handshake.onConnected(result.connection().localAddress()));
         }
 
         // ---- relay ----
 
         private void startRelay(ByteString pipelined) {
             relaying = true;
+            // From here the session ends when both directions are done (finishIfDone), not when the
+            // client's ports alone are closed: bytes may still wait for the destination.
+            setKeepGoing(true);
             relayBuffer = switches.relayBufferSize();
             if (switches.dissectorsOn() && context.settings().dissectorInspectBytes() > 0) {
                 dissector = Dissectors.forSession(context.settings().dissectorInspectBytes());
             }
-            long interval = context.settings().metricsFlushInterval().toMillis();
-            scheduleAtFixedRate(FLUSH_TIMER, Duration.ofMillis(interval), Duration.ofMillis(interval));
+            Duration tick = tickInterval();
+            scheduleAtFixedRate(TICK_TIMER, tick, tick);
             if (destFailed) {
                 completeStage();
                 return;
@@ -419,23 +490,64 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
             pullDest();
         }
 
+        /** Metrics are flushed and idleness checked on one timer: the flush interval, or the idle timeout if shorter. */
+        private Duration tickInterval() {
+            Duration flush = context.settings().metricsFlushInterval();
+            Duration idle = context.settings().idleTimeout();
+            return idle.isZero() || flush.compareTo(idle) <= 0 ? flush : idle;
+        }
+
         /**
-         * Client to destination: write what is queued while the destination takes it, then propagate
-         * the client's half-close once the queue is empty.
+         * SPEC §4 idle timeout: a relayed session with no bytes in either direction for the idle timeout
+         * is closed. Checked at each tick (so it fires between one and two ticks late at most).
          */
-        private void drainToDest() {
-            if (toDest.isClosed()) {
+        private void checkIdle() {
+            Duration idle = context.settings().idleTimeout();
+            if (idle.isZero()) {
                 return;
             }
-            while (toDest.isAvailable() && !toDestQueue.isEmpty()) {
-                ByteString bytes = toDestQueue.poll();
-                counters.destOut += bytes.size();
-                counters.relayWrite(bytes.size());
-                counters.proxied += bytes.size();
-                toDest.push(bytes);
+            long moved = counters.clientIn + counters.destIn;
+            long now = System.nanoTime();
+            if (moved != movedAtLastTick) {
+                movedAtLastTick = moved;
+                lastActivityNanos = now;
+            } else if (now - lastActivityNanos >= idle.toNanos()) {
+                log.debug("Client [{}]: idle for [{}], closing", client, idle);
+                completeStage();
             }
-            if (clientFinished && toDestQueue.isEmpty()) {
-                toDest.complete();
+        }
+
+        /**
+         * Client to destination: hand everything queued to the connection as one write while none is in
+         * flight (Pekko IO takes one write at a time), then propagate the client's half-close once
+         * everything is written.
+         */
+        private void drainToDest() {
+            if (dest == null || destClosed || writeInProgress || destWriteClosed) {
+                return;
+            }
+            if (!toDestQueue.isEmpty()) {
+                int n = toDestQueue.bytes() > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) toDestQueue.bytes();
+                int chunks = toDestQueue.size();
+                ByteString bytes = toDestQueue.pollAll();
+                counters.destOut += n;
+                counters.writes += chunks;
+                counters.writeBytes += n;
+                counters.proxied += n;
+                writeInProgress = true;
+                dest.tell(TcpMessage.write(bytes, WriteAck.INSTANCE), self());
+            } else if (clientFinished) {
+                // Shut the destination's write side; its rest still flows to the client.
+                destWriteClosed = true;
+                dest.tell(TcpMessage.confirmedClose(), self());
+                finishIfDone();
+            }
+        }
+
+        /** Both directions are done: the client has everything, the destination got the client's FIN. */
+        private void finishIfDone() {
+            if (isClosed(out) && (destClosed || destWriteClosed)) {
+                completeStage();
             }
         }
 
@@ -446,7 +558,7 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
             }
         }
 
-        /** Destination to client: the same, in the other direction. */
+        /** Destination to client: one chunk per pull of the client's side. */
         private void drainToClient() {
             if (isClosed(out)) {
                 return;
@@ -461,81 +573,29 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
             if (destFinished && toClientQueue.isEmpty()) {
                 // Half-close: the destination is done writing; the client's rest still flows to it.
                 complete(out);
+                finishIfDone();
             }
         }
 
+        /** Asks the destination for more while less than the relay buffer waits for the client. */
         private void pullDest() {
-            if (!fromDest.isClosed() && !fromDest.hasBeenPulled() && toClientQueue.bytes() < relayBuffer) {
-                fromDest.pull();
+            if (dest != null && !destReading && !destFinished && !destClosed && toClientQueue.bytes() < relayBuffer) {
+                destReading = true;
+                dest.tell(TcpMessage.resumeReading(), self());
             }
         }
 
-        /** Events of the destination's read side; a stale attempt's events are ignored. */
-        private final class DestInHandler implements InHandler {
-            private final int id;
-
-            DestInHandler(int id) {
-                this.id = id;
+        private void onDestBytes(ByteString bytes) {
+            destReading = false;
+            counters.destIn += bytes.size();
+            counters.relayRead(bytes.size());
+            if (dissector != null) {
+                dissector.onServerBytes(bytes, Logic.this::reportCredential);
+                stepOutOfDissectionIfDone();
             }
-
-            @Override
-            public void onPush() {
-                ByteString bytes = fromDest.grab();
-                counters.destIn += bytes.size();
-                counters.relayRead(bytes.size());
-                if (dissector != null) {
-                    dissector.onServerBytes(bytes, Logic.this::reportCredential);
-                    stepOutOfDissectionIfDone();
-                }
-                toClientQueue.add(bytes);
-                drainToClient();
-                pullDest();
-            }
-
-            @Override
-            public void onUpstreamFinish() {
-                if (id == attempt) {
-                    destFinished = true;
-                    if (relaying) {
-                        drainToClient();
-                    }
-                }
-            }
-
-            @Override
-            public void onUpstreamFailure(Throwable ex) {
-                if (id == attempt) {
-                    destFailed = true;
-                    if (relaying) {
-                        log.debug("Destination of [{}] failed: [{}]", client, ex.toString());
-                        completeStage();
-                    }
-                }
-            }
-        }
-
-        private final class DestOutHandler implements OutHandler {
-            private final int id;
-
-            DestOutHandler(int id) {
-                this.id = id;
-            }
-
-            @Override
-            public void onPull() {
-                if (id == attempt && relaying) {
-                    drainToDest();
-                    pullClient();
-                }
-            }
-
-            @Override
-            public void onDownstreamFinish(Throwable cause) {
-                if (id == attempt && relaying) {
-                    // The destination takes no more bytes: stop reading the client.
-                    cancel(in);
-                }
-            }
+            toClientQueue.add(bytes);
+            drainToClient();
+            pullDest();
         }
 
         // ---- password dissectors (SPEC §7) ----
@@ -575,11 +635,9 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                 gauge.releaseOutbound();
             }
             gauge.close();
-            if (fromDest != null && !fromDest.isClosed()) {
-                fromDest.cancel();
-            }
-            if (toDest != null && !toDest.isClosed()) {
-                toDest.complete();
+            if (dest != null && !destClosed) {
+                // Pending writes are flushed before the FIN; a session that failed resets instead.
+                dest.tell(destFailed ? TcpMessage.abort() : TcpMessage.close(), ActorRef.noSender());
             }
             flushTraffic();
             boolean succeeded = handshake.replyCode() == ReplyCode.SUCCEEDED;
@@ -602,7 +660,9 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
     private record ResolveResult(List<InetAddress> addresses, Throwable failure) {
     }
 
-    private record DialResult(int attempt, InetSocketAddress remote, Tcp.OutgoingConnection connection, Throwable failure) {
+    /** Acknowledges a write to the destination. */
+    private enum WriteAck implements Tcp.Event {
+        INSTANCE
     }
 
     /** Chunks waiting to be written in one direction, and their total size. Confined to the stage. */
@@ -625,6 +685,20 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
 
         boolean isEmpty() {
             return chunks.isEmpty();
+        }
+
+        int size() {
+            return chunks.size();
+        }
+
+        /** Everything queued as one ByteString (no copy: ByteStrings concatenate by reference). */
+        ByteString pollAll() {
+            ByteString all = chunks.size() == 1 ? chunks.poll() : ByteString.emptyByteString();
+            while (!chunks.isEmpty()) {
+                all = all.concat(chunks.poll());
+            }
+            bytes = 0;
+            return all;
         }
 
         long bytes() {

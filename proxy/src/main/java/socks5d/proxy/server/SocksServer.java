@@ -29,12 +29,12 @@ public final class SocksServer {
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, SessionContext context,
                                                           LiveSwitches switches, ConnectionGauge gauge) {
         var settings = context.settings();
-        Optional<java.time.Duration> idle = settings.idleTimeout().isZero()
-                ? Optional.empty() : Optional.of(settings.idleTimeout());
         return Tcp.get(system)
                 .bind(settings.listenAddress(), settings.port(), settings.backlog(), List.of(),
                         true, // half-close: a client that shuts its write side still receives the rest of the reply
-                        idle) // idle timeout: a connection silent both ways this long is closed
+                        // No idle-timeout stages per connection: the session checks idleness on its own
+                        // timer (SessionStage), which spares three stages and a timer per client.
+                        Optional.empty())
                 .to(Sink.foreach(connection -> {
                     if (!gauge.tryOpen()) {
                         context.state().metrics().tell(Metrics.ConnectionRejected.INSTANCE);

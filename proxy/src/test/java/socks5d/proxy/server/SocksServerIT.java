@@ -404,6 +404,29 @@ class SocksServerIT {
         }
     }
 
+    @Test
+    void closesARelayedSessionIdleForTheIdleTimeoutButNotABusyOne() throws Exception {
+        try (ProxyHarness idle = ProxyHarness.start(String.join("\n",
+                "socks5d.proxy.idle-timeout = 1s",
+                "socks5d.proxy.metrics-flush-interval = 200ms"))) {
+            try (Socks5Result quiet = idle.client().withTimeouts(T, Duration.ofSeconds(10)).connect(V4, echo4.port());
+                 Socks5Result busy = idle.client().withTimeouts(T, Duration.ofSeconds(10)).connect(V4, echo4.port())) {
+                assertEquals(0, quiet.reply());
+                assertEquals(0, busy.reply());
+                assertEchoes(quiet.socket(), "once");
+                long start = System.nanoTime();
+                // The busy session echoes every 300 ms for 3 s: never idle for a whole second.
+                for (int i = 0; i < 10; i++) {
+                    assertEchoes(busy.socket(), "still here " + i);
+                    Thread.sleep(300);
+                }
+                assertEquals(-1, quiet.socket().getInputStream().read(), "the quiet session was closed");
+                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
+                assertEchoes(busy.socket(), "busy session survived");
+            }
+        }
+    }
+
     // ---- helpers ----
 
     private RawConnection authenticated() throws IOException {
