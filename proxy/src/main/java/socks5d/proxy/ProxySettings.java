@@ -13,7 +13,7 @@ import socks5d.proxy.rules.Ruleset;
 public record ProxySettings(String listenAddress, int port, int backlog, int maxClients,
                             Duration handshakeTimeout, Duration connectTimeout, Duration idleTimeout,
                             Duration resolveTimeout, Duration metricsFlushInterval, Duration shutdownGrace,
-                            int dissectorInspectBytes, Ruleset.Settings rules) {
+                            int dissectorInspectBytes, long relayMemory, Ruleset.Settings rules) {
     public ProxySettings {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("socks5d.proxy.port must be 0..65535, was " + port);
@@ -30,6 +30,9 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
         requirePositive("metrics-flush-interval", metricsFlushInterval);
         requireNonNegative("idle-timeout", idleTimeout);
         requireNonNegative("shutdown-grace", shutdownGrace);
+        if (relayMemory <= 0) {
+            throw new IllegalArgumentException("socks5d.proxy.relay-memory must be positive or auto");
+        }
         if (dissectorInspectBytes < 0) {
             throw new IllegalArgumentException("socks5d.proxy.dissectors.inspect-bytes must be 0 or more");
         }
@@ -62,7 +65,14 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
                 c.getDuration("metrics-flush-interval"),
                 c.getDuration("shutdown-grace"),
                 (int) Math.min(Integer.MAX_VALUE, c.getBytes("dissectors.inspect-bytes")),
+                relayMemory(c),
                 Ruleset.Settings.fromConfig(c.getConfig("rules")));
+    }
+
+    /** {@code auto}: a quarter of the maximum heap; otherwise a size. */
+    private static long relayMemory(Config c) {
+        return "auto".equalsIgnoreCase(c.getString("relay-memory"))
+                ? Runtime.getRuntime().maxMemory() / 4 : c.getBytes("relay-memory");
     }
 
     /** A duration where 0 or {@code off} means "never": returned as {@link Duration#ZERO}. */

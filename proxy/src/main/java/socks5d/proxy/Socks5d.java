@@ -29,6 +29,7 @@ import socks5d.management.StateActors;
 import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
 import socks5d.proxy.connect.Resolver;
+import socks5d.proxy.relay.RelayMemory;
 import socks5d.proxy.relay.SessionContext;
 import socks5d.proxy.rules.Ruleset;
 import socks5d.management.admission.ConnectionGauge;
@@ -143,7 +144,9 @@ public final class Socks5d {
             }
             Ruleset rules = new Ruleset(settings.rules(), protectedPorts);
             SessionContext sessionContext = new SessionContext(sys, settings, state,
-                    new Resolver(sys, settings.resolveTimeout()), rules, askTimeout);
+                    new Resolver(sys, settings.resolveTimeout()), rules, askTimeout,
+                    relayMemory(config, settings));
+            RelayMemory memory = sessionContext.relayMemory();
             ConnectionGauge gauge = new ConnectionGauge(settings.maxClients(),
                     ConnectionGauge.descriptorBudget(openFileLimit()));
             long relayedFit = gauge.descriptorBudget() / ConnectionGauge.FDS_PER_CLIENT;
@@ -151,6 +154,14 @@ public final class Socks5d {
                 log.warn("The open-file limit [{}] leaves descriptors for [{}] relayed clients (two each; a client"
                         + " still negotiating holds one), below max-clients [{}]; clients beyond it are refused at"
                         + " once; raise `ulimit -n` to serve more", openFileLimit(), relayedFit, settings.maxClients());
+            }
+            long wanted = Math.min(settings.maxClients() == 0 ? Long.MAX_VALUE : settings.maxClients(),
+                    gauge.descriptorBudget() > 0 ? relayedFit : Long.MAX_VALUE);
+            if (memory.maxSessions() < wanted) {
+                log.warn("The direct memory limit [{} MiB] leaves room for [{}] relayed clients (a client that stops"
+                        + " reading pins one [{} KiB] buffer per socket); CONNECTs beyond it get reply 0x01; raise"
+                        + " -XX:MaxDirectMemorySize to serve more", maxDirectMemory() >> 20, memory.maxSessions(),
+                        directBufferSize(config) >> 10);
             }
             return SocksServer.bind(sys, sessionContext, switches, gauge).thenApply(binding -> {
                 log.info("Bound SOCKS listener on [{}]", binding.localAddress());
@@ -169,6 +180,26 @@ public final class Socks5d {
     }
 
     /** RLIMIT_NOFILE of this process as the JVM sees it (it raises the soft limit to the hard one), or -1. */
+    private static RelayMemory relayMemory(Config config, ProxySettings settings) {
+        return new RelayMemory(settings.relayMemory(),
+                RelayMemory.sessionsFor(maxDirectMemory(), directBufferSize(config)));
+    }
+
+    private static long directBufferSize(Config config) {
+        return config.getBytes("pekko.io.tcp.direct-buffer-size");
+    }
+
+    /** -XX:MaxDirectMemorySize, or the maximum heap when it is not set (the JVM's default). */
+    private static long maxDirectMemory() {
+        try {
+            var hotspot = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            long set = Long.parseLong(hotspot.getVMOption("MaxDirectMemorySize").getValue());
+            return set > 0 ? set : Runtime.getRuntime().maxMemory();
+        } catch (RuntimeException notHotSpot) {
+            return Runtime.getRuntime().maxMemory();
+        }
+    }
+
     private static long openFileLimit() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
                 ? unix.getMaxFileDescriptorCount() : -1;

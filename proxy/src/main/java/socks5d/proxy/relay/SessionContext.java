@@ -10,11 +10,11 @@ import socks5d.proxy.connect.Resolver;
 import socks5d.proxy.rules.Ruleset;
 
 /**
- * What every SOCKS session shares: settings, the state actors it reports to, the resolver and the
- * ruleset. Immutable; built once by the server.
+ * What every SOCKS session shares: settings, the state actors it reports to, the resolver, the
+ * ruleset and the relay memory budget. Immutable; built once by the server.
  */
 public record SessionContext(ActorSystem<?> system, ProxySettings settings, StateActors state,
-                             Resolver resolver, Ruleset rules, Duration askTimeout) {
+                             Resolver resolver, Ruleset rules, Duration askTimeout, RelayMemory relayMemory) {
 
     /** Pekko IO's TCP manager, which dials the destinations. */
     public org.apache.pekko.actor.ActorRef tcpManager() {

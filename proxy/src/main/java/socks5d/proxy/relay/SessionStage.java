@@ -111,6 +111,7 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
 
         private AsyncCallback<AuthResult> onAuthResult;
         private AsyncCallback<ResolveResult> onResolved;
+        private AsyncCallback<Object> onRoom;
 
         /** The Connect command in flight (its failure is told apart from other commands' by identity). */
         private Tcp.Command pendingConnect;
@@ -131,6 +132,15 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
         /** The destination connection is gone (closed, failed or its actor stopped). */
         private boolean destClosed;
         private long movedAtLastTick = -1;
+        /** Bytes this session holds against the relay memory budget (all given back at the end). */
+        private long held;
+        /** Bytes of the write to the destination in flight. */
+        private long writing;
+        /** The last chunk pushed to the client (maybe still in its connection's write), and older ones. */
+        private long lastPushed;
+        private long pushedBefore;
+        /** This session waits for room in the relay memory budget. */
+        private boolean awaitingRoom;
         private long lastActivityNanos;
         private List<InetAddress> candidates = List.of();
         private int candidateIndex;
@@ -150,6 +160,8 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
         private boolean ended;
         /** The descriptor of the outbound socket is taken from the gauge (one for all attempts, in turn). */
         private boolean outboundReserved;
+        /** A relayed session's place in the direct memory limit is taken. */
+        private boolean relaySessionTaken;
 
         Logic() {
             super(shape);
@@ -174,6 +186,9 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                 @Override
                 public void onPull() {
                     if (relaying) {
+                        // The client's connection took a new chunk only after writing all older ones.
+                        giveBack(pushedBefore);
+                        pushedBefore = 0;
                         drainToClient();
                         pullDest();
                     }
@@ -207,6 +222,13 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
         public void preStart() {
             onAuthResult = createAsyncCallback(this::authResult);
             onResolved = createAsyncCallback(this::resolved);
+            onRoom = createAsyncCallback(ignored -> {
+                awaitingRoom = false;
+                if (relaying) {
+                    pullClient();
+                    pullDest();
+                }
+            });
             io = getStageActor(this::onIo).ref();
             scheduleOnce(HANDSHAKE_TIMER, context.settings().handshakeTimeout());
             pull(in);
@@ -229,6 +251,7 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
             counters.clientIn += bytes.size();
             if (relaying) {
                 counters.relayRead(bytes.size());
+                take(bytes.size());
                 if (dissector != null) {
                     dissectClient(bytes);
                 }
@@ -346,6 +369,14 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                 return;
             }
             outboundReserved = true;
+            if (!context.relayMemory().tryStartSession()) {
+                // Each relayed session may pin a direct buffer per socket: the JVM's direct memory limit
+                // has no room for another (README, "Running for large loads").
+                log.debug("Client [{}]: direct memory has no room for another relayed session", client);
+                apply(handshake.onConnectFailed(ReplyCode.GENERAL_FAILURE));
+                return;
+            }
+            relaySessionTaken = true;
             candidates = result.addresses();
             candidateIndex = 0;
             dialNext();
@@ -379,6 +410,8 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                 onDestBytes(received.data());
             } else if (msg == WriteAck.INSTANCE) {
                 writeInProgress = false;
+                giveBack(writing);
+                writing = 0;
                 if (relaying) {
                     drainToDest();
                     pullClient();
@@ -479,6 +512,7 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
             }
             if (!pipelined.isEmpty()) {
                 counters.relayRead(pipelined.size());
+                take(pipelined.size());
                 if (dissector != null) {
                     dissectClient(pipelined);
                 }
@@ -535,6 +569,7 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                 counters.writeBytes += n;
                 counters.proxied += n;
                 writeInProgress = true;
+                writing = n;
                 dest.tell(TcpMessage.write(bytes, WriteAck.INSTANCE), self());
             } else if (clientFinished) {
                 // Shut the destination's write side; its rest still flows to the client.
@@ -553,7 +588,8 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
 
         /** Reads the client again only while less than the relay buffer waits for the destination (backpressure). */
         private void pullClient() {
-            if (!clientFinished && !isClosed(in) && !hasBeenPulled(in) && toDestQueue.bytes() < relayBuffer) {
+            if (!clientFinished && !isClosed(in) && !hasBeenPulled(in) && toDestQueue.bytes() < relayBuffer
+                    && roomOrWait(toDestQueue.isEmpty() && !writeInProgress)) {
                 pull(in);
             }
         }
@@ -568,6 +604,8 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                 counters.clientOut += bytes.size();
                 counters.relayWrite(bytes.size());
                 counters.proxied += bytes.size();
+                pushedBefore += lastPushed;
+                lastPushed = bytes.size();
                 push(out, bytes);
             }
             if (destFinished && toClientQueue.isEmpty()) {
@@ -579,14 +617,44 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
 
         /** Asks the destination for more while less than the relay buffer waits for the client. */
         private void pullDest() {
-            if (dest != null && !destReading && !destFinished && !destClosed && toClientQueue.bytes() < relayBuffer) {
+            if (dest != null && !destReading && !destFinished && !destClosed && toClientQueue.bytes() < relayBuffer
+                    && roomOrWait(toClientQueue.isEmpty() && pushedBefore == 0)) {
                 destReading = true;
                 dest.tell(TcpMessage.resumeReading(), self());
             }
         }
 
+        /**
+         * Whether this direction may read again. A direction that has passed on everything it read
+         * ({@code drained}: at most the chunk last handed to the client's connection is unconfirmed) always
+         * may, so sessions that keep up are never held back by others; one that still holds bytes may only
+         * while the relay memory budget has room, and otherwise is woken when it has (meanwhile its peer's
+         * bytes wait in the kernel). So a stalled session holds at most a chunk or two beyond the budget.
+         */
+        private boolean roomOrWait(boolean drained) {
+            if (drained || context.relayMemory().hasRoom()) {
+                return true;
+            }
+            if (!awaitingRoom) {
+                awaitingRoom = true;
+                context.relayMemory().awaitRoom(() -> onRoom.invoke(Boolean.TRUE));
+            }
+            return false;
+        }
+
+        private void take(long bytes) {
+            held += bytes;
+            context.relayMemory().take(bytes);
+        }
+
+        private void giveBack(long bytes) {
+            held -= bytes;
+            context.relayMemory().release(bytes);
+        }
+
         private void onDestBytes(ByteString bytes) {
             destReading = false;
+            take(bytes.size());
             counters.destIn += bytes.size();
             counters.relayRead(bytes.size());
             if (dissector != null) {
@@ -631,6 +699,11 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                 return;
             }
             ended = true;
+            context.relayMemory().release(held);
+            held = 0;
+            if (relaySessionTaken) {
+                context.relayMemory().endSession();
+            }
             if (outboundReserved) {
                 gauge.releaseOutbound();
             }

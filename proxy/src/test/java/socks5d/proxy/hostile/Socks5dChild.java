@@ -134,6 +134,10 @@ final class Socks5dChild implements AutoCloseable {
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Open descriptors of the child: entries of /proc/PID/fd. */
     long fds() {
         try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {

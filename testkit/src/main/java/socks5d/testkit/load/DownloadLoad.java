@@ -60,8 +60,11 @@ final class DownloadLoad {
                             errors.incrementAndGet();
                         }
                     } catch (IOException e) {
-                        log.debug("Download failed: [{}]", e.toString());
-                        errors.incrementAndGet();
+                        if (errors.incrementAndGet() == 1) {
+                            log.warn("Download failed (first of this run): [{}]", e.toString());
+                        } else {
+                            log.debug("Download failed: [{}]", e.toString());
+                        }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

@@ -92,8 +92,11 @@ final class TransactionLoad {
                             }
                             mine[counts[me]++] = System.nanoTime() - t0;
                         } catch (IOException e) {
-                            log.debug("Transaction failed: [{}]", e.toString());
-                            errors.incrementAndGet();
+                            if (errors.incrementAndGet() == 1) {
+                                log.warn("Transaction failed (first of this run): [{}]", e.toString());
+                            } else {
+                                log.debug("Transaction failed: [{}]", e.toString());
+                            }
                         }
                         progress.add(1);
                     }
