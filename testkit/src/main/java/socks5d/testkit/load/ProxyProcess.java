@@ -15,7 +15,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -24,11 +26,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place that starts a proxy under test as a child process: socks5d from its jar (with
  * authentication and dissectors on or off) or a peer proxy from a command template. It picks a free
- * loopback port, waits until the port accepts, reads the child's resident memory from
- * {@code /proc/<pid>/status}, and on {@link #close()} stops the child and deletes its scratch directory.
+ * loopback port, waits until the port accepts, reads the resident memory of the child and its
+ * descendants from {@code /proc/<pid>/status}, and on {@link #close()} stops them and deletes the
+ * scratch directory.
  *
- * <p>Owns the child process, its log file and scratch directory. Threading: one benchmark thread; the
- * memory probe may be called from any thread.
+ * <p>Owns the child process and its descendants, its log file and scratch directory. Threading: one
+ * benchmark thread; the memory probe may be called from any thread.
  */
 public final class ProxyProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyProcess.class);
@@ -41,8 +44,15 @@ public final class ProxyProcess implements AutoCloseable {
     private static final long STOP_SECONDS = 10;
     private static final int LOG_TAIL_LINES = 20;
 
-    /** Resident memory of the child, from /proc: current (VmRSS) and peak (VmHWM), KiB. */
+    /**
+     * Resident memory, from /proc: current (VmRSS) and peak (VmHWM), KiB. For a proxy of several
+     * processes, the sum over the processes alive at the sample (pages they share are counted once
+     * per process, and the peak of a process that has exited is lost).
+     */
     public record Memory(long vmRssKiB, long vmHwmKiB) {
+        Memory plus(Memory other) {
+            return new Memory(vmRssKiB + other.vmRssKiB, vmHwmKiB + other.vmHwmKiB);
+        }
     }
 
     private final String name;
@@ -190,23 +200,39 @@ public final class ProxyProcess implements AutoCloseable {
         return logFile;
     }
 
-    /** VmRSS and VmHWM of the child now, if /proc has them (Linux). */
+    /**
+     * VmRSS and VmHWM now, summed over the child and its descendants (Dante forks one process per few
+     * clients), if /proc has them (Linux). A descendant that exits between listing and reading is
+     * skipped.
+     */
     public Optional<Memory> memory() {
-        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        return status(process.pid()).map(own -> process.descendants()
+                .map(d -> status(d.pid()))
+                .flatMap(Optional::stream)
+                .reduce(own, Memory::plus));
+    }
+
+    private static Optional<Memory> status(long pid) {
         try {
-            long rss = -1;
-            long hwm = -1;
-            for (String line : Files.readAllLines(status, StandardCharsets.ISO_8859_1)) {
-                if (line.startsWith("VmRSS:")) {
-                    rss = kib(line);
-                } else if (line.startsWith("VmHWM:")) {
-                    hwm = kib(line);
-                }
-            }
-            return rss < 0 || hwm < 0 ? Optional.empty() : Optional.of(new Memory(rss, hwm));
-        } catch (IOException | UncheckedIOException e) {
+            return parseStatus(Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"),
+                    StandardCharsets.ISO_8859_1));
+        } catch (IOException | UncheckedIOException gone) {
             return Optional.empty();
         }
+    }
+
+    /** VmRSS and VmHWM from the lines of a /proc/<pid>/status; empty when absent (a zombie, a kernel thread). */
+    static Optional<Memory> parseStatus(List<String> lines) {
+        long rss = -1;
+        long hwm = -1;
+        for (String line : lines) {
+            if (line.startsWith("VmRSS:")) {
+                rss = kib(line);
+            } else if (line.startsWith("VmHWM:")) {
+                hwm = kib(line);
+            }
+        }
+        return rss < 0 || hwm < 0 ? Optional.empty() : Optional.of(new Memory(rss, hwm));
     }
 
     private static long kib(String line) {
@@ -230,17 +256,32 @@ public final class ProxyProcess implements AutoCloseable {
         return this;
     }
 
-    /** Stops the child (SIGTERM, then SIGKILL after 10 s) and deletes its scratch directory. */
+    /**
+     * Stops the child and its descendants (SIGTERM, then SIGKILL to those left after 10 s) and deletes
+     * the scratch directory. The descendants are listed first: once the child has gone they are
+     * re-parented to init and no longer its descendants.
+     */
     @Override
     public void close() {
-        process.destroy();
+        List<ProcessHandle> family = new ArrayList<>();
+        family.add(process.toHandle());
+        process.descendants().forEach(family::add);
+        family.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_SECONDS);
         try {
-            if (!process.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(STOP_SECONDS, TimeUnit.SECONDS);
+            for (ProcessHandle h : family) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                h.onExit().get(left, TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("[{}] still running after SIGTERM", name);
+        }
+        family.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(STOP_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (keepFiles) {
