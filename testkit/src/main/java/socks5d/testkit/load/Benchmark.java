@@ -149,6 +149,7 @@ public final class Benchmark {
     private void measureProxy(ProxyProcess p, Targets targets) throws InterruptedException {
         out.printf(Locale.ROOT, "%s listening on %s:%d (pid %d)%s%n", p.name(), p.address().getHostString(),
                 p.address().getPort(), p.pid(), options.keepLogs() ? ", log " + p.logFile() : "");
+        p.note().ifPresent(n -> out.printf(Locale.ROOT, "-- note: %s%n", n));
         Route route = p.authRequired()
                 ? Route.socks(p.address(), ProxyProcess.USER, ProxyProcess.PASSWORD, options.ioTimeout())
                 : Route.socks(p.address(), null, null, options.ioTimeout());

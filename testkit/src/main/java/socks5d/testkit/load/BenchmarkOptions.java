@@ -92,8 +92,10 @@ public record BenchmarkOptions(
               --scenarios LIST      T1,T8,C,H (default all)
               --scale F             multiplies sizes and the hold time (default 1.0; 0.1 for a quick run)
               --variants LIST       auth+dissect,auth-nodissect,noauth+dissect,noauth-nodissect (default all)
-              --peer NAME=CMD       also measure a peer proxy; repeatable. microsocks=/usr/bin/microsocks, or a
-                                    command template with {host} {port} {user} {pass}
+              --peer NAME=CMD       also measure a peer proxy; repeatable. microsocks=/usr/bin/microsocks,
+                                    dante=/usr/sbin/danted (authenticates only if a system user bench with
+                                    password bench exists and this runs as root), or a command template
+                                    with {host} {port} {user} {pass}; peers not installed are skipped
               --concurrency N       concurrency of C and of opening H connections (default 64)
               --verify              check every downloaded byte against the source pattern
               --keep-logs           keep each proxy's scratch directory and log

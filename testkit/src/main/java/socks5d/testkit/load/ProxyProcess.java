@@ -15,7 +15,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -23,12 +25,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place that starts a proxy under test as a child process: socks5d from its jar (with
- * authentication and dissectors on or off) or a peer proxy from a command template. It picks a free
- * loopback port, waits until the port accepts, reads the child's resident memory from
- * {@code /proc/<pid>/status}, and on {@link #close()} stops the child and deletes its scratch directory.
+ * authentication and dissectors on or off) or a peer proxy from a command template (with built-in forms
+ * for microsocks and Dante). It picks a free loopback port, waits until the port accepts, reads the
+ * resident memory of the child and its descendants from {@code /proc/<pid>/status}, and on
+ * {@link #close()} stops them and deletes the scratch directory.
  *
- * <p>Owns the child process, its log file and scratch directory. Threading: one benchmark thread; the
- * memory probe may be called from any thread.
+ * <p>Owns the child process and its descendants, its log file and scratch directory. Threading: one
+ * benchmark thread; the memory probe may be called from any thread.
  */
 public final class ProxyProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyProcess.class);
@@ -40,9 +43,34 @@ public final class ProxyProcess implements AutoCloseable {
     private static final long POLL_MILLIS = 100;
     private static final long STOP_SECONDS = 10;
     private static final int LOG_TAIL_LINES = 20;
+    /** Peer names whose command may be just the program: the rest of the command line is built in. */
+    static final String MICROSOCKS = "microsocks";
+    static final String DANTE = "dante";
+    private static final String DANTE_CONF = "danted.conf";
+    private static final String DANTE_NO_AUTH = DANTE + " (no auth)";
+    /**
+     * Dante's outgoing address. Dante binds every outgoing socket before connecting (no SO_REUSEADDR),
+     * first to the client's own port, else to any port. On 127.0.0.1 the client's port is always
+     * taken by the client, so each session binds a second ephemeral port, and at full scale those
+     * binds ran out (reply 03 for 7,884 of 20,000 C transactions and 1,000 to 2,000 of 9,000 H
+     * connections). Any 127/8 address reaches the targets on Linux, and on this one the client's port
+     * is free. The bound ports still stay in TIME_WAIT for a minute and keep connect() off them, so
+     * H right after a full-scale C through Dante can run out of client ports.
+     */
+    static final String DANTE_EXTERNAL = "127.0.0.2";
+    /** Dante's RFC 1929 method checks the system password database, so it needs this to exist. */
+    static final String CREATE_BENCH_USER = "useradd -M -s /usr/sbin/nologin " + USER + " && echo "
+            + USER + ":" + PASSWORD + " | chpasswd";
 
-    /** Resident memory of the child, from /proc: current (VmRSS) and peak (VmHWM), KiB. */
+    /**
+     * Resident memory, from /proc: current (VmRSS) and peak (VmHWM), KiB. For a proxy of several
+     * processes, the sum over the processes alive at the sample (pages they share are counted once
+     * per process, and the peak of a process that has exited is lost).
+     */
     public record Memory(long vmRssKiB, long vmHwmKiB) {
+        Memory plus(Memory other) {
+            return new Memory(vmRssKiB + other.vmRssKiB, vmHwmKiB + other.vmHwmKiB);
+        }
     }
 
     private final String name;
@@ -51,16 +79,18 @@ public final class ProxyProcess implements AutoCloseable {
     private final boolean authRequired;
     private final Path scratch;
     private final Path logFile;
+    private final Optional<String> note;
     private volatile boolean keepFiles;
 
     private ProxyProcess(String name, Process process, InetSocketAddress address, boolean authRequired,
-                         Path scratch, Path logFile) {
+                         Path scratch, Path logFile, Optional<String> note) {
         this.name = name;
         this.process = process;
         this.address = address;
         this.authRequired = authRequired;
         this.scratch = scratch;
         this.logFile = logFile;
+        this.note = note;
     }
 
     /**
@@ -93,19 +123,23 @@ public final class ProxyProcess implements AutoCloseable {
             Files.writeString(confFile, conf, StandardCharsets.UTF_8);
             cmd.addAll(List.of("--config", confFile.toString()));
         }
-        return launch(name, cmd, port, auth, scratch, startup);
+        return launch(name, cmd, port, auth, scratch, startup, Optional.empty());
     }
 
     /**
      * Starts a peer proxy from a command template with placeholders {@code {host} {port} {user} {pass}}
      * (split on spaces). {@code microsocks=/path} without placeholders means
-     * {@code /path -i {host} -p {port} -u {user} -P {pass}}. The peer is taken to require authentication
-     * when the template uses {@code {user}}.
+     * {@code /path -i {host} -p {port} -u {user} -P {pass}}, and {@code dante=/path} means Dante with a
+     * generated config (see {@link #dante}). The peer is taken to require authentication when the
+     * template uses {@code {user}}.
      */
     public static ProxyProcess peer(String name, String template, Duration startup) throws IOException {
+        if (!template.contains("{port}") && DANTE.equals(name)) {
+            return dante(template, startup);
+        }
         String t = template.contains("{port}") ? template
                 : template + " -i {host} -p {port} -u {user} -P {pass}";
-        if (!template.contains("{port}") && !"microsocks".equals(name)) {
+        if (!template.contains("{port}") && !MICROSOCKS.equals(name)) {
             throw new IllegalArgumentException("peer " + name + ": the command needs a {port} placeholder");
         }
         Path scratch = Files.createTempDirectory("socks5d-bench-" + name + "-");
@@ -115,18 +149,99 @@ public final class ProxyProcess implements AutoCloseable {
             cmd.add(part.replace("{host}", LOOPBACK).replace("{port}", Integer.toString(port))
                     .replace("{user}", USER).replace("{pass}", PASSWORD));
         }
-        return launch(name, cmd, port, t.contains("{user}"), scratch, startup);
+        return launch(name, cmd, port, t.contains("{user}"), scratch, startup, Optional.empty());
+    }
+
+    /**
+     * Starts {@code <command> -f <scratch>/danted.conf -p <scratch>/danted.pid}: without {@code -D}
+     * Dante stays in the foreground, and the pid file stays out of /var/run. The mother process forks
+     * its negotiate, request and io children as needed. Dante's RFC 1929 method checks the system
+     * password database (and needs root for /etc/shadow), and the benchmark never creates system
+     * users: with no system user {@link #USER}, or when not run as root, Dante runs without
+     * authentication, named {@code dante (no auth)}, with a {@link #note()} saying so.
+     */
+    private static ProxyProcess dante(String command, Duration startup) throws IOException {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        boolean userExists = systemUserExists(USER);
+        boolean auth = root && userExists;
+        Optional<String> note = auth ? Optional.empty() : Optional.of("Dante measured WITHOUT authentication: "
+                + (userExists ? "its RFC 1929 method reads /etc/shadow, so it needs the benchmark to run as root"
+                        : "its RFC 1929 method checks the system password database and there is no system user "
+                        + USER + "; to measure it with authentication, as root: " + CREATE_BENCH_USER));
+        String name = auth ? DANTE : DANTE_NO_AUTH;
+        Path scratch = Files.createTempDirectory("socks5d-bench-" + DANTE + "-");
+        int port = freePort();
+        Path conf = scratch.resolve(DANTE_CONF);
+        Files.writeString(conf, danteConfig(port, auth), StandardCharsets.UTF_8);
+        List<String> cmd = new ArrayList<>(List.of(command.trim().split("\\s+")));
+        cmd.addAll(List.of("-f", conf.toString(), "-p", scratch.resolve("danted.pid").toString()));
+        return launch(name, cmd, port, auth, scratch, startup, note);
+    }
+
+    /**
+     * The danted.conf (Dante 1.4) for the benchmark: listen on 127.0.0.1:{@code port}, connect out
+     * from {@link #DANTE_EXTERNAL}, log to standard error, and pass CONNECT from loopback clients to
+     * anywhere, with RFC 1929 against the system password database when {@code auth}, else with no
+     * authentication. Dante 1.4 has no setting for the number of child processes (only {@code -N} for
+     * more mother processes): the mother forks negotiate, request and io children as clients arrive
+     * (an io child relays 32 sessions), bounded by the process and descriptor limits it inherits.
+     * Rules without {@code log:} keep per-session logging off, as in the other proxies.
+     */
+    static String danteConfig(int port, boolean auth) {
+        StringBuilder c = new StringBuilder();
+        c.append("# written by the socks5d benchmark\n");
+        c.append("logoutput: stderr\n");
+        c.append("internal: ").append(LOOPBACK).append(" port = ").append(port).append('\n');
+        c.append("external: ").append(DANTE_EXTERNAL).append('\n');
+        c.append("clientmethod: none\n");
+        if (auth) {
+            c.append("socksmethod: username\n");
+            // the username method reads /etc/shadow
+            c.append("user.privileged: root\n");
+        } else {
+            c.append("socksmethod: none\n");
+        }
+        c.append("client pass {\n    from: 127.0.0.0/8 to: 0.0.0.0/0\n}\n");
+        c.append("socks pass {\n    from: 127.0.0.0/8 to: 0.0.0.0/0\n    command: connect\n}\n");
+        return c.toString();
+    }
+
+    /** Whether the system password database knows {@code user} ({@code getent passwd}, else /etc/passwd). */
+    static boolean systemUserExists(String user) {
+        try {
+            Process getent = new ProcessBuilder("getent", "passwd", user)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (getent.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
+                return getent.exitValue() == 0;
+            }
+            getent.destroyForcibly();
+        } catch (IOException e) {
+            log.debug("getent not available, reading /etc/passwd", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            return passwdHasUser(Files.readAllLines(Path.of("/etc/passwd"), StandardCharsets.UTF_8), user);
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /** Whether passwd(5) lines name {@code user}. */
+    static boolean passwdHasUser(List<String> passwdLines, String user) {
+        return passwdLines.stream().anyMatch(l -> l.startsWith(user + ":"));
     }
 
     private static ProxyProcess launch(String name, List<String> cmd, int port, boolean auth, Path scratch,
-                                       Duration startup) throws IOException {
+                                       Duration startup, Optional<String> note) throws IOException {
         Path logFile = scratch.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".log");
         log.debug("Starting [{}]", String.join(" ", cmd));
         Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile())
                 .start();
-        ProxyProcess proxy = new ProxyProcess(name, p, new InetSocketAddress(LOOPBACK, port), auth, scratch, logFile);
+        ProxyProcess proxy = new ProxyProcess(name, p, new InetSocketAddress(LOOPBACK, port), auth, scratch, logFile,
+                note);
         try {
             proxy.awaitListening(startup);
         } catch (IOException | RuntimeException e) {
@@ -185,28 +300,49 @@ public final class ProxyProcess implements AutoCloseable {
         return authRequired;
     }
 
+    /** Something the reader of the results must know about how this proxy was measured. */
+    public Optional<String> note() {
+        return note;
+    }
+
     /** Where the child's standard output and error go. */
     public Path logFile() {
         return logFile;
     }
 
-    /** VmRSS and VmHWM of the child now, if /proc has them (Linux). */
+    /**
+     * VmRSS and VmHWM now, summed over the child and its descendants (Dante forks one process per few
+     * clients), if /proc has them (Linux). A descendant that exits between listing and reading is
+     * skipped.
+     */
     public Optional<Memory> memory() {
-        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        return status(process.pid()).map(own -> process.descendants()
+                .map(d -> status(d.pid()))
+                .flatMap(Optional::stream)
+                .reduce(own, Memory::plus));
+    }
+
+    private static Optional<Memory> status(long pid) {
         try {
-            long rss = -1;
-            long hwm = -1;
-            for (String line : Files.readAllLines(status, StandardCharsets.ISO_8859_1)) {
-                if (line.startsWith("VmRSS:")) {
-                    rss = kib(line);
-                } else if (line.startsWith("VmHWM:")) {
-                    hwm = kib(line);
-                }
-            }
-            return rss < 0 || hwm < 0 ? Optional.empty() : Optional.of(new Memory(rss, hwm));
-        } catch (IOException | UncheckedIOException e) {
+            return parseStatus(Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"),
+                    StandardCharsets.ISO_8859_1));
+        } catch (IOException | UncheckedIOException gone) {
             return Optional.empty();
         }
+    }
+
+    /** VmRSS and VmHWM from the lines of a /proc/<pid>/status; empty when absent (a zombie, a kernel thread). */
+    static Optional<Memory> parseStatus(List<String> lines) {
+        long rss = -1;
+        long hwm = -1;
+        for (String line : lines) {
+            if (line.startsWith("VmRSS:")) {
+                rss = kib(line);
+            } else if (line.startsWith("VmHWM:")) {
+                hwm = kib(line);
+            }
+        }
+        return rss < 0 || hwm < 0 ? Optional.empty() : Optional.of(new Memory(rss, hwm));
     }
 
     private static long kib(String line) {
@@ -230,17 +366,32 @@ public final class ProxyProcess implements AutoCloseable {
         return this;
     }
 
-    /** Stops the child (SIGTERM, then SIGKILL after 10 s) and deletes its scratch directory. */
+    /**
+     * Stops the child and its descendants (SIGTERM, then SIGKILL to those left after 10 s) and deletes
+     * the scratch directory. The descendants are listed first: once the child has gone they are
+     * re-parented to init and no longer its descendants.
+     */
     @Override
     public void close() {
-        process.destroy();
+        List<ProcessHandle> family = new ArrayList<>();
+        family.add(process.toHandle());
+        process.descendants().forEach(family::add);
+        family.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_SECONDS);
         try {
-            if (!process.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(STOP_SECONDS, TimeUnit.SECONDS);
+            for (ProcessHandle h : family) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                h.onExit().get(left, TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("[{}] still running after SIGTERM", name);
+        }
+        family.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(STOP_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (keepFiles) {
