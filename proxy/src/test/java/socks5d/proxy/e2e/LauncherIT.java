@@ -1,0 +1,50 @@
+package socks5d.proxy.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code bin/socks5d} (README "Running for large loads") starts the built jar with its JVM limits:
+ * the JVM accepts every flag and passes the arguments on, and SOCKS5D_JAVA_OPTS reaches the JVM.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LauncherIT {
+    private static final Path LAUNCHER = Path.of("..", "bin", "socks5d").toAbsolutePath().normalize();
+
+    @Test
+    void startsTheJarWithItsJvmFlagsAndPassesArgumentsOn() throws Exception {
+        Process p = launch("");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.startsWith("socks5d "), out);
+        assertTrue(!out.contains("warning"), "no JVM warning about the flags: " + out);
+    }
+
+    @Test
+    void extraJvmFlagsReachTheJvm() throws Exception {
+        Process p = launch("-XX:+PrintFlagsFinal");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        assertTrue(out.lines().anyMatch(l -> l.matches("\\s*bool UseSerialGC\\s+= true.*")), "Serial GC on");
+        assertTrue(out.lines().anyMatch(l -> l.matches("\\s*uint64_t MaxDirectMemorySize\\s+= 3221225472.*")),
+                "3 GiB of direct memory");
+    }
+
+    private static Process launch(String javaOpts) throws Exception {
+        assertTrue(Files.isExecutable(LAUNCHER), LAUNCHER + " is executable");
+        ProcessBuilder pb = new ProcessBuilder("bash", LAUNCHER.toString(), "-v").redirectErrorStream(true);
+        pb.environment().put("SOCKS5D_JAR", Path.of("target", "socks5d.jar").toAbsolutePath().toString());
+        pb.environment().put("SOCKS5D_JAVA_OPTS", javaOpts);
+        return pb.start();
+    }
+}
