@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,6 +83,17 @@ public final class Benchmark {
              Progress progress = new Progress(out)) {
             Targets targets = new Targets(source, echo, progress);
             measure(DIRECT_LABEL, Route.direct(options.ioTimeout()), Optional::empty, targets);
+            if (options.pekkoRelay()) {
+                Map<InetSocketAddress, InetSocketAddress> via = new java.util.HashMap<>();
+                try (ProxyProcess p = ProxyProcess.pekkoRelay(PEKKO_RELAY_LABEL, options.java(), options.jvmFlags(),
+                        List.of(source.socketAddress(), echo.socketAddress()), via, options.startupTimeout())
+                        .keepFiles(options.keepLogs())) {
+                    out.printf(Locale.ROOT, "%s listening on %s (pid %d)%n", p.name(), via.values(), p.pid());
+                    measure(p.name(), Route.relay(Map.copyOf(via), options.ioTimeout()), p::memory, targets);
+                } catch (IOException e) {
+                    fail(PEKKO_RELAY_LABEL, e);
+                }
+            }
             if (options.proxyJar() != null) {
                 for (BenchmarkOptions.Variant v : options.variants()) {
                     String name = "socks5d " + v.label();
@@ -121,6 +133,7 @@ public final class Benchmark {
     }
 
     private static final String DIRECT_LABEL = Report.DIRECT;
+    private static final String PEKKO_RELAY_LABEL = "pekko relay (no SOCKS)";
 
     private record Targets(SourceServer source, EchoServer echo, Progress progress) {
     }

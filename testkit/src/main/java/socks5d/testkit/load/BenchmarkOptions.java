@@ -24,6 +24,7 @@ public record BenchmarkOptions(
         double scale,
         List<Variant> variants,
         Map<String, String> peers,
+        boolean pekkoRelay,
         Map<String, String> proxyConfig,
         int concurrency,
         boolean verify,
@@ -96,6 +97,9 @@ public record BenchmarkOptions(
                                     dante=/usr/sbin/danted (authenticates only if a system user bench with
                                     password bench exists and this runs as root), or a command template
                                     with {host} {port} {user} {pass}; peers not installed are skipped
+              --pekko-relay         also measure a bare Pekko Streams TCP relay (no SOCKS; C is then
+                                    connect, 64 B echo, close), started with --jvm-flags: what Pekko's
+                                    own per-connection machinery costs on this machine
               --concurrency N       concurrency of C and of opening H connections (default 64)
               --verify              check every downloaded byte against the source pattern
               --keep-logs           keep each proxy's scratch directory and log
@@ -122,6 +126,7 @@ public record BenchmarkOptions(
         double scale = 1.0;
         List<Variant> variants = List.of(Variant.values());
         Map<String, String> peers = new LinkedHashMap<>();
+        boolean pekkoRelay = false;
         Map<String, String> config = new LinkedHashMap<>();
         int concurrency = 64;
         boolean verify = false;
@@ -165,6 +170,7 @@ public record BenchmarkOptions(
                     String[] kv = pair(value(args, ++i, a), a);
                     peers.put(kv[0], kv[1]);
                 }
+                case "--pekko-relay" -> pekkoRelay = true;
                 case "--concurrency" -> concurrency = (int) number(value(args, ++i, a), a);
                 case "--verify" -> verify = true;
                 case "--keep-logs" -> keepLogs = true;
@@ -178,7 +184,7 @@ public record BenchmarkOptions(
             throw new IllegalArgumentException("--concurrency must be at least 1");
         }
         return new BenchmarkOptions(jar, java, jvmFlags, Set.copyOf(scenarios), scale, variants, Map.copyOf(peers),
-                Map.copyOf(config), concurrency, verify, keepLogs, out, startup, Duration.ofSeconds(30));
+                pekkoRelay, Map.copyOf(config), concurrency, verify, keepLogs, out, startup, Duration.ofSeconds(30));
     }
 
     /** Thrown by {@link #parse} for -h. */

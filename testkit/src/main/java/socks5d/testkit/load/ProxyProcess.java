@@ -127,6 +127,28 @@ public final class ProxyProcess implements AutoCloseable {
     }
 
     /**
+     * Starts {@link PekkoRelay} from this benchmark's own class path, one listening port per target, and
+     * returns it with the route from each target to its port.
+     */
+    public static ProxyProcess pekkoRelay(String name, Path java, List<String> jvmFlags,
+                                          List<InetSocketAddress> targets, Map<InetSocketAddress, InetSocketAddress> via,
+                                          Duration startup) throws IOException {
+        Path scratch = Files.createTempDirectory("socks5d-bench-relay-");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java.toString());
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PekkoRelay.class.getName()));
+        int first = -1;
+        for (InetSocketAddress target : targets) {
+            int port = freePort();
+            first = first < 0 ? port : first;
+            via.put(target, new InetSocketAddress(LOOPBACK, port));
+            cmd.add(port + "=" + target.getAddress().getHostAddress() + ":" + target.getPort());
+        }
+        return launch(name, cmd, first, false, scratch, startup, Optional.empty());
+    }
+
+    /**
      * Starts a peer proxy from a command template with placeholders {@code {host} {port} {user} {pass}}
      * (split on spaces). {@code microsocks=/path} without placeholders means
      * {@code /path -i {host} -p {port} -u {user} -P {pass}}, and {@code dante=/path} means Dante with a

@@ -73,6 +73,29 @@ public interface Route {
         };
     }
 
+    /**
+     * Through a plain TCP relay without SOCKS ({@link PekkoRelay}): each target is reached at the relay
+     * port that forwards to it.
+     */
+    static Route relay(java.util.Map<InetSocketAddress, InetSocketAddress> via, Duration timeout) {
+        Route direct = direct(timeout);
+        return new Route() {
+            @Override
+            public Socket open(InetSocketAddress target) throws IOException {
+                InetSocketAddress port = via.get(target);
+                if (port == null) {
+                    throw new IOException("the relay has no port for " + target);
+                }
+                return direct.open(port);
+            }
+
+            @Override
+            public String label() {
+                return "relay";
+            }
+        };
+    }
+
     /** Reads exactly {@code buf.length} bytes or throws (EOF or the socket's read timeout). */
     static void readFully(Socket s, byte[] buf) throws IOException {
         int got = 0;

@@ -72,4 +72,25 @@ class BenchmarkIT {
         assertTrue(out.contains("Load generator:"), out);
         assertTrue(Files.readString(json).contains("\"target\": \"mini\""));
     }
+
+    @Test
+    @Timeout(120)
+    void measuresTheBarePekkoRelayAsAReference(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        BenchmarkOptions options = BenchmarkOptions.parse(new String[] {
+                "--scenarios", "T1,C,H", "--scale", "0.001", "--concurrency", "4", "--pekko-relay",
+                "--jvm-flags", "-Xmx128m", "--out", json.toString()});
+        Benchmark bench = new Benchmark(options, new PrintStream(console, true, StandardCharsets.UTF_8));
+        Report report = bench.run();
+
+        String out = console.toString(StandardCharsets.UTF_8);
+        List<Result> viaRelay = bench.results().stream().filter(r -> r.target().startsWith("pekko relay")).toList();
+        assertEquals(3, viaRelay.size(), out);
+        for (Result r : viaRelay) {
+            assertEquals(0, r.errors(), r + "\n" + out);
+            assertTrue(report.ratio(r).isPresent(), r.toString());
+        }
+        assertEquals(options.heldConnections(), viaRelay.get(2).metrics().get("survived"));
+    }
 }

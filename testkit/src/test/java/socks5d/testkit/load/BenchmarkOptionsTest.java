@@ -1,7 +1,9 @@
 package socks5d.testkit.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +32,10 @@ class BenchmarkOptionsTest {
         BenchmarkOptions o = BenchmarkOptions.parse(new String[] {
                 "--scenarios", "t1,C", "--scale", "0.1", "--variants", "auth+dissect,noauth-nodissect",
                 "--peer", "microsocks=/usr/bin/microsocks", "--proxy-jar", "p.jar", "--jvm-flags", " -Xmx1g  -Xss256k ",
-                "--proxy-config", "socks5d.proxy.max-clients=12000"});
+                "--proxy-config", "socks5d.proxy.max-clients=12000", "--pekko-relay"});
         assertEquals(Set.of(Scenario.T1, Scenario.C), o.scenarios());
+        assertTrue(o.pekkoRelay());
+        assertFalse(BenchmarkOptions.defaults().pekkoRelay());
         assertEquals(2_000, o.transactions());
         assertEquals(900, o.heldConnections());
         assertEquals(List.of(BenchmarkOptions.Variant.AUTH_DISSECT, BenchmarkOptions.Variant.NOAUTH_NODISSECT),
@@ -40,6 +44,17 @@ class BenchmarkOptionsTest {
         assertEquals(Path.of("p.jar"), o.proxyJar());
         assertEquals(List.of("-Xmx1g", "-Xss256k"), o.jvmFlags());
         assertEquals(Map.of("socks5d.proxy.max-clients", "12000"), o.proxyConfig());
+    }
+
+    @Test
+    void pekkoRelayRoutesAreListenPortEqualsTarget() {
+        var routes = PekkoRelay.parse(new String[] {"4100=127.0.0.1:80", "4101=::1:8080"});
+        assertEquals(80, routes.get(4100).getPort());
+        assertEquals("127.0.0.1", routes.get(4100).getAddress().getHostAddress());
+        assertEquals(8080, routes.get(4101).getPort());
+        assertThrows(IllegalArgumentException.class, () -> PekkoRelay.parse(new String[0]));
+        assertThrows(IllegalArgumentException.class, () -> PekkoRelay.parse(new String[] {"4100:80"}));
+        assertThrows(IllegalArgumentException.class, () -> PekkoRelay.parse(new String[] {"4100=host:"}));
     }
 
     @Test
