@@ -19,7 +19,7 @@ import com.typesafe.config.ConfigFactory;
  * all. Each listening port forwards every accepted connection to one fixed target
  * ({@code handleWith(outgoingConnection(target))}, half-close on), with the settings PERFORMANCE.md
  * calls "Pekko tuned" (512 KiB direct buffers, a deeper stream write buffer, TCP actors on the default
- * dispatcher, two selectors, backlog 4096). Run as a child process by the benchmark
+ * dispatcher with one thread per core, two selectors, backlog 4096). Run as a child process by the benchmark
  * ({@code --pekko-relay}):
  * {@code java -cp socks5d-bench.jar socks5d.testkit.load.PekkoRelay LISTEN_PORT=HOST:PORT ...}.
  */
@@ -28,6 +28,8 @@ public final class PekkoRelay {
             "pekko.loglevel = WARNING",
             "pekko.stdout-loglevel = OFF",
             "pekko.log-dead-letters = off",
+            "pekko.actor.default-dispatcher.fork-join-executor.parallelism-min = 2",
+            "pekko.actor.default-dispatcher.fork-join-executor.parallelism-factor = 1.0",
             "pekko.io.tcp.direct-buffer-size = 512 KiB",
             "pekko.io.tcp.nr-of-selectors = 2",
             "pekko.io.tcp.worker-dispatcher = \"pekko.actor.default-dispatcher\"",
