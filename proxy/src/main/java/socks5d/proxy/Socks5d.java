@@ -46,7 +46,8 @@ public final class Socks5d {
     private static final Logger log = LoggerFactory.getLogger(Socks5d.class);
 
     /** Where the listeners ended up (ports resolved when 0 was asked for); a disabled one is {@code null}. */
-    public record Bindings(InetSocketAddress socks, List<InetSocketAddress> management, StateActors state) {
+    public record Bindings(InetSocketAddress socks, List<InetSocketAddress> management, StateActors state,
+                           RelayMemory relayMemory) {
     }
 
     private final ActorSystem<Void> system;
@@ -166,7 +167,7 @@ public final class Socks5d {
             return SocksServer.bind(sys, sessionContext, switches, gauge).thenApply(binding -> {
                 log.info("Bound SOCKS listener on [{}]", binding.localAddress());
                 registerShutdown(sys, binding, mgmt, gauge);
-                return new Bindings(binding.localAddress(), mgmtAddresses, state);
+                return new Bindings(binding.localAddress(), mgmtAddresses, state, memory);
             });
         });
         all.whenComplete((bindings, failure) -> {

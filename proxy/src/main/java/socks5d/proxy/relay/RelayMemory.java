@@ -44,6 +44,11 @@ public final class RelayMemory {
         return Math.max(1, (maxDirectMemory - maxDirectMemory / 8) / (2 * directBufferSize));
     }
 
+    /** Relayed sessions now. */
+    public long sessions() {
+        return sessions.get();
+    }
+
     public long maxSessions() {
         return maxSessions;
     }

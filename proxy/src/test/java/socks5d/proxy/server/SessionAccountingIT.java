@@ -66,6 +66,9 @@ class SessionAccountingIT {
             assertEquals(1, m.authFailures());
             assertEquals(5L * 2 * PAYLOAD, m.bytesProxied());
             assertEquals(0, m.currentBytesProxied());
+            // Every session gave back what it held of the relay memory budget, and its relayed place.
+            assertEquals(0, proxy.bindings().relayMemory().held());
+            assertEquals(0, proxy.bindings().relayMemory().sessions());
             long clientBytes = 5L * (HANDSHAKE + 2 * PAYLOAD) + HANDSHAKE + (4 + 2 + 13 + 2);
             assertEquals(clientBytes, m.clientBytes());
             assertEquals(clientBytes + 5L * 2 * PAYLOAD, m.bytesTransferred());
