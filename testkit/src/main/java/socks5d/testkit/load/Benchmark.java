@@ -82,14 +82,15 @@ public final class Benchmark {
              EchoServer echo = EchoServer.start(loopback);
              Progress progress = new Progress(out)) {
             Targets targets = new Targets(source, echo, progress);
-            measure(DIRECT_LABEL, Route.direct(options.ioTimeout()), Optional::empty, targets);
+            measure(DIRECT_LABEL, Route.direct(options.ioTimeout()), Optional::empty, () -> { }, targets);
             if (options.pekkoRelay()) {
                 Map<InetSocketAddress, InetSocketAddress> via = new java.util.HashMap<>();
                 try (ProxyProcess p = ProxyProcess.pekkoRelay(PEKKO_RELAY_LABEL, options.java(), options.jvmFlags(),
                         List.of(source.socketAddress(), echo.socketAddress()), via, options.startupTimeout())
                         .keepFiles(options.keepLogs())) {
                     out.printf(Locale.ROOT, "%s listening on %s (pid %d)%n", p.name(), via.values(), p.pid());
-                    measure(p.name(), Route.relay(Map.copyOf(via), options.ioTimeout()), p::memory, targets);
+                    measure(p.name(), Route.relay(Map.copyOf(via), options.ioTimeout()), p::memory,
+                            p::resetPeakMemory, targets);
                 } catch (IOException e) {
                     fail(PEKKO_RELAY_LABEL, e);
                 }
@@ -166,10 +167,11 @@ public final class Benchmark {
         Route route = p.authRequired()
                 ? Route.socks(p.address(), ProxyProcess.USER, ProxyProcess.PASSWORD, options.ioTimeout())
                 : Route.socks(p.address(), null, null, options.ioTimeout());
-        measure(p.name(), route, p::memory, targets);
+        measure(p.name(), route, p::memory, p::resetPeakMemory, targets);
     }
 
-    private void measure(String target, Route route, Supplier<Optional<ProxyProcess.Memory>> memory, Targets t)
+    private void measure(String target, Route route, Supplier<Optional<ProxyProcess.Memory>> memory,
+                         Runnable resetPeakMemory, Targets t)
             throws InterruptedException {
         for (Scenario s : Scenario.values()) {
             if (!options.scenarios().contains(s)) {
@@ -191,7 +193,7 @@ public final class Benchmark {
                 case C -> TransactionLoad.run(route, t.echo().socketAddress(), options.transactions(),
                         options.warmup(), options.concurrency(), t.progress());
                 case H -> HoldLoad.run(route, t.echo().socketAddress(), options.heldConnections(), options.hold(),
-                        options.concurrency(), memory, t.progress());
+                        options.concurrency(), memory, resetPeakMemory, t.progress());
             };
             t.progress().end();
             Result r = new Result(s, target, s.headline(), metrics);

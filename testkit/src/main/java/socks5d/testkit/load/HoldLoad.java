@@ -38,9 +38,12 @@ final class HoldLoad {
     }
 
     static Map<String, Object> run(Route route, InetSocketAddress echo, int n, Duration hold, int concurrency,
-                                   Supplier<Optional<ProxyProcess.Memory>> memory, Progress progress)
+                                   Supplier<Optional<ProxyProcess.Memory>> memory, Runnable resetPeakMemory,
+                                   Progress progress)
             throws InterruptedException {
         Socket[] sockets = new Socket[n];
+        // The peak (VmHWM) is the proxy's while opening and holding, not of earlier scenarios.
+        resetPeakMemory.run();
         AtomicLong errors = new AtomicLong();
         try {
             progress.begin("opening " + n + " connections", n, "connections");

@@ -344,6 +344,30 @@ public final class ProxyProcess implements AutoCloseable {
                 .reduce(own, Memory::plus));
     }
 
+    /**
+     * Resets the peak resident memory (VmHWM) of the child and its descendants to their present size
+     * ({@code 5} to {@code /proc/<pid>/clear_refs}, Linux), so that a later {@link #memory()} gives the peak
+     * since now: H measures the memory while holding, not the peak of earlier scenarios in the same
+     * process. Returns whether every reset took.
+     */
+    public boolean resetPeakMemory() {
+        boolean all = resetPeak(process.pid());
+        for (ProcessHandle d : process.descendants().toList()) {
+            all &= resetPeak(d.pid());
+        }
+        return all;
+    }
+
+    private static boolean resetPeak(long pid) {
+        try {
+            Files.writeString(Path.of("/proc", Long.toString(pid), "clear_refs"), "5", StandardCharsets.US_ASCII);
+            return true;
+        } catch (IOException | UncheckedIOException | SecurityException e) {
+            log.debug("Cannot reset the peak memory of [{}]: [{}]", pid, e.toString());
+            return false;
+        }
+    }
+
     private static Optional<Memory> status(long pid) {
         try {
             return parseStatus(Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"),

@@ -49,6 +49,31 @@ class ProxyProcessIT {
         }
     }
 
+    @Test
+    @Timeout(60)
+    void resetsThePeakToThePresentSizeSoHMeasuresOnlyTheHold(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("peaking-peer.sh");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String cp = System.getProperty("java.class.path");
+        Files.writeString(script, "#!/bin/sh\n'" + java + "' -Xmx16m -XX:MaxDirectMemorySize=128m -cp '" + cp + "' "
+                + PeakThenIdle.class.getName() + " >/dev/null &\n"
+                + "exec '" + java + "' -Xmx64m -cp '" + cp + "' " + MiniSocksPeer.class.getName() + " \"$@\"\n",
+                StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        try (ProxyProcess p = ProxyProcess.peer("peaking", script + " {port} {user} {pass}", Duration.ofSeconds(30))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            ProxyProcess.Memory before = p.memory().orElseThrow();
+            while (before.vmHwmKiB() - before.vmRssKiB() < 32 * 1024 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                before = p.memory().orElseThrow();
+            }
+            assertTrue(before.vmHwmKiB() - before.vmRssKiB() >= 32 * 1024, "the child peaked 64 MiB: " + before);
+            assertTrue(p.resetPeakMemory(), "own processes' peaks can be reset");
+            ProxyProcess.Memory after = p.memory().orElseThrow();
+            assertTrue(after.vmHwmKiB() - after.vmRssKiB() < 8 * 1024, "peak back at the present size: " + after);
+        }
+    }
+
     private static long hwm(long pid) throws IOException {
         return ProxyProcess.parseStatus(Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"),
                 StandardCharsets.ISO_8859_1)).orElseThrow().vmHwmKiB();
