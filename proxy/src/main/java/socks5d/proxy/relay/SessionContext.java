@@ -2,7 +2,10 @@ package socks5d.proxy.relay;
 
 import java.time.Duration;
 
+import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.io.Tcp;
 
 import socks5d.management.StateActors;
 import socks5d.proxy.ProxySettings;
@@ -11,13 +14,16 @@ import socks5d.proxy.rules.Ruleset;
 
 /**
  * What every SOCKS session shares: settings, the state actors it reports to, the resolver, the
- * ruleset and the relay memory budget. Immutable; built once by the server.
+ * ruleset, the relay memory budget and Pekko IO's TCP manager (which dials the destinations; looked up
+ * once here, not per session). Immutable; built once by the server.
  */
 public record SessionContext(ActorSystem<?> system, ProxySettings settings, StateActors state,
-                             Resolver resolver, Ruleset rules, Duration askTimeout, RelayMemory relayMemory) {
+                             Resolver resolver, Ruleset rules, Duration askTimeout, RelayMemory relayMemory,
+                             ActorRef tcpManager) {
 
-    /** Pekko IO's TCP manager, which dials the destinations. */
-    public org.apache.pekko.actor.ActorRef tcpManager() {
-        return org.apache.pekko.io.Tcp.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system)).manager();
+    public SessionContext(ActorSystem<?> system, ProxySettings settings, StateActors state,
+                          Resolver resolver, Ruleset rules, Duration askTimeout, RelayMemory relayMemory) {
+        this(system, settings, state, resolver, rules, askTimeout, relayMemory,
+                Tcp.get(Adapter.toClassic(system)).manager());
     }
 }

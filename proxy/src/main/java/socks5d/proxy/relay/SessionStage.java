@@ -52,8 +52,8 @@ import socks5d.proxy.wire.SocksAddress;
  * slow reader slows its writer and memory per connection stays bounded by a few chunks. Half-close
  * is propagated both ways. The destination connection is driven through Pekko IO from this stage's
  * own actor, as Pekko's TCP stage does it, in pull mode and with acknowledged writes: no sub-stream,
- * no extra stages per session. Idleness is checked on the stage's own timer. Byte counts are plain fields, reported to the metrics actor on a timer and at the
- * end, never per chunk. Confined to the stage (Pekko runs it on one thread at a time).
+ * no extra stages per session. Idleness is checked on the stage's own timer. Byte counts are plain
+ * fields, reported to the metrics actor on a timer and at the end, never per chunk. Confined to the stage (Pekko runs it on one thread at a time).
  */
 public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteString>> {
     private static final Logger log = LoggerFactory.getLogger(SessionStage.class);
@@ -392,11 +392,7 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
             dialRemote = remote;
             // Pull mode: the destination is read only when the relay asks (ResumeReading), never ahead of it.
             pendingConnect = TcpMessage.connect(remote, null, List.of(), context.settings().connectTimeout(), true);
-            context.tcpManager().tell(pendingConnect, self());
-        }
-
-        private ActorRef self() {
-            return io;
+            context.tcpManager().tell(pendingConnect, io);
         }
 
         /**
@@ -443,11 +439,8 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                 if (relaying) {
                     drainToClient();
                 }
-            } else if (msg instanceof Terminated terminated && terminated.getActor().equals(dest)) {
-                if (!destClosed) {
-                    destClosed = true;
-                    onDestFailed("connection actor stopped");
-                }
+            } else if (msg instanceof Terminated terminated && terminated.getActor().equals(dest) && !destClosed) {
+                onDestFailed("connection actor stopped");
             }
             return BoxedUnit.UNIT;
         }
@@ -457,13 +450,9 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
             dialing = false;
             dest = connection;
             stageActor().watch(connection);
-            connection.tell(TcpMessage.register(self(), true, false), self());
-            if (stopAfterDial) {
-                completeStage();
-                return;
-            }
-            if (handshake.phase() != Handshake.Phase.CONNECTING) {
-                completeStage();
+            connection.tell(TcpMessage.register(io, true, false), io);
+            if (stopAfterDial || handshake.phase() != Handshake.Phase.CONNECTING) {
+                completeStage(); // postStop closes the new connection
                 return;
             }
             apply(handshake.onConnected(connected.localAddress()));
@@ -561,8 +550,8 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                 return;
             }
             if (!toDestQueue.isEmpty()) {
-                int n = toDestQueue.bytes() > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) toDestQueue.bytes();
-                int chunks = toDestQueue.size();
+                long n = toDestQueue.bytes(); // at most the relay buffer and one chunk
+                int chunks = toDestQueue.size(); // counted as the relay's writes, as in the other direction
                 ByteString bytes = toDestQueue.pollAll();
                 counters.destOut += n;
                 counters.writes += chunks;
@@ -570,11 +559,11 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
                 counters.proxied += n;
                 writeInProgress = true;
                 writing = n;
-                dest.tell(TcpMessage.write(bytes, WriteAck.INSTANCE), self());
+                dest.tell(TcpMessage.write(bytes, WriteAck.INSTANCE), io);
             } else if (clientFinished) {
                 // Shut the destination's write side; its rest still flows to the client.
                 destWriteClosed = true;
-                dest.tell(TcpMessage.confirmedClose(), self());
+                dest.tell(TcpMessage.confirmedClose(), io);
                 finishIfDone();
             }
         }
@@ -620,7 +609,7 @@ public final class SessionStage extends GraphStage<FlowShape<ByteString, ByteStr
             if (dest != null && !destReading && !destFinished && !destClosed && toClientQueue.bytes() < relayBuffer
                     && roomOrWait(toClientQueue.isEmpty() && pushedBefore == 0)) {
                 destReading = true;
-                dest.tell(TcpMessage.resumeReading(), self());
+                dest.tell(TcpMessage.resumeReading(), io);
             }
         }
 

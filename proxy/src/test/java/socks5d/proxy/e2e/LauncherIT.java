@@ -1,6 +1,7 @@
 package socks5d.proxy.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ class LauncherIT {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.startsWith("socks5d "), out);
-        assertTrue(!out.contains("warning"), "no JVM warning about the flags: " + out);
+        assertFalse(out.contains("warning"), "no JVM warning about the flags: " + out);
     }
 
     @Test
