@@ -11,6 +11,7 @@ import com.typesafe.config.Config;
 import socks5d.management.accesslog.AccessLog;
 import socks5d.management.metrics.Metrics;
 import socks5d.management.switches.Switches;
+import socks5d.management.users.PublishedUsers;
 import socks5d.management.users.UserDirectory;
 import socks5d.management.users.UserSettings;
 
@@ -22,7 +23,8 @@ import socks5d.management.users.UserSettings;
 public record StateActors(ActorRef<UserDirectory.Command> users,
                           ActorRef<Metrics.Command> metrics,
                           ActorRef<AccessLog.Command> accessLog,
-                          ActorRef<Switches.Command> switches) {
+                          ActorRef<Switches.Command> switches,
+                          PublishedUsers publishedUsers) {
 
     /**
      * Spawns the four actors as children of {@code context}, configured from {@code socks5d.management}.
@@ -37,11 +39,13 @@ public record StateActors(ActorRef<UserDirectory.Command> users,
                 m.getBoolean("switches.auth-required"),
                 m.getBoolean("switches.dissectors"),
                 (int) Math.min(Integer.MAX_VALUE, m.getBytes("switches.relay-buffer-size")));
+        PublishedUsers published = new PublishedUsers();
         return new StateActors(
-                context.spawn(UserDirectory.create(UserSettings.fromConfig(config)), "users"),
+                context.spawn(UserDirectory.create(UserSettings.fromConfig(config), published), "users"),
                 context.spawn(resuming(Metrics.create()), "metrics"),
                 context.spawn(resuming(AccessLog.create(m.getInt("access-log.ring-size"))), "access-log"),
-                context.spawn(resuming(Switches.create(initial)), "switches"));
+                context.spawn(resuming(Switches.create(initial)), "switches"),
+                published);
     }
 
     private static <T> Behavior<T> resuming(Behavior<T> behavior) {

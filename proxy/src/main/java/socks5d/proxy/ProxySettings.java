@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import com.typesafe.config.Config;
 
+import socks5d.proxy.connect.Resolver;
+import socks5d.proxy.relay.RelayMemory;
 import socks5d.proxy.rules.Ruleset;
 
 /**
@@ -13,7 +15,9 @@ import socks5d.proxy.rules.Ruleset;
 public record ProxySettings(String listenAddress, int port, int backlog, int maxClients,
                             Duration handshakeTimeout, Duration connectTimeout, Duration idleTimeout,
                             Duration resolveTimeout, Duration metricsFlushInterval, Duration shutdownGrace,
-                            int dissectorInspectBytes, long relayMemory, Ruleset.Settings rules) {
+                            int dissectorInspectBytes, long relayMemory, Ruleset.Settings rules,
+                            String transport, int eventLoops, int readSize, int hashingQueue,
+                            Resolver.Settings dns) {
     public ProxySettings {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("socks5d.proxy.port must be 0..65535, was " + port);
@@ -32,6 +36,15 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
         requireNonNegative("shutdown-grace", shutdownGrace);
         if (relayMemory <= 0) {
             throw new IllegalArgumentException("socks5d.proxy.relay-memory must be positive or auto");
+        }
+        if (eventLoops < 0) {
+            throw new IllegalArgumentException("socks5d.proxy.event-loops must be 0 (one per core) or more");
+        }
+        if (readSize < 64) {
+            throw new IllegalArgumentException("socks5d.proxy.relay.read-size must be at least 64 bytes");
+        }
+        if (hashingQueue < 1) {
+            throw new IllegalArgumentException("socks5d.proxy.hashing-queue must be at least 1");
         }
         if (dissectorInspectBytes < 0) {
             throw new IllegalArgumentException("socks5d.proxy.dissectors.inspect-bytes must be 0 or more");
@@ -66,13 +79,21 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
                 c.getDuration("shutdown-grace"),
                 (int) Math.min(Integer.MAX_VALUE, c.getBytes("dissectors.inspect-bytes")),
                 relayMemory(c),
-                Ruleset.Settings.fromConfig(c.getConfig("rules")));
+                Ruleset.Settings.fromConfig(c.getConfig("rules")),
+                c.getString("transport"),
+                c.getInt("event-loops"),
+                (int) Math.min(Integer.MAX_VALUE, c.getBytes("relay.read-size")),
+                c.getInt("hashing-queue"),
+                new Resolver.Settings(
+                        c.getStringList("dns.nameservers").stream().map(Resolver::nameserver).toList(),
+                        c.getString("dns.hosts-file"),
+                        c.getDuration("resolve-timeout")));
     }
 
-    /** {@code auto}: a quarter of the maximum heap; otherwise a size. */
+    /** {@code auto}: a quarter of the direct memory limit (the relay's buffers are direct); otherwise a size. */
     private static long relayMemory(Config c) {
         return "auto".equalsIgnoreCase(c.getString("relay-memory"))
-                ? Runtime.getRuntime().maxMemory() / 4 : c.getBytes("relay-memory");
+                ? RelayMemory.maxDirectMemory() / 4 : c.getBytes("relay-memory");
     }
 
     /** A duration where 0 or {@code off} means "never": returned as {@link Duration#ZERO}. */

@@ -28,9 +28,7 @@ import com.typesafe.config.Config;
 import socks5d.management.StateActors;
 import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
-import socks5d.proxy.connect.Resolver;
 import socks5d.proxy.relay.RelayMemory;
-import socks5d.proxy.relay.SessionContext;
 import socks5d.proxy.rules.Ruleset;
 import socks5d.management.admission.ConnectionGauge;
 import socks5d.proxy.server.LiveSwitches;
@@ -144,10 +142,8 @@ public final class Socks5d {
                 }
             }
             Ruleset rules = new Ruleset(settings.rules(), protectedPorts);
-            SessionContext sessionContext = new SessionContext(sys, settings, state,
-                    new Resolver(sys, settings.resolveTimeout()), rules, askTimeout,
-                    relayMemory(config, settings));
-            RelayMemory memory = sessionContext.relayMemory();
+            RelayMemory memory = new RelayMemory(settings.relayMemory(), RelayMemory.sessionsFor(
+                    RelayMemory.maxDirectMemory() - settings.relayMemory(), settings.readSize()));
             ConnectionGauge gauge = new ConnectionGauge(settings.maxClients(),
                     ConnectionGauge.descriptorBudget(openFileLimit()));
             long relayedFit = gauge.descriptorBudget() / ConnectionGauge.FDS_PER_CLIENT;
@@ -159,16 +155,20 @@ public final class Socks5d {
             long wanted = Math.min(settings.maxClients() == 0 ? Long.MAX_VALUE : settings.maxClients(),
                     gauge.descriptorBudget() > 0 ? relayedFit : Long.MAX_VALUE);
             if (memory.maxSessions() < wanted) {
-                log.warn("The direct memory limit [{} MiB] leaves room for [{}] relayed clients (a client that stops"
-                        + " reading pins one [{} KiB] buffer per socket); CONNECTs beyond it get reply 0x01; raise"
-                        + " -XX:MaxDirectMemorySize to serve more", maxDirectMemory() >> 20, memory.maxSessions(),
-                        directBufferSize(config) >> 10);
+                log.warn("The direct memory limit [{} MiB] leaves room for [{}] relayed clients (each may hold one"
+                        + " [{} KiB] read per direction beyond the relay memory budget); CONNECTs beyond it get reply"
+                        + " 0x01; raise -XX:MaxDirectMemorySize to serve more", RelayMemory.maxDirectMemory() >> 20,
+                        memory.maxSessions(), settings.readSize() >> 10);
             }
-            return SocksServer.bind(sys, sessionContext, switches, gauge).thenApply(binding -> {
-                log.info("Bound SOCKS listener on [{}]", binding.localAddress());
-                registerShutdown(sys, binding, mgmt, gauge);
-                return new Bindings(binding.localAddress(), mgmtAddresses, state, memory);
-            });
+            try {
+                SocksServer socks = SocksServer.bind(settings, state, switches, rules, gauge, memory);
+                log.info("Bound SOCKS listener on [{}]", socks.localAddress());
+                registerShutdown(sys, socks, mgmt, gauge);
+                return CompletableFuture.completedFuture(
+                        new Bindings(socks.localAddress(), mgmtAddresses, state, memory));
+            } catch (Exception e) {
+                return CompletableFuture.failedFuture(e);
+            }
         });
         all.whenComplete((bindings, failure) -> {
             if (failure != null) {
@@ -181,26 +181,6 @@ public final class Socks5d {
     }
 
     /** RLIMIT_NOFILE of this process as the JVM sees it (it raises the soft limit to the hard one), or -1. */
-    private static RelayMemory relayMemory(Config config, ProxySettings settings) {
-        return new RelayMemory(settings.relayMemory(),
-                RelayMemory.sessionsFor(maxDirectMemory(), directBufferSize(config)));
-    }
-
-    private static long directBufferSize(Config config) {
-        return config.getBytes("pekko.io.tcp.direct-buffer-size");
-    }
-
-    /** -XX:MaxDirectMemorySize, or the maximum heap when it is not set (the JVM's default). */
-    private static long maxDirectMemory() {
-        try {
-            var hotspot = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            long set = Long.parseLong(hotspot.getVMOption("MaxDirectMemorySize").getValue());
-            return set > 0 ? set : Runtime.getRuntime().maxMemory();
-        } catch (RuntimeException notHotSpot) {
-            return Runtime.getRuntime().maxMemory();
-        }
-    }
-
     private static long openFileLimit() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
                 ? unix.getMaxFileDescriptorCount() : -1;
@@ -226,7 +206,7 @@ public final class Socks5d {
         return chain;
     }
 
-    private static void registerShutdown(ActorSystem<?> sys, Tcp.ServerBinding socks,
+    private static void registerShutdown(ActorSystem<?> sys, SocksServer socks,
                                          List<Tcp.ServerBinding> management, ConnectionGauge gauge) {
         CoordinatedShutdown cs = CoordinatedShutdown.get(sys);
         cs.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-listeners", () -> {
@@ -238,5 +218,7 @@ public final class Socks5d {
         });
         cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-sessions",
                 () -> gauge.drain().thenApply(v -> Done.getInstance()));
+        // The event loops stop with the actor system, however it stops (CoordinatedShutdown or terminate()).
+        sys.getWhenTerminated().whenComplete((done, failure) -> socks.close());
     }
 }

@@ -59,8 +59,8 @@ public final class ProxyHarness implements AutoCloseable {
                             "socks5d.management.pctp.port = 0",
                             "socks5d.management.users.hash-iterations = 1000",
                             "socks5d.management.users.data-dir = \"" + dir.toString().replace("\\", "/") + "\"",
-                            "pekko.io.dns.async-dns.nameservers = [\"127.0.0.1:1\"]",
-                            "pekko.io.dns.async-dns.resolve-timeout = 2s")))
+                            "socks5d.proxy.dns.nameservers = [\"127.0.0.1:1\"]",
+                            "socks5d.proxy.resolve-timeout = 2s")))
                     .withFallback(ConfigFactory.load())
                     .resolve();
             Socks5d server = Socks5d.start(config, List.of(new Main.Credentials(USER, PASSWORD)));

@@ -47,6 +47,13 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
     public record Record(Entry entry) implements Command {
     }
 
+    /** Several finished sessions, oldest first (the data plane sends them in batches on a timer). */
+    public record RecordAll(List<Entry> entries) implements Command {
+        public RecordAll {
+            entries = List.copyOf(entries);
+        }
+    }
+
     /** The newest {@code limit} entries, newest first. */
     public record GetRecent(int limit, ActorRef<Recent> replyTo) implements Command {
     }
@@ -120,19 +127,29 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Record.class, this::onRecord)
+                .onMessage(RecordAll.class, this::onRecordAll)
                 .onMessage(GetRecent.class, this::onGetRecent)
                 .build();
     }
 
+    private Behavior<Command> onRecordAll(RecordAll m) {
+        m.entries().forEach(this::record);
+        return this;
+    }
+
     private Behavior<Command> onRecord(Record m) {
-        ACCESS.info(format(m.entry()));
+        record(m.entry());
+        return this;
+    }
+
+    private void record(Entry entry) {
+        ACCESS.info(format(entry));
         if (ringSize > 0) {
             if (ring.size() == ringSize) {
                 ring.removeLast();
             }
-            ring.addFirst(m.entry());
+            ring.addFirst(entry);
         }
-        return this;
     }
 
     private Behavior<Command> onGetRecent(GetRecent m) {

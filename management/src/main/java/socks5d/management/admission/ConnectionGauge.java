@@ -31,6 +31,8 @@ public final class ConnectionGauge {
     private final long descriptorBudget;
     /** Clients in the upper 32 bits, descriptors in the lower 32: one CAS keeps them consistent. */
     private final AtomicLong state = new AtomicLong();
+    /** The most clients open at once so far. */
+    private final AtomicLong peak = new AtomicLong();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean draining;
 
@@ -79,6 +81,7 @@ public final class ConnectionGauge {
                 return false;
             }
             if (state.compareAndSet(now, now + (1L << 32) + 1)) {
+                peak.accumulateAndGet(clients + 1L, Math::max);
                 return true;
             }
         }
@@ -118,6 +121,11 @@ public final class ConnectionGauge {
     /** The enforced budget of descriptors, 0 for none. */
     public long descriptorBudget() {
         return descriptorBudget;
+    }
+
+    /** The most clients that were open at once since start. */
+    public long peak() {
+        return peak.get();
     }
 
     public int open() {

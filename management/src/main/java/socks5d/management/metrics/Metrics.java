@@ -55,6 +55,26 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
             implements Command {
     }
 
+    /**
+     * Everything one part of the data plane (an event loop) counted since its previous batch, sent on
+     * a timer instead of a message per connection or per chunk.
+     *
+     * @param opened                 connections accepted and served
+     * @param rejected               connections accepted and closed at once for a limit
+     * @param closed                 served connections that closed
+     * @param closedProxiedBytes     payload those closed connections relayed in total (leaves current_bytes_proxied)
+     * @param succeeded              sessions that ended after reply 0x00
+     * @param failed                 sessions that ended without reply 0x00
+     * @param authAttempts           RFC 1929 sub-negotiations received
+     * @param authFailures           the failed ones
+     * @param peakConcurrent         the most connections open at once that the sender saw (0: none seen)
+     * @param traffic                byte counts, as {@link Traffic}
+     */
+    public record Batch(long opened, long rejected, long closed, long closedProxiedBytes, long succeeded,
+                        long failed, long authAttempts, long authFailures, long peakConcurrent, Traffic traffic)
+            implements Command {
+    }
+
     public record GetSnapshot(ActorRef<Snapshot> replyTo) implements Command {
     }
 
@@ -99,6 +119,7 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
                 .onMessage(SessionEnded.class, this::onSessionEnded)
                 .onMessage(AuthAttempted.class, this::onAuthAttempted)
                 .onMessage(Traffic.class, this::onTraffic)
+                .onMessage(Batch.class, this::onBatch)
                 .onMessage(GetSnapshot.class, this::onGetSnapshot)
                 .build();
     }
@@ -159,6 +180,28 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
         relayReadBytes += m.relayReadBytes();
         relayWrites += m.relayWrites();
         relayWriteBytes += m.relayWriteBytes();
+        return this;
+    }
+
+    private Behavior<Command> onBatch(Batch m) {
+        connectionAttempts += m.opened() + m.rejected();
+        historicConnections += m.opened();
+        currentConnections += m.opened();
+        if (m.closed() > currentConnections) {
+            getContext().getLog().warn("[{}] connections closed while [{}] were open: a close was reported twice or an open was lost",
+                    m.closed(), currentConnections);
+            currentConnections = 0;
+        } else {
+            currentConnections -= m.closed();
+        }
+        // Opens and closes of one batch interleave: the admission gauge's peak is the exact maximum.
+        maxConcurrentConnections = Math.max(maxConcurrentConnections, Math.max(m.peakConcurrent(), currentConnections));
+        successfulConnections += m.succeeded();
+        failedConnections += m.failed();
+        authAttempts += m.authAttempts();
+        authFailures += m.authFailures();
+        onTraffic(m.traffic());
+        currentBytesProxied = Math.max(0, currentBytesProxied - m.closedProxiedBytes());
         return this;
     }
 

@@ -225,6 +225,7 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
 
     private final UserSettings settings;
     private final Executor blocking;
+    private final PublishedUsers published;
     /** The durable directory: what {@code users.db} holds. Sorted by name for ListUsers. */
     private TreeMap<String, StoredUser> users;
     /** Keyed digests of passwords verified since the user last changed, by name. */
@@ -240,10 +241,11 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
     private List<Outcome> writingOutcomes = List.of();
 
     private UserDirectory(ActorContext<Command> context, UserSettings settings, Executor blocking,
-                          UserFile.Contents contents) {
+                          PublishedUsers published, UserFile.Contents contents) {
         super(context);
         this.settings = settings;
         this.blocking = blocking;
+        this.published = published;
         this.dummy = PasswordHasher.dummy(settings.hashIterations());
         this.users = new TreeMap<>();
         for (StoredUser u : contents.users()) {
@@ -254,22 +256,32 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
                     contents.staleTempFiles(), settings.dataDir());
         }
         context.getLog().info("Loaded [{}] users from [{}]", users.size(), settings.dataDir().resolve(UserFile.FILE_NAME));
+        publish();
     }
 
     public static Behavior<Command> create(UserSettings settings) {
+        return create(settings, new PublishedUsers());
+    }
+
+    /**
+     * @param published where the directory publishes its durable users after loading them and after
+     *                  every change, before acknowledging it (see {@link UserSnapshot})
+     */
+    public static Behavior<Command> create(UserSettings settings, PublishedUsers published) {
         return Behaviors.withStash(settings.stashCapacity(), stash -> Behaviors.setup(context -> {
             Executor blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
             context.pipeToSelf(
                     CompletableFuture.supplyAsync(() -> loadOrThrow(settings), blocking),
                     (contents, failure) -> failure == null ? new Loaded(contents) : new LoadFailed(unwrap(failure)));
-            return loading(context, stash, settings, blocking);
+            return loading(context, stash, settings, blocking, published);
         }));
     }
 
     private static Behavior<Command> loading(ActorContext<Command> context, StashBuffer<Command> stash,
-                                             UserSettings settings, Executor blocking) {
+                                             UserSettings settings, Executor blocking, PublishedUsers published) {
         return Behaviors.receive(Command.class)
-                .onMessage(Loaded.class, m -> stash.unstashAll(new UserDirectory(context, settings, blocking, m.contents())))
+                .onMessage(Loaded.class, m -> stash.unstashAll(
+                        new UserDirectory(context, settings, blocking, published, m.contents())))
                 .onMessage(LoadFailed.class, m -> failToStart(context, settings, m))
                 .onAnyMessage(m -> stashWhileLoading(context, stash, m))
                 .build();
@@ -520,6 +532,7 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
             for (String name : writingNames) {
                 verified.remove(name);
             }
+            publish();
             getContext().getLog().info("Saved [{}] users after [{}] changes", users.size(), writingNames.size());
             outcomes.forEach(o -> o.onWritten().run());
         } else {
@@ -534,6 +547,11 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
         writingOutcomes = List.of();
         writeReadyChanges();
         return this;
+    }
+
+    /** Publishes the durable directory for the data plane; called before any change is acknowledged. */
+    private void publish() {
+        published.publish(new UserSnapshot(users, dummy));
     }
 
     private Behavior<Command> onListUsers(ListUsers m) {

@@ -186,7 +186,8 @@ class McpServerIT {
         StateActors silent = new StateActors(testKit.<UserDirectory.Command>createTestProbe().getRef(),
                 testKit.<Metrics.Command>createTestProbe().getRef(),
                 testKit.<socks5d.management.accesslog.AccessLog.Command>createTestProbe().getRef(),
-                testKit.<socks5d.management.switches.Switches.Command>createTestProbe().getRef());
+                testKit.<socks5d.management.switches.Switches.Command>createTestProbe().getRef(),
+                new socks5d.management.users.PublishedUsers());
         ManagementSettings quick = ManagementSettings.fromConfig(ManagementFixture.config(testKit, dir,
                 Map.of("socks5d.management.ask-timeout", "200ms")));
         Tcp.ServerBinding b = McpServer.bind(testKit.system(), quick, silent, 0).toCompletableFuture().join();

@@ -44,6 +44,18 @@ public final class RelayMemory {
         return Math.max(1, (maxDirectMemory - maxDirectMemory / 8) / (2 * directBufferSize));
     }
 
+    /** -XX:MaxDirectMemorySize, or the maximum heap when it is not set (the JVM's default). */
+    public static long maxDirectMemory() {
+        try {
+            var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+            long set = Long.parseLong(hotspot.getVMOption("MaxDirectMemorySize").getValue());
+            return set > 0 ? set : Runtime.getRuntime().maxMemory();
+        } catch (RuntimeException notHotSpot) {
+            return Runtime.getRuntime().maxMemory();
+        }
+    }
+
     /** Relayed sessions now. */
     public long sessions() {
         return sessions.get();

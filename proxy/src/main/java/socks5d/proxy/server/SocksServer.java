@@ -1,52 +1,177 @@
 package socks5d.proxy.server;
 
-import java.util.List;
-import java.util.Optional;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Tcp;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import socks5d.management.StateActors;
 import socks5d.management.admission.ConnectionGauge;
-import socks5d.management.metrics.Metrics;
-import socks5d.proxy.relay.SessionContext;
-import socks5d.proxy.relay.SessionStage;
+import socks5d.proxy.ProxySettings;
+import socks5d.proxy.connect.Resolver;
+import socks5d.proxy.relay.RelayMemory;
+import socks5d.proxy.rules.Ruleset;
 
 /**
- * Binds the SOCKS listener (SPEC §3, §4) and hands each accepted connection to a
- * {@link SessionStage}. Enforces {@code max-clients}: an excess connection is closed at once and
- * counted as an attempt only (SPEC §6). Stateless apart from the gauge it is given.
+ * The SOCKS data plane (docs/design.md): the event loops, the SOCKS listener, the resolver and the
+ * hashing executor, created and shut down here and nowhere else. Each accepted connection is
+ * admitted or closed at once ({@code max-clients} and the descriptor budget, counted as an attempt
+ * only), then served by a {@link SocksHandler} on one event loop for its whole life. Each loop
+ * reports its counters and access-log entries on its own timer. Thread-safe: its state is set up
+ * before the listener binds and only read afterwards; {@link #unbind} and {@link #close} may be
+ * called from any thread.
  */
-public final class SocksServer {
+public final class SocksServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SocksServer.class);
 
-    private SocksServer() {
+    /** The handler of a destination channel until the relay takes it over. */
+    @ChannelHandler.Sharable
+    private static final class NoHandler extends ChannelHandlerAdapter {
     }
 
-    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, SessionContext context,
-                                                          LiveSwitches switches, ConnectionGauge gauge) {
-        var settings = context.settings();
-        return Tcp.get(system)
-                .bind(settings.listenAddress(), settings.port(), settings.backlog(), List.of(),
-                        true, // half-close: a client that shuts its write side still receives the rest of the reply
-                        // No idle-timeout stages per connection: the session checks idleness on its own
-                        // timer (SessionStage), which spares three stages and a timer per client.
-                        Optional.empty())
-                .to(Sink.foreach(connection -> {
-                    if (!gauge.tryOpen()) {
-                        context.state().metrics().tell(Metrics.ConnectionRejected.INSTANCE);
-                        log.debug("Refusing [{}]: max-clients reached", connection.remoteAddress());
-                        connection.handleWith(ConnectionGauge.REFUSE, system);
-                        return;
-                    }
-                    context.state().metrics().tell(Metrics.ConnectionOpened.INSTANCE);
-                    connection.handleWith(
-                            SessionStage.flow(context, connection.remoteAddress(), switches.get(), gauge),
-                            system);
-                }))
-                .run(system);
+    static final ChannelHandler NO_HANDLER = new NoHandler();
+
+    private final EventLoopGroup loops;
+    private final Resolver resolver;
+    private final ThreadPoolExecutor hashing;
+    private final DataPlane plane;
+    private final Channel listener;
+    private final Transport transport;
+
+    private SocksServer(EventLoopGroup loops, Transport transport, Resolver resolver, ThreadPoolExecutor hashing,
+                        DataPlane plane, Channel listener) {
+        this.loops = loops;
+        this.transport = transport;
+        this.resolver = resolver;
+        this.hashing = hashing;
+        this.plane = plane;
+        this.listener = listener;
+    }
+
+    /**
+     * Starts the event loops and binds the SOCKS listener.
+     *
+     * @throws Exception when the listener cannot bind (the port in use, a bad address)
+     */
+    public static SocksServer bind(ProxySettings settings, StateActors state, LiveSwitches switches, Ruleset rules,
+                                   ConnectionGauge gauge, RelayMemory relayMemory) throws Exception {
+        Transport transport = Transport.choose(settings.transport());
+        EventLoopGroup loops = transport.newEventLoops(settings.eventLoops());
+        Resolver resolver = null;
+        ThreadPoolExecutor hashing = null;
+        try {
+            resolver = new Resolver(loops, transport, settings.dns());
+            hashing = hashingExecutor(settings.hashingQueue());
+            DataPlane plane = new DataPlane(settings, transport, state, switches, resolver, rules, gauge,
+                    relayMemory, loops, hashing);
+            long flush = settings.metricsFlushInterval().toNanos();
+            for (Map.Entry<EventExecutor, DataPlane.Loop> e : plane.loops()) {
+                ScheduledFuture<?> unused = e.getKey().scheduleAtFixedRate(e.getValue().accounting(), flush, flush,
+                        TimeUnit.NANOSECONDS); // runs until its event loop shuts down
+            }
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(loops)
+                    .channel(transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, settings.backlog())
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    // Each session asks for its reads: the handshake when it needs bytes, the relay
+                    // when the other side can take them.
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    // A client that shuts its write side still receives the rest of the answer.
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, readAllocator(settings))
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            DataPlane.Loop loop = plane.loop(ch.eventLoop());
+                            if (!gauge.tryOpen()) {
+                                loop.accounting().rejected++;
+                                log.debug("Refusing [{}]: max-clients or descriptor budget reached", ch.remoteAddress());
+                                ch.close();
+                                return;
+                            }
+                            ch.pipeline().addLast("socks", new SocksHandler(plane, loop));
+                        }
+                    });
+            Channel listener = b.bind(settings.listenAddress(), settings.port()).sync().channel();
+            log.info("SOCKS data plane on [{}] with [{}] event loops", transport.name(), ((io.netty.util.concurrent.MultithreadEventExecutorGroup) loops).executorCount());
+            return new SocksServer(loops, transport, resolver, hashing, plane, listener);
+        } catch (Exception | Error e) {
+            if (resolver != null) {
+                resolver.close();
+            }
+            if (hashing != null) {
+                hashing.shutdownNow();
+            }
+            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /**
+     * PBKDF2 checks of logins that miss the verified-password cache: one thread per core, and a
+     * bounded queue, so a flood of wrong passwords is refused at once instead of queued without end.
+     */
+    private static ThreadPoolExecutor hashingExecutor(int queue) {
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(Math.max(1, queue)), new DefaultThreadFactory("socks5d-hash", true),
+                new ThreadPoolExecutor.AbortPolicy());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** Reads of up to {@code relay.read-size} bytes, adapting to what the socket has. */
+    static RecvByteBufAllocator readAllocator(ProxySettings settings) {
+        int max = settings.readSize();
+        return new AdaptiveRecvByteBufAllocator(Math.min(64, max), Math.min(16 * 1024, max), max);
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    public String transportName() {
+        return transport.name();
+    }
+
+    /** Stops accepting; open sessions go on. */
+    public CompletionStage<Void> unbind() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        listener.close().addListener(f -> done.complete(null));
+        return done;
+    }
+
+    /** Closes every connection, flushes the last counters, and stops the event loops and executors. */
+    @Override
+    public void close() {
+        listener.close();
+        for (Map.Entry<EventExecutor, DataPlane.Loop> e : plane.loops()) {
+            if (!e.getKey().isShuttingDown()) {
+                e.getKey().execute(e.getValue().accounting());
+            }
+        }
+        resolver.close();
+        hashing.shutdownNow();
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -77,7 +77,7 @@ class DissectorIT {
         http = HttpServer.start(V4);
         echo = EchoServer.start(V4);
         dns = LoopbackDnsServer.builder().record("mail.test", V4).start();
-        proxy = ProxyHarness.start(dns.pekkoConfig());
+        proxy = ProxyHarness.start(dns.socks5dConfig());
     }
 
     @AfterAll

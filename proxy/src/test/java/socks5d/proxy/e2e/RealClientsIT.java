@@ -42,7 +42,7 @@ class RealClientsIT {
         http = HttpServer.start(loopback);
         echo = EchoServer.start(loopback);
         dns = LoopbackDnsServer.builder().record("web.test", loopback).start();
-        proxy = ProxyHarness.start(dns.pekkoConfig());
+        proxy = ProxyHarness.start(dns.socks5dConfig());
     }
 
     @AfterAll

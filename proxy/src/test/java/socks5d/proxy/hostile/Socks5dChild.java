@@ -68,8 +68,8 @@ final class Socks5dChild implements AutoCloseable {
         Files.writeString(conf, "socks5d.management.users.hash-iterations = 1000\n"
                 + "socks5d.proxy.shutdown-grace = 2s\n"
                 // names never leave loopback: a dead loopback nameserver (fuzzed names would reach the real one)
-                + "pekko.io.dns.async-dns.nameservers = [\"127.0.0.1:1\"]\n"
-                + "pekko.io.dns.async-dns.resolve-timeout = 2s\n" + extraConfig + "\n");
+                + "socks5d.proxy.dns.nameservers = [\"127.0.0.1:1\"]\n"
+                + "socks5d.proxy.resolve-timeout = 2s\n" + extraConfig + "\n");
         Path jar = Path.of("target", "socks5d.jar").toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "run after package: " + jar);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -49,7 +49,7 @@ class OwnListenerIT {
                 .record("me6.test", InetAddress.getByName("::1"))
                 .record("host.test", hostAddress())
                 .start();
-        proxy = ProxyHarness.start(dns.pekkoConfig() + String.join("\n",
+        proxy = ProxyHarness.start(dns.socks5dConfig() + String.join("\n",
                 "socks5d.proxy.port = " + socks,
                 "socks5d.management.mcp.port = " + mcp,
                 "socks5d.management.mass.port = " + mass,

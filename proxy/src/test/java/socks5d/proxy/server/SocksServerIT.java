@@ -70,7 +70,7 @@ class SocksServerIT {
                 .record("v6.test", V6)
                 .record("dual.test", V6, V4)
                 .start();
-        proxy = ProxyHarness.start(dns.pekkoConfig() + String.join("\n",
+        proxy = ProxyHarness.start(dns.socks5dConfig() + String.join("\n",
                 "socks5d.proxy.connect-timeout = 1s",
                 "socks5d.proxy.handshake-timeout = 2s"));
     }
@@ -192,7 +192,7 @@ class SocksServerIT {
         void repliesNotAllowedToTheProxysOwnPortByAnySpelling() throws IOException {
             // With a fixed SOCKS port the listener protects itself; here the port is ephemeral, so a
             // rule-configured server is tested in RulesetIT. This checks a deny rule from config.
-            try (ProxyHarness denying = ProxyHarness.start(dns.pekkoConfig()
+            try (ProxyHarness denying = ProxyHarness.start(dns.socks5dConfig()
                     + "socks5d.proxy.rules.list = [{action = deny, ports = [" + echo4.port() + "]}]")) {
                 for (String host : new String[] {"127.0.0.1", "v4.test"}) {
                     try (Socks5Result r = denying.client().connect(host, echo4.port())) {

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * gets NXDOMAIN. Answers over UDP larger than 512 bytes (or all of them, with {@code truncateUdp}) are sent
  * truncated so the client retries over TCP (RFC 1035 §4.2).
  *
- * <p>Point Pekko at it with {@link #pekkoConfig()}. Note Pekko caches positive answers for their TTL
+ * <p>Point socks5d at it with {@link #socks5dConfig()}. Note resolvers cache positive answers for their TTL
  * ({@link #DEFAULT_TTL_SECONDS}); negative answers are not cached by default.
  *
  * <p>Threading: one thread serves UDP, one accepts TCP, and each TCP connection gets its own thread (the
@@ -149,11 +149,10 @@ public final class LoopbackDnsServer implements AutoCloseable {
      * HOCON that makes Pekko resolve through this server only: async-dns, this nameserver, no search
      * domains and ndots 1 (so results do not depend on the machine's /etc/resolv.conf).
      */
-    public String pekkoConfig() {
-        return "pekko.io.dns.resolver = async-dns\n"
-                + "pekko.io.dns.async-dns.nameservers = [\"" + nameserver() + "\"]\n"
-                + "pekko.io.dns.async-dns.search-domains = []\n"
-                + "pekko.io.dns.async-dns.ndots = 1\n";
+    /** socks5d configuration that makes its resolver ask only this server (and read no hosts file). */
+    public String socks5dConfig() {
+        return "socks5d.proxy.dns.nameservers = [\"" + nameserver() + "\"]\n"
+                + "socks5d.proxy.dns.hosts-file = \"\"\n";
     }
 
     /** Messages received (UDP and TCP, well-formed or not). */

@@ -13,22 +13,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
-import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.io.Dns;
-import org.apache.pekko.io.dns.DnsProtocol;
-import org.apache.pekko.io.dns.AAAARecord;
-import org.apache.pekko.io.dns.ARecord;
-import org.apache.pekko.pattern.Patterns;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
-import com.typesafe.config.ConfigFactory;
 
 class LoopbackDnsServerIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -124,42 +112,6 @@ class LoopbackDnsServerIT {
         }
     }
 
-    /** The way the proxy uses it: Pekko's async-dns resolver pointed at this server with pekkoConfig(). */
-    @ParameterizedTest(name = "truncateUdp={0}")
-    @ValueSource(booleans = {false, true})
-    void pekkoAsyncDnsResolvesBothFamiliesAndNxdomain(boolean truncateUdp) throws Exception {
-        try (LoopbackDnsServer dns = LoopbackDnsServer.builder()
-                .record("dual.test", "::1", "127.0.0.1").truncateUdp(truncateUdp).start()) {
-            ActorSystem system = ActorSystem.create("dns-it", ConfigFactory.parseString(dns.pekkoConfig()
-                    + "pekko.loglevel = WARNING\npekko.stdout-loglevel = WARNING\n").withFallback(ConfigFactory.load()));
-            try {
-                Set<InetAddress> dual = resolve(system, "dual.test");
-                assertEquals(Set.of(InetAddress.getByName("::1"), InetAddress.getByName("127.0.0.1")), dual);
-                assertEquals(Set.of(), resolve(system, "nx.test"));
-                assertTrue(dns.queriesFor("dual.test").size() >= 2);
-                assertEquals(truncateUdp, dns.queries().stream()
-                        .anyMatch(q -> q.transport() == LoopbackDnsServer.Transport.TCP));
-            } finally {
-                system.terminate();
-                system.getWhenTerminated().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    private static Set<InetAddress> resolve(ActorSystem system, String name) throws Exception {
-        CompletionStage<Object> answer = Patterns.ask(Dns.get(system).getResolver(), DnsProtocol.resolve(name), TIMEOUT);
-        DnsProtocol.Resolved resolved = (DnsProtocol.Resolved) answer.toCompletableFuture()
-                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        return resolved.getRecords().stream()
-                .<InetAddress>mapMulti((r, out) -> {
-                    if (r instanceof ARecord a) {
-                        out.accept(a.ip());
-                    } else if (r instanceof AAAARecord aaaa) {
-                        out.accept(aaaa.ip());
-                    }
-                })
-                .collect(Collectors.toSet());
-    }
 
     @Test
     void nameserverIsReadyForPekkoConfig() {

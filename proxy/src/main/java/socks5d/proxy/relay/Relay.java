@@ -1,0 +1,301 @@
+package socks5d.proxy.relay;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.pekko.util.ByteString;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import socks5d.proxy.dissect.Credential;
+import socks5d.proxy.dissect.Dissector;
+
+/**
+ * Relays bytes between a client and its destination once the SOCKS reply is sent (RFC 1928 §6):
+ * each {@link ByteBuf} read on one side is written to the other untouched (no copy, no actor
+ * message, no stream), and each side is read again only while the other side is writable (its
+ * outbound buffer is below the high watermark) and, if it still holds unwritten bytes, while the
+ * relay memory budget has room. So a slow reader slows its writer through TCP flow control and
+ * the memory a session holds stays bounded. A FIN is propagated once everything read before it is
+ * written ({@code shutdownOutput}), so a client that half-closes still receives the rest of the
+ * answer; the session ends when both directions are finished, or at once on an error, a reset or
+ * the idle timeout. Password dissectors see a copy of the first bytes of each direction and then
+ * step out of the path.
+ *
+ * <p>Confined to the event loop both channels live on (the destination is dialed on the client's
+ * loop): no field needs synchronisation.
+ */
+public final class Relay {
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+    /** What the relay reports about the session it carries. Called on the event loop. */
+    public interface Meter {
+        /** {@code bytes} were read from one side and handed to the other. */
+        void relayed(boolean fromClient, int bytes);
+
+        /** A dissector reported a credential. */
+        void credential(Credential credential);
+
+        /** Both channels are closed; called once. */
+        void ended();
+    }
+
+    private final Channel client;
+    private final Channel dest;
+    private final Meter meter;
+    private final RelayMemory memory;
+    private final long idleNanos;
+    private final Half fromClient;
+    private final Half fromDest;
+    private Dissector dissector;
+    private final int inspectBytes;
+    private long lastActivity = System.nanoTime();
+    private ScheduledFuture<?> idleCheck;
+    private int closedChannels;
+    /** Both channels closed and every held byte given back: late write completions change nothing. */
+    private boolean ended;
+
+    private Relay(Channel client, Channel dest, Meter meter, RelayMemory memory, Duration idleTimeout,
+                  Dissector dissector, int inspectBytes) {
+        this.client = client;
+        this.dest = dest;
+        this.meter = meter;
+        this.memory = memory;
+        this.idleNanos = idleTimeout.toNanos();
+        this.dissector = dissector;
+        this.inspectBytes = inspectBytes;
+        this.fromClient = new Half(client, dest, true);
+        this.fromDest = new Half(dest, client, false);
+    }
+
+    /**
+     * Starts relaying. The SOCKS reply must already be written on {@code client}; its pipeline must
+     * have no handler left that reads. {@code pipelined} is what the client sent after its request
+     * and goes to the destination first; {@code clientFinished} says the client already half-closed.
+     *
+     * @param dissector the password dissectors for this session, or {@code null} when off
+     */
+    public static void start(Channel client, Channel dest, ByteString pipelined, boolean clientFinished,
+                             Meter meter, RelayMemory memory, Duration idleTimeout, Dissector dissector,
+                             int inspectBytes) {
+        Relay relay = new Relay(client, dest, meter, memory, idleTimeout, dissector, inspectBytes);
+        relay.begin(pipelined, clientFinished);
+    }
+
+    private void begin(ByteString pipelined, boolean clientFinished) {
+        ChannelFutureListener onClose = f -> channelClosed();
+        client.closeFuture().addListener(onClose);
+        dest.closeFuture().addListener(onClose);
+        client.pipeline().addLast("relay", fromClient);
+        dest.pipeline().addLast("relay", fromDest);
+        if (!pipelined.isEmpty()) {
+            fromClient.relay(Unpooled.wrappedBuffer(pipelined.toArrayUnsafe()));
+            dest.flush();
+        }
+        if (idleNanos > 0) {
+            idleCheck = client.eventLoop().schedule(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
+        }
+        if (clientFinished) {
+            fromClient.inputDone();
+        } else {
+            fromClient.readIfAllowed();
+        }
+        fromDest.readIfAllowed();
+    }
+
+    /** Closes the session if nothing moved for the idle timeout; otherwise checks again when it could be. */
+    private void checkIdle() {
+        long silent = System.nanoTime() - lastActivity;
+        if (silent >= idleNanos) {
+            log.debug("Relay of [{}] idle for [{}] ms, closing", client.remoteAddress(), silent / 1_000_000);
+            client.close();
+            dest.close();
+        } else if (client.isOpen() || dest.isOpen()) {
+            idleCheck = client.eventLoop().schedule(this::checkIdle, idleNanos - silent, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void channelClosed() {
+        if (++closedChannels == 2) {
+            if (idleCheck != null) {
+                idleCheck.cancel(false);
+            }
+            fromClient.releaseAll();
+            fromDest.releaseAll();
+            ended = true;
+            meter.ended();
+        }
+    }
+
+    private void dissect(boolean fromClientSide, ByteBuf buf) {
+        int n = Math.min(buf.readableBytes(), inspectBytes);
+        byte[] copy = new byte[n];
+        buf.getBytes(buf.readerIndex(), copy);
+        ByteString bytes = ByteString.fromArrayUnsafe(copy);
+        if (fromClientSide) {
+            dissector.onClientBytes(bytes, meter::credential);
+        } else {
+            dissector.onServerBytes(bytes, meter::credential);
+        }
+        if (dissector.done()) {
+            dissector = null; // from here on the relay does no inspection at all
+        }
+    }
+
+    /** One direction: reads {@code from}, writes {@code to}. */
+    private final class Half extends ChannelInboundHandlerAdapter {
+        private final Channel from;
+        private final Channel to;
+        private final boolean isClient;
+        /** Bytes read from {@code from} whose write to {@code to} has not completed (counted in the budget). */
+        private long held;
+        private boolean awaitingRoom;
+        private boolean inputDone;
+        private boolean outputShut;
+        private final Runnable wake = this::onRoom;
+
+        Half(Channel from, Channel to, boolean isClient) {
+            this.from = from;
+            this.to = to;
+            this.isClient = isClient;
+        }
+
+        @Override
+        public boolean isSharable() {
+            return false;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof ByteBuf buf)) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                return;
+            }
+            relay(buf);
+        }
+
+        void relay(ByteBuf buf) {
+            int n = buf.readableBytes();
+            if (n == 0) {
+                buf.release();
+                return;
+            }
+            lastActivity = System.nanoTime();
+            if (dissector != null) {
+                dissect(isClient, buf);
+            }
+            meter.relayed(isClient, n);
+            held += n;
+            memory.take(n);
+            to.write(buf).addListener(f -> written(n));
+        }
+
+        private void written(int n) {
+            if (ended) {
+                return;
+            }
+            held -= n;
+            memory.release(n);
+            if (held == 0) {
+                readIfAllowed();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            to.flush();
+            readIfAllowed();
+        }
+
+        /** Reads once more if the peer can take it and the budget allows (see the class comment). */
+        void readIfAllowed() {
+            if (inputDone || !from.isActive() || !to.isActive() || !to.isWritable()) {
+                return;
+            }
+            if (held == 0 || memory.hasRoom()) {
+                from.read();
+            } else if (!awaitingRoom) {
+                awaitingRoom = true;
+                memory.awaitRoom(() -> from.eventLoop().execute(wake));
+            }
+        }
+
+        private void onRoom() {
+            awaitingRoom = false;
+            readIfAllowed();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            // {@code from}'s own outbound buffer drained: the other direction, which writes to it, may read.
+            if (from.isWritable()) {
+                (isClient ? fromDest : fromClient).readIfAllowed();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                inputDone();
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        /** {@code from} sent its FIN: once everything read before it is written, pass the FIN on. */
+        void inputDone() {
+            if (inputDone) {
+                return;
+            }
+            inputDone = true;
+            to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+                if (to.isActive() && to instanceof DuplexChannel duplex && !duplex.isOutputShutdown()) {
+                    duplex.shutdownOutput();
+                }
+                outputShut = true;
+                Half other = isClient ? fromDest : fromClient;
+                if (other.outputShut) {
+                    // Both directions are finished: nothing is left to relay.
+                    client.close();
+                    dest.close();
+                }
+            });
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            // {@code from} is gone: what was read from it still reaches {@code to}, then {@code to} closes.
+            inputDone = true;
+            if (to.isActive()) {
+                to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("Relay of [{}]: [{}] side failed: [{}]", client.remoteAddress(),
+                    isClient ? "client" : "destination", cause.toString());
+            // A reset or an I/O error: nothing more can be delivered reliably on either side.
+            from.close();
+            to.close();
+        }
+
+        void releaseAll() {
+            if (held != 0) {
+                memory.release(held);
+                held = 0;
+            }
+        }
+    }
+}

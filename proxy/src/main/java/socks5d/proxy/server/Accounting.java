@@ -1,0 +1,66 @@
+package socks5d.proxy.server;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.pekko.actor.typed.ActorRef;
+
+import socks5d.management.accesslog.AccessLog;
+import socks5d.management.admission.ConnectionGauge;
+import socks5d.management.metrics.Metrics;
+
+/**
+ * What the sessions of one event loop counted and logged since the last report: plain fields,
+ * changed only on that event loop, and sent to the metrics and access-log actors as one batch each
+ * on a timer of the same loop ({@code socks5d.proxy.metrics-flush-interval}), never per chunk nor,
+ * at high rates, per session. Confined to its event loop.
+ */
+final class Accounting implements Runnable {
+    private final ActorRef<Metrics.Command> metrics;
+    private final ActorRef<AccessLog.Command> accessLog;
+    private final ConnectionGauge gauge;
+
+    long opened;
+    long rejected;
+    long closed;
+    long closedProxied;
+    long succeeded;
+    long failed;
+    long authAttempts;
+    long authFailures;
+    long proxied;
+    long transferred;
+    long clientBytes;
+    long relayReads;
+    long relayReadBytes;
+    long relayWrites;
+    long relayWriteBytes;
+    private List<AccessLog.Entry> entries = new ArrayList<>();
+
+    Accounting(ActorRef<Metrics.Command> metrics, ActorRef<AccessLog.Command> accessLog, ConnectionGauge gauge) {
+        this.metrics = metrics;
+        this.accessLog = accessLog;
+        this.gauge = gauge;
+    }
+
+    void log(AccessLog.Entry entry) {
+        entries.add(entry);
+    }
+
+    /** Sends what changed since the last call; nothing when nothing did. */
+    @Override
+    public void run() {
+        if (opened + rejected + closed + succeeded + failed + authAttempts + transferred + relayReads + relayWrites != 0) {
+            metrics.tell(new Metrics.Batch(opened, rejected, closed, closedProxied, succeeded, failed,
+                    authAttempts, authFailures, gauge.peak(),
+                    new Metrics.Traffic(proxied, transferred, clientBytes, relayReads, relayReadBytes,
+                            relayWrites, relayWriteBytes)));
+            opened = rejected = closed = closedProxied = succeeded = failed = authAttempts = authFailures = 0;
+            proxied = transferred = clientBytes = relayReads = relayReadBytes = relayWrites = relayWriteBytes = 0;
+        }
+        if (!entries.isEmpty()) {
+            accessLog.tell(new AccessLog.RecordAll(entries));
+            entries = new ArrayList<>();
+        }
+    }
+}

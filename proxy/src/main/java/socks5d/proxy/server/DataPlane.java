@@ -1,0 +1,85 @@
+package socks5d.proxy.server;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.EventExecutor;
+
+import socks5d.management.StateActors;
+import socks5d.management.admission.ConnectionGauge;
+import socks5d.proxy.ProxySettings;
+import socks5d.proxy.connect.Resolver;
+import socks5d.proxy.relay.RelayMemory;
+import socks5d.proxy.rules.Ruleset;
+
+/**
+ * What every SOCKS session shares: settings, the state actors' published snapshots (switches,
+ * users), the resolver, the ruleset, admission, the relay memory budget, the hashing executor and,
+ * per event loop, that loop's {@link Accounting} and {@link Logins}. Built once by {@link SocksServer};
+ * immutable after that (the per-loop map is filled before any connection is accepted), so sessions
+ * read it from their event loops without synchronisation.
+ */
+final class DataPlane {
+    /** One event loop's share: its batched counters and its verified-password cache. Confined to the loop. */
+    record Loop(Accounting accounting, Logins logins) {
+    }
+
+    final ProxySettings settings;
+    final Transport transport;
+    final StateActors state;
+    final LiveSwitches switches;
+    final Resolver resolver;
+    final Ruleset rules;
+    final ConnectionGauge gauge;
+    final RelayMemory relayMemory;
+    /** Options of every destination connection; cloned onto the client's event loop per dial. */
+    final Bootstrap outbound;
+    private final Map<EventExecutor, Loop> loops = new IdentityHashMap<>();
+
+    DataPlane(ProxySettings settings, Transport transport, StateActors state, LiveSwitches switches,
+              Resolver resolver, Ruleset rules, ConnectionGauge gauge, RelayMemory relayMemory,
+              EventLoopGroup group, Executor hashing) {
+        this.settings = settings;
+        this.transport = transport;
+        this.state = state;
+        this.switches = switches;
+        this.resolver = resolver;
+        this.rules = rules;
+        this.gauge = gauge;
+        this.relayMemory = relayMemory;
+        this.outbound = new Bootstrap()
+                .channel(transport.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        settings.connectTimeout().toMillis()))
+                // Read only when the relay asks (the peer is writable), never ahead of it.
+                .option(ChannelOption.AUTO_READ, false)
+                // A FIN from the destination is passed on to the client, not taken as a close.
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, SocksServer.readAllocator(settings))
+                .handler(SocksServer.NO_HANDLER);
+        for (EventExecutor e : group) {
+            Accounting accounting = new Accounting(state.metrics(), state.accessLog(), gauge);
+            loops.put(e, new Loop(accounting, new Logins((EventLoop) e, state.publishedUsers(), hashing)));
+        }
+    }
+
+    Loop loop(EventLoop loop) {
+        return loops.get(loop);
+    }
+
+    Iterable<Map.Entry<EventExecutor, Loop>> loops() {
+        return loops.entrySet();
+    }
+
+    /** Write watermarks for a relayed channel: high from the relay buffer switch, low a quarter of it. */
+    static WriteBufferWaterMark watermarks(int relayBufferSize) {
+        return new WriteBufferWaterMark(Math.max(1, relayBufferSize / 4), relayBufferSize);
+    }
+}

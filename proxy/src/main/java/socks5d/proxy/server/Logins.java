@@ -1,0 +1,78 @@
+package socks5d.proxy.server;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.netty.channel.EventLoop;
+
+import socks5d.management.users.PublishedUsers;
+import socks5d.management.users.UserSnapshot;
+
+/**
+ * RFC 1929 password checks of one event loop's sessions, against the users the user directory
+ * published (no actor is asked per login). A password verified before for the same record of the
+ * user is remembered as an HMAC-SHA256 under a random key of this loop, never in clear, and
+ * answered at once; any other check (a first login, a wrong password, an unknown name) costs a full
+ * PBKDF2 computation on the hashing executor, off the event loop, and answers on the event loop.
+ * When the hashing executor's queue is full the login is refused at once (RFC 1929 failure), so
+ * password guessing cannot queue unbounded work. Confined to its event loop.
+ */
+final class Logins {
+    private record Verified(Object record, byte[] digest) {
+    }
+
+    private final EventLoop loop;
+    private final PublishedUsers users;
+    private final Executor hashing;
+    private final Mac mac;
+    private final Map<String, Verified> verified = new HashMap<>();
+
+    Logins(EventLoop loop, PublishedUsers users, Executor hashing) {
+        this.loop = loop;
+        this.users = users;
+        this.hashing = hashing;
+        try {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JDK lacks HmacSHA256", e);
+        }
+    }
+
+    /** Checks {@code name}/{@code password} and calls {@code result} on this event loop (maybe at once). */
+    void check(String name, String password, Consumer<Boolean> result) {
+        UserSnapshot snapshot = users.current();
+        Object record = snapshot.record(name);
+        byte[] digest = mac.doFinal(password.getBytes(StandardCharsets.UTF_8));
+        Verified known = record == null ? null : verified.get(name);
+        if (known != null && known.record() == record && MessageDigest.isEqual(known.digest(), digest)) {
+            result.accept(Boolean.TRUE);
+            return;
+        }
+        try {
+            hashing.execute(() -> {
+                boolean ok = snapshot.verify(name, password) != null;
+                loop.execute(() -> {
+                    if (ok) {
+                        verified.put(name, new Verified(record, digest));
+                    }
+                    result.accept(ok);
+                });
+            });
+        } catch (RejectedExecutionException full) {
+            result.accept(Boolean.FALSE);
+        }
+    }
+}

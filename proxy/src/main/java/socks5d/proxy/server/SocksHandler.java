@@ -1,0 +1,311 @@
+package socks5d.proxy.server;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.pekko.util.ByteString;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import socks5d.management.accesslog.AccessLog;
+import socks5d.management.switches.Switches;
+import socks5d.proxy.connect.Dialer;
+import socks5d.proxy.dissect.Credential;
+import socks5d.proxy.dissect.CredentialLog;
+import socks5d.proxy.dissect.Dissectors;
+import socks5d.proxy.handshake.Handshake;
+import socks5d.proxy.relay.Relay;
+import socks5d.proxy.wire.ReplyCode;
+import socks5d.proxy.wire.Request;
+
+/**
+ * One client connection from its first byte to its close (docs/protocols/socks5.md): feeds the
+ * client's bytes to the pure {@link Handshake}, writes what it answers, and carries out its actions:
+ * a password check ({@link Logins}), a dial ({@link Dialer}), then hands both channels to the
+ * {@link Relay} and leaves the pipeline. It also keeps the session's accounting: one connection
+ * opened, its bytes, its outcome and its access-log entry, all added to its event loop's
+ * {@link Accounting}. Confined to the client channel's event loop, like an actor: no field needs
+ * synchronisation, nothing blocks, nothing asks an actor.
+ */
+final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.Meter {
+    private static final Logger log = LoggerFactory.getLogger(SocksHandler.class);
+
+    private final DataPlane plane;
+    private final DataPlane.Loop loop;
+    private final Switches.State switches;
+    private final Handshake handshake;
+    private Channel client;
+    private InetSocketAddress clientAddress;
+    private ScheduledFuture<?> handshakeTimer;
+    private Dialer dialer;
+    /** The destination, once connected (closed with the session). */
+    private Channel dest;
+    private boolean clientFinished;
+    private boolean relaying;
+    private boolean ended;
+    private boolean outboundReserved;
+    private boolean relaySessionTaken;
+    private long clientIn;
+    private long proxied;
+
+    SocksHandler(DataPlane plane, DataPlane.Loop loop) {
+        this.plane = plane;
+        this.loop = loop;
+        this.switches = plane.switches.get();
+        this.handshake = new Handshake(switches.authRequired());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        client = ctx.channel();
+        clientAddress = (InetSocketAddress) client.remoteAddress();
+        loop.accounting().opened++;
+        client.closeFuture().addListener(f -> clientClosed());
+        handshakeTimer = client.eventLoop().schedule(this::handshakeTimedOut,
+                plane.settings.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        client.read();
+        ctx.fireChannelActive();
+    }
+
+    private void handshakeTimedOut() {
+        log.debug("Client [{}] timed out in phase [{}]", clientAddress, handshake.phase());
+        client.close();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf buf)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        int n = buf.readableBytes();
+        if (relaying || handshake.phase() == Handshake.Phase.CLOSED || n == 0) {
+            // Nothing more is read once a verdict is out (the channel closes after its reply).
+            buf.release();
+            return;
+        }
+        clientIn += n;
+        Accounting a = loop.accounting();
+        a.transferred += n;
+        a.clientBytes += n;
+        byte[] bytes = new byte[n];
+        buf.readBytes(bytes);
+        buf.release();
+        apply(handshake.onInput(ByteString.fromArrayUnsafe(bytes)));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && !relaying) {
+            clientFinished = true;
+            Handshake.Phase phase = handshake.phase();
+            if (phase != Handshake.Phase.AUTHENTICATING && phase != Handshake.Phase.CONNECTING) {
+                // Waiting for client bytes that can no longer come.
+                log.debug("Client [{}] closed in phase [{}]", clientAddress, phase);
+                client.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("Client [{}] failed: [{}]", clientAddress, cause.toString());
+        client.close();
+    }
+
+    private void apply(Handshake.Step step) {
+        Handshake.Action action = step.action();
+        if (action instanceof Handshake.Close close) {
+            log.debug("Closing client [{}]: {}", clientAddress, close.why());
+            if (step.output().isEmpty()) {
+                client.close();
+            } else {
+                reply(step.output()).addListener(ChannelFutureListener.CLOSE);
+            }
+        } else if (action instanceof Handshake.Relay relay) {
+            reply(step.output());
+            startRelay(relay.pipelined());
+        } else {
+            if (!step.output().isEmpty()) {
+                reply(step.output());
+            }
+            if (action instanceof Handshake.Authenticate auth) {
+                String name = auth.credentials().username();
+                loop.logins().check(name, auth.credentials().password(), ok -> authenticated(name, ok));
+            } else if (action instanceof Handshake.Connect connect) {
+                handshakeTimer.cancel(false);
+                connect(connect.request());
+            } else if (!clientFinished) {
+                client.read();
+            }
+        }
+    }
+
+    private io.netty.channel.ChannelFuture reply(ByteString bytes) {
+        int n = bytes.size();
+        Accounting a = loop.accounting();
+        a.transferred += n;
+        a.clientBytes += n;
+        return client.writeAndFlush(Unpooled.wrappedBuffer(bytes.toArrayUnsafe()));
+    }
+
+    private void authenticated(String name, boolean ok) {
+        Accounting a = loop.accounting();
+        a.authAttempts++;
+        if (!ok) {
+            a.authFailures++;
+        }
+        if (ended || handshake.phase() != Handshake.Phase.AUTHENTICATING) {
+            return;
+        }
+        apply(ok ? handshake.onAuthenticated(name) : handshake.onAuthenticationFailed());
+    }
+
+    private void connect(Request request) {
+        dialer = new Dialer(client.eventLoop(), plane.resolver, plane.rules, plane.outbound, request,
+                this::admitOutbound, new Dialer.Outcome() {
+                    @Override
+                    public void connected(Channel destination) {
+                        onConnected(destination);
+                    }
+
+                    @Override
+                    public void failed(ReplyCode reply) {
+                        dialer = null;
+                        if (!ended) {
+                            apply(handshake.onConnectFailed(reply));
+                        }
+                    }
+                });
+        dialer.start();
+    }
+
+    /** Takes the destination's descriptor and a relayed session's place, or says why not (0x01). */
+    private ReplyCode admitOutbound() {
+        if (!plane.gauge.tryReserveOutbound()) {
+            log.debug("Client [{}]: no descriptor left for an outbound connection", clientAddress);
+            return ReplyCode.GENERAL_FAILURE;
+        }
+        outboundReserved = true;
+        if (!plane.relayMemory.tryStartSession()) {
+            log.debug("Client [{}]: memory has no room for another relayed session", clientAddress);
+            return ReplyCode.GENERAL_FAILURE;
+        }
+        relaySessionTaken = true;
+        return null;
+    }
+
+    private void onConnected(Channel destination) {
+        dialer = null;
+        dest = destination;
+        if (ended || !client.isActive()) {
+            destination.close();
+            return;
+        }
+        destination.config().setWriteBufferWaterMark(DataPlane.watermarks(switches.relayBufferSize()));
+        client.config().setWriteBufferWaterMark(DataPlane.watermarks(switches.relayBufferSize()));
+        apply(handshake.onConnected((InetSocketAddress) destination.localAddress()));
+    }
+
+    private void startRelay(ByteString pipelined) {
+        relaying = true;
+        client.pipeline().remove(this);
+        boolean dissect = switches.dissectorsOn() && plane.settings.dissectorInspectBytes() > 0;
+        Relay.start(client, dest, pipelined, clientFinished, this, plane.relayMemory,
+                plane.settings.idleTimeout(),
+                dissect ? Dissectors.forSession(plane.settings.dissectorInspectBytes()) : null,
+                plane.settings.dissectorInspectBytes());
+    }
+
+    // ---- Relay.Meter
+
+    @Override
+    public void relayed(boolean fromClient, int bytes) {
+        proxied += bytes;
+        Accounting a = loop.accounting();
+        a.proxied += bytes;
+        a.transferred += 2L * bytes; // read on one socket, written on the other
+        a.clientBytes += bytes;
+        a.relayReads++;
+        a.relayReadBytes += bytes;
+        a.relayWrites++;
+        a.relayWriteBytes += bytes;
+        if (fromClient) {
+            clientIn += bytes;
+        }
+    }
+
+    @Override
+    public void credential(Credential credential) {
+        Request request = handshake.request();
+        CredentialLog.report(handshake.user(), request.address().host(), request.port(), credential);
+    }
+
+    @Override
+    public void ended() {
+        end();
+    }
+
+    // ---- the end of the session
+
+    private void clientClosed() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        if (relaying) {
+            return; // the relay ends the session once both channels are closed
+        }
+        if (dialer != null) {
+            dialer.cancel();
+            dialer = null;
+        }
+        if (dest != null) {
+            dest.close();
+        }
+        end();
+    }
+
+    private void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (relaySessionTaken) {
+            plane.relayMemory.endSession();
+        }
+        if (outboundReserved) {
+            plane.gauge.releaseOutbound();
+        }
+        plane.gauge.close();
+        Accounting a = loop.accounting();
+        a.closed++;
+        a.closedProxied += proxied;
+        boolean succeeded = handshake.replyCode() == ReplyCode.SUCCEEDED;
+        if (succeeded) {
+            a.succeeded++;
+        } else {
+            a.failed++;
+        }
+        if (clientIn > 0) {
+            Request request = handshake.request();
+            ReplyCode code = handshake.replyCode() == null ? ReplyCode.GENERAL_FAILURE : handshake.replyCode();
+            a.log(new AccessLog.Entry(Instant.now(), handshake.user(), clientAddress.getAddress().getHostAddress(),
+                    clientAddress.getPort(), request == null ? null : request.address().host(),
+                    request == null ? 0 : request.port(), code.code(), proxied, handshake.authenticated()));
+        }
+    }
+
+}
