@@ -159,10 +159,22 @@ class ManagementServersIT {
                     failure.toString());
             assertTrue(failure.getCause().getMessage().contains("Address already in use"), failure.toString());
             // The MCP listener that did bind was unbound again: its port can be taken at once or soon.
-            Tcp.ServerBinding again = socks5d.management.mcp.McpServer
-                    .bind(testKit.system(), ManagementSettings.fromConfig(config), state, mcpPort)
-                    .toCompletableFuture().join();
-            again.unbind().toCompletableFuture().join();
+            // The unbind completes asynchronously after the failure: retry for a bounded time.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (true) {
+                try {
+                    Tcp.ServerBinding again = socks5d.management.mcp.McpServer
+                            .bind(testKit.system(), ManagementSettings.fromConfig(config), state, mcpPort)
+                            .toCompletableFuture().join();
+                    again.unbind().toCompletableFuture().join();
+                    break;
+                } catch (CompletionException stillBound) {
+                    if (System.nanoTime() > deadline) {
+                        throw stillBound;
+                    }
+                    testKit.createTestProbe().expectNoMessage(java.time.Duration.ofMillis(100));
+                }
+            }
         }
     }
 }

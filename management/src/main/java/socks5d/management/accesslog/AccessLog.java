@@ -148,7 +148,16 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
             if (ring.size() == ringSize) {
                 ring.removeLast();
             }
+            // Batches of different event loops arrive in flush order, not in the order their sessions
+            // ended: keep the ring newest first by the sessions' end times (a misplaced entry is near the front).
+            ArrayDeque<Entry> newer = new ArrayDeque<>();
+            while (!ring.isEmpty() && ring.peekFirst().time().isAfter(entry.time())) {
+                newer.push(ring.pollFirst());
+            }
             ring.addFirst(entry);
+            while (!newer.isEmpty()) {
+                ring.addFirst(newer.pop());
+            }
         }
     }
 

@@ -87,6 +87,15 @@ class AccessLogTest {
     }
 
     @Test
+    void ordersBatchesFromSeveralEventLoopsByTheSessionsEndTimes() {
+        ActorRef<AccessLog.Command> log = testKit.spawn(AccessLog.create(10));
+        // Two event loops flush their batches in turn; the sessions of one ended between the other's.
+        log.tell(new AccessLog.RecordAll(List.of(entry(1), entry(3), entry(5))));
+        log.tell(new AccessLog.RecordAll(List.of(entry(2), entry(4))));
+        assertEquals(List.of(entry(5), entry(4), entry(3), entry(2), entry(1)), recent(log, 10));
+    }
+
+    @Test
     void keepsNothingWithRingSizeZero() {
         ActorRef<AccessLog.Command> log = testKit.spawn(AccessLog.create(0));
         log.tell(new AccessLog.Record(entry(1)));

@@ -37,8 +37,8 @@ class LauncherIT {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue());
         assertTrue(out.lines().anyMatch(l -> l.matches("\\s*bool UseSerialGC\\s+= true.*")), "Serial GC on");
-        assertTrue(out.lines().anyMatch(l -> l.matches("\\s*uint64_t MaxDirectMemorySize\\s+= 3221225472.*")),
-                "3 GiB of direct memory");
+        assertTrue(out.lines().anyMatch(l -> l.matches("\\s*uint64_t MaxDirectMemorySize\\s+= 4294967296.*")),
+                "4 GiB of direct memory");
     }
 
     private static Process launch(String javaOpts) throws Exception {
