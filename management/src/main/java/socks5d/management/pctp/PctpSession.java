@@ -154,8 +154,9 @@ final class PctpSession {
                             replyTo -> new AccessLog.GetRecent(n, replyTo), timeout, scheduler)
                     .thenApply(r -> lines("Sending logs...", r.entries().stream().map(AccessLog::format).toList()));
         } else if (command instanceof PctpCommand.ConfigIo io) {
+            int bytes = relayBufferSize(io);
             return AskPattern.<Switches.Command, Switches.SetReply>ask(state.switches(),
-                            replyTo -> new Switches.SetRelayBufferSize(io.bytes(), replyTo), timeout, scheduler)
+                            replyTo -> new Switches.SetRelayBufferSize(bytes, replyTo), timeout, scheduler)
                     .thenApply(reply -> reply instanceof Switches.Rejected rejected
                             ? new Answer(new PctpReply.Err(oneLine(rejected.why())), false)
                             : new Answer(new PctpReply.Ok("Setting IO buffers size"), false));
@@ -238,6 +239,15 @@ final class PctpSession {
                 "client_bytes: " + s.clientBytes(),
                 "avg_read_size: " + s.avgReadSize(),
                 "avg_write_size: " + s.avgWriteSize());
+    }
+
+    /**
+     * The relay buffer size {@code CONFIG IO=} asks for, raised to the minimum when below it
+     * (docs/protocols/pctp.md, CONFIG IO): a small value is accepted, not refused. A value above
+     * the maximum stays as it is, and the Switches actor refuses it.
+     */
+    static int relayBufferSize(PctpCommand.ConfigIo io) {
+        return Math.max(io.bytes(), Switches.MIN_RELAY_BUFFER);
     }
 
     private static String display(UserDirectory.Role role) {

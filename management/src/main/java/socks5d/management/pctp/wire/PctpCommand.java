@@ -46,7 +46,7 @@ public sealed interface PctpCommand {
         }
     }
 
-    /** {@code CONFIG IO=<bytes>}; the range is the Switches actor's to check. */
+    /** {@code CONFIG IO=<bytes>}; the session raises a value below the minimum, the Switches actor refuses one above the maximum. */
     record ConfigIo(int bytes) implements PctpCommand {
     }
 
