@@ -24,7 +24,7 @@ import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
 
 /**
- * One PCTP session's phases (seed 004 Internet-Draft §1-§3, SPEC §8): AUTHORIZATION (USER then
+ * One PCTP session's phases (docs/protocols/pctp.md, Session): AUTHORIZATION (USER then
  * PASS of an ADMIN), then MAIN, where ADD opens a USER/PASS sub-dialogue for the new user. A
  * command out of phase, unknown or malformed gets -ERR and changes nothing. Repeated failed
  * logins are answered later and later, to slow password guessing. Confined to its connection's
@@ -135,7 +135,8 @@ final class PctpSession {
                     int failures = ++failedLogins;
                     log.debug("PCTP login of [{}] from [{}] refused (failure {})", user, peer, failures);
                     long delay = LOGIN_DELAY_STEP.toMillis() * Math.min(failures - 1, LOGIN_DELAY_MAX_STEPS);
-                    // SPEC §10: only an ADMIN logs in; a BASIC user gets the same answer as a wrong password.
+                    // docs/protocols/pctp.md, Session: only an ADMIN logs in; a BASIC user gets the
+                    // same answer as a wrong password.
                     Answer answer = new Answer(new PctpReply.Err("Invalid credentials"), false);
                     return CompletableFuture.supplyAsync(() -> answer,
                             CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS));
@@ -220,7 +221,7 @@ final class PctpSession {
 
     // ------------------------------------------------------------------------------- replies
 
-    /** SPEC §6 keys, the seed's four first (current_connections, total_connections, ...). */
+    /** Every counter, the PCTP draft's four keys first (docs/protocols/pctp.md, STATS). */
     static List<String> statsLines(Metrics.Snapshot s) {
         return List.of(
                 "current_connections: " + s.currentConnections(),
