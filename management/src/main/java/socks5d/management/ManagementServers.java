@@ -18,7 +18,7 @@ import socks5d.management.mcp.McpServer;
 import socks5d.management.pctp.PctpServer;
 
 /**
- * Starts the management listeners of SPEC §8 (MCP, MASS, PCTP) on one address, each unless its
+ * Starts the management listeners (MCP, MASS, PCTP: docs/protocols/) on one address, each unless its
  * port is 0. The proxy's main calls {@link #start} once, after spawning the {@link StateActors}.
  * Stateless; the servers run on the given actor system.
  */
@@ -52,10 +52,10 @@ public final class ManagementServers {
 
     /**
      * Binds every enabled listener of {@code settings} and completes with their bindings. Logs a
-     * WARN first when the listen address is not a loopback address (SPEC §8: MCP has no
+     * WARN first when the listen address is not a loopback address (docs/protocols/mcp.md: MCP has no
      * authentication). If any bind fails (e.g. the port is in use), the listeners that did bind
      * are unbound again and the stage fails with that bind's exception; the caller reports it
-     * and exits 1 (SPEC §3).
+     * and exits 1 (docs/operations.md, Exit codes).
      */
     public static CompletionStage<Bindings> start(ActorSystem<?> system, ManagementSettings settings,
                                                   StateActors state) {

@@ -9,9 +9,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueType;
 
 /**
- * Settings of the three management listeners (SPEC §8), read once from {@code socks5d.management}
- * in {@code reference.conf} (flags -L, -P, --mass-port, --pctp-port are shortcuts for these keys).
- * A port of 0 disables that listener. Immutable; invalid values fail at construction.
+ * Settings of the three management listeners (docs/protocols/), read once from
+ * {@code socks5d.management} in {@code reference.conf} (flags -L, -P, --mass-port, --pctp-port are
+ * shortcuts for these keys). A port of 0 disables that listener. Immutable; invalid values fail at
+ * construction.
  *
  * @param listenAddress address all three listeners bind to ({@code listen-address}, flag -L)
  * @param askTimeout    how long a server waits for a state actor's answer ({@code ask-timeout})

@@ -16,9 +16,10 @@ import socks5d.management.users.UserDirectory;
 import socks5d.management.users.UserSettings;
 
 /**
- * The four state actors the proxy and every management protocol talk to (SPEC §5-§7). Whoever
- * holds this record asks the same users, counters, switches and log, so a change made over one
- * protocol is seen at once by the others and by the proxy. Immutable; the actors confine their state.
+ * The four state actors the proxy and every management protocol talk to (docs/operations.md,
+ * docs/protocols/). Whoever holds this record asks the same users, counters, switches and log, so a
+ * change made over one protocol is seen at once by the others and by the proxy. Immutable; the
+ * actors confine their state.
  */
 public record StateActors(ActorRef<UserDirectory.Command> users,
                           ActorRef<Metrics.Command> metrics,

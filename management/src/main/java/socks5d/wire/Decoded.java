@@ -6,7 +6,7 @@ import org.apache.pekko.util.ByteString;
  * The result of decoding one frame from the front of a byte buffer, shared by every pure codec of
  * socks5d (SOCKS5, MCP, MASS, PCTP): a value and the bytes after it, a request for more input, or
  * a reason the input can never become a valid frame. Incomplete input is an ordinary value, not an
- * exception (STYLE §2). Pure.
+ * exception. Pure.
  */
 public sealed interface Decoded<T> {
     /** A whole message, and whatever followed it (the next pipelined message, or payload). */

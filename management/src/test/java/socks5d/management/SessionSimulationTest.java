@@ -25,7 +25,8 @@ import socks5d.management.metrics.Metrics;
 /**
  * Thousands of simulated SOCKS sessions, each its own actor, start and end concurrently against the
  * real metrics and access-log actors, sending exactly what the proxy's session stage sends (open,
- * auth, traffic batches, end, close, access entry). The counters must add up exactly (SPEC §6).
+ * auth, traffic batches, end, close, access entry). The counters must add up exactly
+ * (docs/operations.md, Metrics).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})

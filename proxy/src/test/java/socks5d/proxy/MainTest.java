@@ -18,12 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tests of the {@code socks5d} command line (SPEC §3): help and version exit 0, a bad flag or
- * value prints one line and the usage on standard error and exits 2, a port in use exits 1.
- * Run in-process through {@link Main#run(PrintWriter, PrintWriter, String...)}.
+ * Tests of the {@code socks5d} command line (README, Command line; docs/operations.md, Exit codes):
+ * help and version exit 0, a bad flag or value prints one line and the usage on standard error and
+ * exits 2, a port in use exits 1. Run in-process through
+ * {@link Main#run(PrintWriter, PrintWriter, String...)}.
  */
 final class MainTest {
-    /** Every flag of SPEC §3. */
+    /** Every flag of the README's command line table. */
     static final List<String> FLAGS = List.of("-h", "-v", "-l", "-p", "-L", "-P", "--mass-port", "--pctp-port",
             "-u", "-N", "--data-dir", "--config");
 
@@ -38,7 +39,10 @@ final class MainTest {
         return new Outcome(status, out.toString(), err.toString());
     }
 
-    /** SPEC §3: one clear line naming the problem, then the usage, on standard error; exit 2. */
+    /**
+     * docs/operations.md, Exit codes: one clear line naming the problem, then the usage, on
+     * standard error; exit 2.
+     */
     static void assertBadUsage(String mention, String... args) {
         Outcome o = run(args);
         assertEquals(Main.EXIT_USAGE, o.status(), String.join(" ", args));

@@ -15,7 +15,7 @@ import com.typesafe.config.ConfigFactory;
 
 /**
  * Tests of {@link ProxySettings#fromConfig}: the embedded defaults read, and every bad value
- * stops the server before it binds (SPEC §3, STYLE §7). A value of the wrong type (a port
+ * stops the server before it binds (docs/operations.md, Exit codes). A value of the wrong type (a port
  * {@code abc}) is Typesafe Config's {@link ConfigException}; a value of the right type out of
  * range is {@link IllegalArgumentException}. Main turns both into exit status 2.
  */

@@ -27,9 +27,9 @@ import socks5d.testkit.target.SourcePattern;
 import socks5d.testkit.target.SourceServer;
 
 /**
- * SPEC §4 graceful shutdown, for real: {@code java -jar target/socks5d.jar} in a subprocess gets
- * SIGTERM while a transfer is open; it stops accepting, lets the transfer finish and exits 0; a
- * second signal stops it at once.
+ * Graceful shutdown (docs/operations.md, Signals and shutdown), for real:
+ * {@code java -jar target/socks5d.jar} in a subprocess gets SIGTERM while a transfer is open; it
+ * stops accepting, lets the transfer finish and exits 0; a second signal stops it at once.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ShutdownIT {

@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the access log (SPEC §7): writes one line per finished SOCKS session to the logger
- * {@code socks5d.access} (the only class that writes it) and keeps the last entries in a ring
- * for PCTP {@code LOGS [N]}. {@link #format} is pure; the ring is confined to the actor.
+ * Owns the access log (docs/protocols/socks5.md, Access log): writes one line per finished SOCKS
+ * session to the logger {@code socks5d.access} (the only class that writes it) and keeps the last
+ * entries in a ring for PCTP {@code LOGS [N]}. {@link #format} is pure; the ring is confined to the
+ * actor.
  */
 public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
     /** The logger name of the product's access lines. */
@@ -79,7 +80,7 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
     }
 
     /**
-     * The SPEC §7 line, fields separated by TAB:
+     * The access log line (docs/protocols/socks5.md, Access log), fields separated by TAB:
      * {@code time user A client-ip client-port destination destination-port reply-code bytes Auth|NoAuth}.
      * The time is UTC to the second. A missing user or destination is {@code -}. User names and
      * destinations come from clients, so an ISO control character (TAB, CR, LF and the like) or a

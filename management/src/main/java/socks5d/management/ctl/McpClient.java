@@ -15,7 +15,7 @@ import socks5d.management.mcp.wire.McpRequest;
 import socks5d.management.mcp.wire.McpResponse;
 
 /**
- * A blocking MCP client over one persistent socket (seed 001 §2): one request, one response,
+ * A blocking MCP client over one persistent socket (docs/protocols/mcp.md): one request, one response,
  * repeated. Uses the pure {@link McpCodec}; no actor system, so socks5ctl starts fast.
  * Not thread-safe: one caller at a time.
  */

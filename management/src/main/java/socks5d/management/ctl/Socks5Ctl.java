@@ -34,17 +34,17 @@ import socks5d.management.mcp.wire.McpResponse;
 import socks5d.management.mcp.wire.McpStatus;
 
 /**
- * socks5ctl, the admin client of socks5d (SPEC §9): speaks MCP (seed 001) to {@code -L ADDR -P PORT}
- * with a plain blocking socket. Human-readable output by default, {@code --json} for scripts.
- * Exit status: 0 success, 1 failure (connection refused, error status, bad response), 2 usage.
- * One thread; no actor system.
+ * socks5ctl, the admin client of socks5d (README, socks5ctl): speaks MCP (docs/protocols/mcp.md) to
+ * {@code -L ADDR -P PORT} with a plain blocking socket. Human-readable output by default,
+ * {@code --json} for scripts. Exit status: 0 success, 1 failure (connection refused, error status,
+ * bad response), 2 usage. One thread; no actor system.
  *
  * <pre>
  *   socks5ctl [-L ADDR] [-P PORT] [--json] metrics
  *   socks5ctl users
  *   socks5ctl add-user NAME PASS        (PASS "-" reads the password from standard input)
  *   socks5ctl del-user NAME
- *   socks5ctl toggle-dissector [on|off] (no argument flips the switch, as the seed's TOGGLE_DISECTOR)
+ *   socks5ctl toggle-dissector [on|off] (no argument flips the switch: TOGGLE_DISECTOR without STATE)
  *   socks5ctl watch [--count N]         (metrics every second until Ctrl-C, or N times)
  * </pre>
  */
@@ -330,7 +330,7 @@ public final class Socks5Ctl implements Callable<Integer> {
         @Override
         public Integer call() throws CtlException, InterruptedException {
             PrintWriter out = ctl.spec.commandLine().getOut();
-            // One persistent connection for the whole watch (seed 001 §2).
+            // One persistent connection for the whole watch (docs/protocols/mcp.md).
             try (McpClient client = ctl.connect()) {
                 for (int i = 0; count == null || i < count; i++) {
                     if (i > 0) {

@@ -15,12 +15,12 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * Owns the count of consecutive failed MASS logins per client address, to slow password guessing
- * (SPEC §10). A MASS connection carries one login, so a guesser reconnects: the count is kept per
- * address, across connections. The n-th consecutive failure is answered after
+ * (docs/protocols/mass.md, Login). A MASS connection carries one login, so a guesser reconnects:
+ * the count is kept per address, across connections. The n-th consecutive failure is answered after
  * min((n - 1) x {@link #DELAY_STEP}, {@link #DELAY_MAX}); a successful login, or
- * {@link #FORGET_AFTER} without a failure, resets it. At most {@link #MAX_ADDRESSES} addresses
- * are remembered (the least recently failed is forgotten first), so memory stays bounded.
- * Confined to its actor: the table is a plain field changed only by its message handlers.
+ * {@link #FORGET_AFTER} without a failure, resets it. At most {@link #MAX_ADDRESSES} addresses are
+ * remembered (the least recently failed is forgotten first), so memory stays bounded. Confined to
+ * its actor: the table is a plain field changed only by its message handlers.
  */
 public final class FailedLogins extends AbstractBehavior<FailedLogins.Command> {
     /** Each consecutive failure after the first waits this much longer ... */

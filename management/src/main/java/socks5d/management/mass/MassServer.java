@@ -43,7 +43,7 @@ import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
 
 /**
- * The MASS listener (seed 000, SPEC §8): method negotiation, RFC 1929 login of an ADMIN user,
+ * The MASS listener (docs/protocols/mass.md): method negotiation, RFC 1929 login of an ADMIN user,
  * one request, one reply, close. The protocol logic is {@link MassSession}; this class drives it
  * and asks the state actors. A session that has not finished within
  * {@code mass.session-timeout} is closed. Repeated failed logins from one address are answered
@@ -181,7 +181,7 @@ public final class MassServer {
                             replyTo -> new UserDirectory.Authenticate(user, auth.credentials().password(), replyTo),
                             timeout, scheduler)
                     .handle((reply, failure) -> {
-                        // SPEC §10: management sessions of MASS require an ADMIN.
+                        // docs/protocols/mass.md, Login: only ADMIN users log in.
                         boolean admin = reply instanceof UserDirectory.Authenticated a
                                 && a.user().role() == UserDirectory.Role.ADMIN;
                         if (admin) {
@@ -199,7 +199,10 @@ public final class MassServer {
                             : refuseLater());
         }
 
-        /** SPEC §10: the failure reply waits as long as {@link FailedLogins} says, to slow guessing. */
+        /**
+         * docs/protocols/mass.md, Login: the failure reply waits as long as {@link FailedLogins}
+         * says, to slow guessing.
+         */
         private CompletionStage<Answer> refuseLater() {
             Answer refused = new Answer(MassCodec.encodeAuthReply(false), true);
             return AskPattern.<FailedLogins.Command, FailedLogins.Delay>ask(failedLogins,
@@ -214,7 +217,7 @@ public final class MassServer {
             if (request instanceof MassRequest.Query q) {
                 return query(q.index());
             } else if (request instanceof MassRequest.AddUser add) {
-                // SPEC §5: MASS 0x0A adds BASIC users.
+                // docs/protocols/mass.md: 0x0A adds BASIC users.
                 return AskPattern.<UserDirectory.Command, UserDirectory.AddUserReply>ask(state.users(),
                         replyTo -> new UserDirectory.AddUser(add.user(), add.password(), UserDirectory.Role.BASIC,
                                 replyTo), timeout, scheduler).thenApply(reply -> status(
@@ -260,7 +263,9 @@ public final class MassServer {
         }
     }
 
-    /** SPEC §6, §8: the counter behind each of indexes 0x02..0x09. */
+    /**
+     * The counter behind each of indexes 0x02..0x09 (docs/protocols/mass.md, Requests and replies).
+     */
     static ToLongFunction<Metrics.Snapshot> counter(MassIndex index) {
         switch (index) {
             case HISTORIC_CONNECTIONS: return Metrics.Snapshot::historicConnections;

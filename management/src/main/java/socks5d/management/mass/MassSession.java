@@ -12,7 +12,7 @@ import socks5d.management.mass.wire.MassMethod;
 import socks5d.management.mass.wire.MassRequest;
 
 /**
- * The MASS session's phases as a pure state machine (seed 000 §3-§5, SPEC §8): greeting, then
+ * The MASS session's phases as a pure state machine (docs/protocols/mass.md): greeting, then
  * the RFC 1929 sub-negotiation if USERNAME/PASSWORD was chosen, then one request. It reads the
  * next whole client message of the current phase and says what to do; it never talks to actors
  * or sockets. A pipelined client's greeting, credentials and request in one read come out as
@@ -43,7 +43,9 @@ public final class MassSession {
     public record Authenticate(MassMessage.UserPass credentials) implements Action {
     }
 
-    /** Run the one request, send its reply and close (seed 000 §5). */
+    /**
+     * Run the one request, send its reply and close (docs/protocols/mass.md, Requests and replies).
+     */
     public record Execute(MassRequest request) implements Action {
     }
 
@@ -95,7 +97,10 @@ public final class MassSession {
         }
     }
 
-    /** SPEC §8: USERNAME/PASSWORD whenever offered; 0x00 only if allowed; else X'FF' and close. */
+    /**
+     * docs/protocols/mass.md, Method negotiation: USERNAME/PASSWORD whenever offered; 0x00 only if
+     * allowed; else X'FF' and close.
+     */
     private static Step choose(MassMessage.Greeting greeting, boolean allowNoAuth, ByteString rest) {
         if (greeting.offers(MassMethod.USERNAME_PASSWORD)) {
             return new Step(new Send(MassCodec.encodeMethodSelection(MassMethod.USERNAME_PASSWORD), false),

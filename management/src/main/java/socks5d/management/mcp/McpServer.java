@@ -35,7 +35,7 @@ import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
 
 /**
- * The MCP listener (seed 001, SPEC §8): one persistent connection per client, requests answered
+ * The MCP listener (docs/protocols/mcp.md): one persistent connection per client, requests answered
  * in order, each by asking the state actors. An unknown CMD or a payload that does not add up is
  * answered and the connection stays usable; a VER other than 0x01 is answered ERROR and closed.
  * MCP has no authentication: keep it on loopback ({@code ManagementServers} warns otherwise).
@@ -52,7 +52,8 @@ public final class McpServer {
     /**
      * Binds the MCP listener on {@code settings.listenAddress()} and {@code settings.mcp().port()}
      * (0 there would pick a free port; {@code ManagementServers} skips a disabled listener). The
-     * stage fails if the bind fails (e.g. port in use); the caller reports it and exits (SPEC §3).
+     * stage fails if the bind fails (e.g. port in use); the caller reports it and exits
+     * (docs/operations.md, Exit codes).
      */
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
                                                           StateActors state) {
@@ -116,8 +117,8 @@ public final class McpServer {
     /**
      * Holds the bytes of an incomplete request and calls the pure decoder. It stops at an invalid
      * VER, which {@link McpCodec#decode} reports on its first byte: Framing.lengthField would first
-     * wait for LEN bytes, and SPEC §8 wants ERROR and a close at once. Memory per connection stays
-     * below one maximal frame plus one read.
+     * wait for LEN bytes, and MCP answers ERROR and closes at once (docs/protocols/mcp.md, Errors
+     * and framing). Memory per connection stays below one maximal frame plus one read.
      */
     private static Flow<ByteString, Decoded<McpRequest>, NotUsed> deframe() {
         return Flow.of(ByteString.class).statefulMapConcat(() -> {
@@ -162,7 +163,10 @@ public final class McpServer {
                 .thenApply(response -> new Answer(response, false));
     }
 
-    /** Maps one request to the state actors' protocols and their replies to an MCP status (§4, §5). */
+    /**
+     * Maps one request to the state actors' protocols and their replies to an MCP status
+     * (docs/protocols/mcp.md, Commands and Status codes).
+     */
     static CompletionStage<McpResponse> execute(McpRequest request, StateActors state, Duration timeout,
                                                 Scheduler scheduler, InetSocketAddress peer) {
         if (request instanceof McpRequest.GetMetrics) {
@@ -173,13 +177,14 @@ public final class McpServer {
         } else if (request instanceof McpRequest.ListUsers) {
             return AskPattern.<UserDirectory.Command, UserDirectory.UserList>ask(state.users(),
                     UserDirectory.ListUsers::new, timeout, scheduler).thenApply(list -> {
-                        // COUNT is one octet (§4.2): the first 255 users by name.
+                        // COUNT is one octet (docs/protocols/mcp.md, LIST_USERS): the first 255
+                        // users by name.
                         List<String> names = list.users().stream().limit(McpCodec.MAX_LISTED_USERS)
                                 .map(UserDirectory.UserInfo::name).toList();
                         return new McpResponse(McpStatus.OK, McpCodec.encodeUserList(names));
                     });
         } else if (request instanceof McpRequest.AddUser add) {
-            // SPEC §5: MCP ADD_USER adds BASIC users.
+            // docs/protocols/mcp.md, ADD_USER: adds BASIC users.
             return AskPattern.<UserDirectory.Command, UserDirectory.AddUserReply>ask(state.users(),
                     replyTo -> new UserDirectory.AddUser(add.name(), add.password(), UserDirectory.Role.BASIC, replyTo),
                     timeout, scheduler).thenApply(reply -> McpResponse.of(addStatus(reply)));
@@ -193,9 +198,10 @@ public final class McpServer {
         } else if (request instanceof McpRequest.ToggleDissector toggle) {
             CompletionStage<Boolean> wanted = toggle.wanted().isPresent()
                     ? CompletableFuture.completedFuture(toggle.wanted().get())
-                    // seed 001 §4.5: an empty payload flips the switch. Read then write: two clients
-                    // flipping at the same instant may both set the same state; SPEC §8's explicit
-                    // STATE octet (what socks5ctl sends for on/off) has no such race.
+                    // docs/protocols/mcp.md, TOGGLE_DISECTOR: an empty payload flips the switch.
+                    // Read then write: two clients flipping at the same instant may both set the
+                    // same state; the explicit STATE octet (what socks5ctl sends for on/off) has no
+                    // such race.
                     : AskPattern.<Switches.Command, Switches.State>ask(state.switches(), Switches.GetState::new,
                             timeout, scheduler).thenApply(s -> !s.dissectorsOn());
             return wanted.thenCompose(on -> AskPattern.<Switches.Command, Switches.State>ask(state.switches(),

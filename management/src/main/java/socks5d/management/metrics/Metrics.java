@@ -8,11 +8,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Owns the proxy's counters since start (SPEC §6), exact under concurrency because only this
- * actor changes them. The proxy tells it about a connection's start and end and sends relay
- * byte counts in batches (at session end, or on a timer for long sessions), never per chunk.
- * Confined to its actor: the counters are plain fields changed only by its message handlers, and
- * a {@link Snapshot} copies them all at one instant.
+ * Owns the proxy's counters since start (docs/operations.md, Metrics), exact under concurrency
+ * because only this actor changes them. The proxy tells it about a connection's start and end and
+ * sends relay byte counts in batches (at session end, or on a timer for long sessions), never per
+ * chunk. Confined to its actor: the counters are plain fields changed only by its message handlers,
+ * and a {@link Snapshot} copies them all at one instant.
  */
 public final class Metrics extends AbstractBehavior<Metrics.Command> {
     public sealed interface Command {
@@ -78,7 +78,7 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
     public record GetSnapshot(ActorRef<Snapshot> replyTo) implements Command {
     }
 
-    /** Every counter of SPEC §6 at one instant. */
+    /** Every counter of docs/operations.md (Metrics) at one instant. */
     public record Snapshot(long connectionAttempts, long historicConnections, long currentConnections,
                            long maxConcurrentConnections, long successfulConnections, long failedConnections,
                            long authAttempts, long authFailures, long bytesProxied, long currentBytesProxied,
@@ -133,7 +133,8 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
     }
 
     private Behavior<Command> onConnectionRejected() {
-        // SPEC §6: a connection closed at once for a limit is an attempt but was never served.
+        // docs/operations.md, Metrics: a connection closed at once for a limit is an attempt but
+        // was never served.
         connectionAttempts++;
         return this;
     }
@@ -213,7 +214,7 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
         return this;
     }
 
-    /** SPEC §6: integer mean, 0 before any read or write. */
+    /** Integer mean, 0 before any read or write (docs/operations.md, Metrics). */
     private static long average(long bytes, long count) {
         return count == 0 ? 0 : bytes / count;
     }

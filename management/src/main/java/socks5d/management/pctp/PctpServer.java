@@ -27,7 +27,7 @@ import socks5d.management.pctp.wire.PctpCodec;
 import socks5d.management.pctp.wire.PctpLine;
 
 /**
- * The PCTP listener (seed 004, SPEC §8): text lines in, one reply per line out, in order, until
+ * The PCTP listener (docs/protocols/pctp.md): text lines in, one reply per line out, in order, until
  * EXIT, the client's close or the idle timeout. The session logic is {@link PctpSession}; the
  * line framing is {@link PctpCodec#decodeLine}. Each connection's flow is confined to its stream.
  */
@@ -90,9 +90,9 @@ public final class PctpServer {
 
     /**
      * Splits bytes into lines of at most {@code maxLine} bytes. Framing.delimiter would fail the
-     * stream on a long line; SPEC §8 wants -ERR, so an over-long line becomes
-     * {@link PctpLine.TooLong}, its bytes are dropped up to its LF, and the session goes on.
-     * Memory per connection stays below {@code maxLine + 2} bytes plus one read.
+     * stream on a long line; PCTP answers it -ERR (docs/protocols/pctp.md, Lines), so an over-long
+     * line becomes {@link PctpLine.TooLong}, its bytes are dropped up to its LF, and the session
+     * goes on. Memory per connection stays below {@code maxLine + 2} bytes plus one read.
      */
     static Flow<ByteString, PctpLine, NotUsed> lines(int maxLine) {
         return Flow.of(ByteString.class).<PctpLine>statefulMapConcat(() -> {

@@ -24,7 +24,7 @@ import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
 
 /**
- * One PCTP session's phases (seed 004 Internet-Draft §1-§3, SPEC §8): AUTHORIZATION (USER then
+ * One PCTP session's phases (docs/protocols/pctp.md, Session): AUTHORIZATION (USER then
  * PASS of an ADMIN), then MAIN, where ADD opens a USER/PASS sub-dialogue for the new user. A
  * command out of phase, unknown or malformed gets -ERR and changes nothing. Repeated failed
  * logins are answered later and later, to slow password guessing. Confined to its connection's
@@ -135,7 +135,8 @@ final class PctpSession {
                     int failures = ++failedLogins;
                     log.debug("PCTP login of [{}] from [{}] refused (failure {})", user, peer, failures);
                     long delay = LOGIN_DELAY_STEP.toMillis() * Math.min(failures - 1, LOGIN_DELAY_MAX_STEPS);
-                    // SPEC §10: only an ADMIN logs in; a BASIC user gets the same answer as a wrong password.
+                    // docs/protocols/pctp.md, Session: only an ADMIN logs in; a BASIC user gets the
+                    // same answer as a wrong password.
                     Answer answer = new Answer(new PctpReply.Err("Invalid credentials"), false);
                     return CompletableFuture.supplyAsync(() -> answer,
                             CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS));
@@ -154,8 +155,9 @@ final class PctpSession {
                             replyTo -> new AccessLog.GetRecent(n, replyTo), timeout, scheduler)
                     .thenApply(r -> lines("Sending logs...", r.entries().stream().map(AccessLog::format).toList()));
         } else if (command instanceof PctpCommand.ConfigIo io) {
+            int bytes = relayBufferSize(io);
             return AskPattern.<Switches.Command, Switches.SetReply>ask(state.switches(),
-                            replyTo -> new Switches.SetRelayBufferSize(io.bytes(), replyTo), timeout, scheduler)
+                            replyTo -> new Switches.SetRelayBufferSize(bytes, replyTo), timeout, scheduler)
                     .thenApply(reply -> reply instanceof Switches.Rejected rejected
                             ? new Answer(new PctpReply.Err(oneLine(rejected.why())), false)
                             : new Answer(new PctpReply.Ok("Setting IO buffers size"), false));
@@ -219,7 +221,7 @@ final class PctpSession {
 
     // ------------------------------------------------------------------------------- replies
 
-    /** SPEC §6 keys, the seed's four first (current_connections, total_connections, ...). */
+    /** Every counter, the PCTP draft's four keys first (docs/protocols/pctp.md, STATS). */
     static List<String> statsLines(Metrics.Snapshot s) {
         return List.of(
                 "current_connections: " + s.currentConnections(),
@@ -238,6 +240,15 @@ final class PctpSession {
                 "client_bytes: " + s.clientBytes(),
                 "avg_read_size: " + s.avgReadSize(),
                 "avg_write_size: " + s.avgWriteSize());
+    }
+
+    /**
+     * The relay buffer size {@code CONFIG IO=} asks for, raised to the minimum when below it
+     * (docs/protocols/pctp.md, CONFIG IO): a small value is accepted, not refused. A value above
+     * the maximum stays as it is, and the Switches actor refuses it.
+     */
+    static int relayBufferSize(PctpCommand.ConfigIo io) {
+        return Math.max(io.bytes(), Switches.MIN_RELAY_BUFFER);
     }
 
     private static String display(UserDirectory.Role role) {

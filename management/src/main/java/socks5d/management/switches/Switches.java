@@ -11,7 +11,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Owns the live switches (SPEC §4, §7, §8): SOCKS authentication required or not, password
+ * Owns the live switches (docs/protocols/): SOCKS authentication required or not, password
  * dissectors on or off, and the relay buffer size for new connections (PCTP CONFIG IO=).
  * Subscribers receive the current {@link State} at once and again after every change, so the
  * proxy reads them without an ask per connection. Confined to its actor: the state and the
@@ -19,7 +19,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * dropped when they stop.
  */
 public final class Switches extends AbstractBehavior<Switches.Command> {
-    /** Smallest and largest relay buffer PCTP may set (SPEC §8). */
+    /** Smallest and largest relay buffer (docs/protocols/pctp.md, CONFIG IO). */
     public static final int MIN_RELAY_BUFFER = 4096;
     public static final int MAX_RELAY_BUFFER = 1 << 20;
 
@@ -138,7 +138,10 @@ public final class Switches extends AbstractBehavior<Switches.Command> {
         subscribers.forEach(s -> s.tell(next));
     }
 
-    /** Why {@code bytes} is not a relay buffer size PCTP may set (SPEC §8), or {@code null}. */
+    /**
+     * Why {@code bytes} is not a relay buffer size (docs/protocols/pctp.md, CONFIG IO), or
+     * {@code null}.
+     */
     static String invalidRelayBufferSize(int bytes) {
         if (bytes < MIN_RELAY_BUFFER || bytes > MAX_RELAY_BUFFER) {
             return "relay buffer size must be " + MIN_RELAY_BUFFER + " to " + MAX_RELAY_BUFFER + " bytes, not " + bytes;

@@ -12,9 +12,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Slow salted password hashes (PBKDF2-HMAC-SHA256 from the JDK) and the keyed digest the
- * {@link UserDirectory} remembers for verified passwords (SPEC §5, §10). The static methods are
- * pure and thread-safe and meant for the blocking dispatcher; a {@link Mac} from {@link #newDigestMac()}
- * is not thread-safe and stays confined to the actor that created it.
+ * {@link UserDirectory} remembers for verified passwords (docs/operations.md, Files and
+ * permissions). The static methods are pure and thread-safe and meant for the blocking dispatcher;
+ * a {@link Mac} from {@link #newDigestMac()} is not thread-safe and stays confined to the actor
+ * that created it.
  */
 final class PasswordHasher {
     static final int SALT_BYTES = 16;

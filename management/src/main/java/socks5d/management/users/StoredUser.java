@@ -2,8 +2,9 @@ package socks5d.management.users;
 
 /**
  * A user as the directory keeps it and writes it to disk: the PBKDF2 salt, iteration count and
- * derived key, never the password (SPEC §5, §10). Immutable: the arrays are never changed after
- * construction, so instances may cross threads (to the blocking dispatcher) freely.
+ * derived key, never the password (docs/operations.md, Files and permissions). Immutable: the
+ * arrays are never changed after construction, so instances may cross threads (to the blocking
+ * dispatcher) freely.
  */
 record StoredUser(String name, UserDirectory.Role role, int iterations, byte[] salt, byte[] hash) {
 
@@ -11,7 +12,10 @@ record StoredUser(String name, UserDirectory.Role role, int iterations, byte[] s
         return new UserDirectory.UserInfo(name, role);
     }
 
-    /** Never prints the salt or hash: no log line may carry a password hash (STYLE §6). */
+    /**
+     * Never prints the salt or hash: no log line may carry a password hash (docs/operations.md,
+     * Logs).
+     */
     @Override
     public String toString() {
         return "StoredUser[" + name + ", " + role + "]";

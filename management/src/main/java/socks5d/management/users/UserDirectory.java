@@ -33,9 +33,10 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import socks5d.wire.CredentialField;
 
 /**
- * Owns the proxy's users (SPEC §5): names, roles, salted slow password hashes, the maximum user
- * count and their persistence in the data directory. Confined to its actor; hashing and file I/O
- * run on the blocking dispatcher named in {@code reference.conf} and report back by pipeToSelf.
+ * Owns the proxy's users (docs/operations.md, Files and permissions): names, roles, salted slow
+ * password hashes, the maximum user count and their persistence in the data directory. Confined to
+ * its actor; hashing and file I/O run on the blocking dispatcher named in {@code reference.conf}
+ * and report back by pipeToSelf.
  *
  * <p>Contract for callers (proxy handshake, MCP, MASS, PCTP, socks5ctl):
  * <ul>
@@ -83,7 +84,8 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
     public record AddUser(String name, String password, Role role, ActorRef<AddUserReply> replyTo) implements Command {
         @Override
         public String toString() {
-            // SPEC §10: a logged message (dead letter, unhandled, debug) must not show the password.
+            // A logged message (dead letter, unhandled, debug) must not show the password
+            // (docs/operations.md, Logs).
             return "AddUser[name=" + name + ", password=***, role=" + role + "]";
         }
     }
@@ -369,7 +371,7 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
         StoredUser target = user != null ? user : dummy;
         boolean real = user != null;
         // An unknown name pays one full hash against the dummy before its answer, so timing does
-        // not reveal which names exist (SPEC §10). The hash runs first: no short-circuit.
+        // not reveal which names exist. The hash runs first: no short-circuit.
         getContext().pipeToSelf(
                 CompletableFuture.supplyAsync(() -> PasswordHasher.verify(target, check.password) & real, blocking),
                 (ok, failure) -> new Verified(key, target, ok != null && ok));

@@ -22,8 +22,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The user file {@code users.db} in the data directory (SPEC §5): its text format and its atomic
- * replacement. Pure static functions doing blocking I/O: call them on the blocking dispatcher.
+ * The user file {@code users.db} in the data directory (docs/operations.md, Files and permissions):
+ * its text format and its atomic replacement. Pure static functions doing blocking I/O: call them
+ * on the blocking dispatcher.
  *
  * <p>Format, US-ASCII, every line ending with LF:
  * <pre>
@@ -86,7 +87,7 @@ final class UserFile {
                 Files.createDirectories(dir);
             }
         }
-        // The mode is set at creation, so the file is never readable by others, not even briefly (SPEC §10).
+        // The mode is set at creation, so the file is never readable by others, not even briefly.
         FileAttribute<?>[] attrs = posix
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE)}
                 : new FileAttribute<?>[0];

@@ -8,7 +8,7 @@ import com.typesafe.config.Config;
  * Settings of the {@link UserDirectory} read once from {@code socks5d.management.users}.
  *
  * @param dataDir          where the user file lives ({@code --data-dir})
- * @param maxUsers         the most users the directory holds (SPEC §5)
+ * @param maxUsers         the most users the directory holds (USER_LIMIT past it)
  * @param hashIterations   PBKDF2 iterations per password hash
  * @param stashCapacity    messages held while the user file loads at start
  */

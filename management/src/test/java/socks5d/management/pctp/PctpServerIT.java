@@ -196,14 +196,19 @@ class PctpServerIT {
     }
 
     @Test
-    void setsTheRelayBufferSizeWithinSpecBounds() throws IOException {
+    void setsTheRelayBufferSizeRaisingASmallValueToTheMinimum() throws IOException {
         try (Client c = loggedIn()) {
             assertEquals("+OK Setting IO buffers size", c.sendLine("CONFIG IO=8000").readLine());
             assertEquals(8000, ManagementFixture.switches(testKit, state).relayBufferSize());
-            assertTrue(c.sendLine("CONFIG IO=100").readLine().startsWith("-ERR"));
+            assertEquals("+OK Setting IO buffers size", c.sendLine("CONFIG IO=100").readLine(), "raised to 4096");
+            assertEquals(4096, ManagementFixture.switches(testKit, state).relayBufferSize());
+            assertEquals("+OK Setting IO buffers size", c.sendLine("CONFIG IO=1048576").readLine(), "the maximum");
+            assertEquals(1048576, ManagementFixture.switches(testKit, state).relayBufferSize());
+            assertEquals("-ERR relay buffer size must be 4096 to 1048576 bytes, not 1048577",
+                    c.sendLine("CONFIG IO=1048577").readLine());
             assertTrue(c.sendLine("CONFIG IO=2000000").readLine().startsWith("-ERR"));
             assertEquals("-ERR Invalid CONFIG: only IO=<bytes> is supported", c.sendLine("CONFIG X=1").readLine());
-            assertEquals(8000, ManagementFixture.switches(testKit, state).relayBufferSize());
+            assertEquals(1048576, ManagementFixture.switches(testKit, state).relayBufferSize());
         }
     }
 

@@ -1,7 +1,8 @@
 package socks5d.proxy.dissect;
 
 /**
- * A credential seen in clear text at the start of a relayed session (SPEC §7 password dissector).
+ * A credential seen in clear text at the start of a relayed session (docs/protocols/socks5.md,
+ * Credential lines).
  *
  * @param protocol the protocol word of the report line: {@code POP3}, {@code HTTP}, {@code FTP}
  * @param user     the user name as sent

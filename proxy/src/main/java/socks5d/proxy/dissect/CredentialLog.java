@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the password dissector's report line (SPEC §7) on the logger {@code socks5d.credentials},
- * the one deliberate place where a password appears in clear (turned off with {@code -N}, MCP
- * TOGGLE_DISECTOR or MASS 0x0D). The only class that writes this line. Thread-safe (stateless).
+ * Writes the password dissector's report line (docs/protocols/socks5.md, Credential lines) on the
+ * logger {@code socks5d.credentials}, the one deliberate place where a password appears in clear
+ * (turned off with {@code -N}, MCP TOGGLE_DISECTOR or MASS 0x0D). The only class that writes this
+ * line. Thread-safe (stateless).
  */
 public final class CredentialLog {
     public static final String LOGGER = "socks5d.credentials";

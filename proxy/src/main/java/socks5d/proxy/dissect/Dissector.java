@@ -5,12 +5,13 @@ import java.util.function.Consumer;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Watches the start of one relayed session for clear-text credentials of one protocol (SPEC §7).
- * Fed the bytes of each direction as they are relayed, in order and in arbitrary chunks; keeps
- * only the little state its protocol needs (a partial line, a phase), bounded in size. Reports
- * each credential once through {@code report}. Malformed or oversized input never throws: the
- * dissector just gives up ({@link #done()}). Pure (no I/O); confined to the session's stage.
- * One more protocol is one more small implementation of this interface.
+ * Watches the start of one relayed session for clear-text credentials of one protocol
+ * (docs/protocols/socks5.md, Credential lines). Fed the bytes of each direction as they are
+ * relayed, in order and in arbitrary chunks; keeps only the little state its protocol needs (a
+ * partial line, a phase), bounded in size. Reports each credential once through {@code report}.
+ * Malformed or oversized input never throws: the dissector just gives up ({@link #done()}). Pure
+ * (no I/O); confined to the session's stage. One more protocol is one more small implementation of
+ * this interface.
  */
 public interface Dissector {
     /** Bytes the client sent towards the destination. */

@@ -8,10 +8,11 @@ import java.util.function.Supplier;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The dissectors one session runs (SPEC §7): every known protocol's dissector side by side, each
- * fed at most {@code inspectBytes} per direction. Once every dissector is done, or both budgets
- * are spent, {@link #done()} is true and the relay stops calling: after that the data path is the
- * same as with dissectors off. Pure; confined to the session's stage.
+ * The dissectors one session runs (docs/protocols/socks5.md, Credential lines): every known
+ * protocol's dissector side by side, each fed at most {@code inspectBytes} per direction. Once
+ * every dissector is done, or both budgets are spent, {@link #done()} is true and the relay stops
+ * calling: after that the data path is the same as with dissectors off. Pure; confined to the
+ * session's stage.
  */
 public final class Dissectors implements Dissector {
     /** Every protocol's dissector; adding a protocol is adding its constructor here. */

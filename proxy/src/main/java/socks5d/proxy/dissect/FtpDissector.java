@@ -3,11 +3,12 @@ package socks5d.proxy.dissect;
 import java.util.function.Consumer;
 
 /**
- * Password dissector for FTP (issue 4, RFC 959): a session whose first server line starts with
- * {@code 220}, on any port, is FTP; then each client {@code USER name} followed by
- * {@code PASS password} is reported once as {@code (FTP, name, password)}. Every attempt is
- * reported, until the server accepts a login (a 2xx answer to USER or PASS), the client sends
- * {@code QUIT} or {@code AUTH} (RFC 4217: what follows is TLS), or input is oversized.
+ * Password dissector for FTP (RFC 959; docs/protocols/socks5.md, Credential lines): a session whose
+ * first server line starts with {@code 220}, on any port, is FTP; then each client
+ * {@code USER name} followed by {@code PASS password} is reported once as
+ * {@code (FTP, name, password)}. Every attempt is reported, until the server accepts a login (a 2xx
+ * answer to USER or PASS), the client sends {@code QUIT} or {@code AUTH} (RFC 4217: what follows is
+ * TLS), or input is oversized.
  *
  * <p>The client may pipeline commands before the greeting arrives; those lines wait, bounded,
  * until the greeting decides. Answers are matched to commands in order (RFC 959 §4.2: one reply

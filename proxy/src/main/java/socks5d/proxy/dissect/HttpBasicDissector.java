@@ -9,14 +9,15 @@ import java.util.regex.Pattern;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Password dissector for HTTP Basic authentication (issue 4, RFC 9110 §11.6.2, RFC 7617): when the
- * client's first line is an HTTP/1.x request line, the header lines of that first request are
- * scanned for {@code Authorization: Basic <base64 of user:password>} (field name and scheme in any
- * case), which is reported as {@code (HTTP, user, password)}. Done at the end of the first
- * request's header section, after a report, or as soon as the session is plainly not clear-text
- * HTTP: the client's first byte is not a letter (TLS, binary protocols), the server speaks first
- * (POP3, FTP, SMTP), the first line is not a request line, or a line is oversized. Invalid base64
- * or a decoded value without {@code :} reports nothing. Pure; confined to the session's stage.
+ * Password dissector for HTTP Basic authentication (RFC 9110 §11.6.2, RFC 7617;
+ * docs/protocols/socks5.md, Credential lines): when the client's first line is an HTTP/1.x request
+ * line, the header lines of that first request are scanned for
+ * {@code Authorization: Basic <base64 of user:password>} (field name and scheme in any case), which
+ * is reported as {@code (HTTP, user, password)}. Done at the end of the first request's header
+ * section, after a report, or as soon as the session is plainly not clear-text HTTP: the client's
+ * first byte is not a letter (TLS, binary protocols), the server speaks first (POP3, FTP, SMTP),
+ * the first line is not a request line, or a line is oversized. Invalid base64 or a decoded value
+ * without {@code :} reports nothing. Pure; confined to the session's stage.
  */
 public final class HttpBasicDissector implements Dissector {
     public static final String PROTOCOL = "HTTP";

@@ -7,12 +7,13 @@ import java.util.List;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Splits one direction of a text protocol into lines for the password dissectors (SPEC §7): a line
- * ends with LF, an optional CR before it is dropped, and the text is read as UTF-8 (malformed bytes
- * become U+FFFD, never an exception). Holds at most {@code maxLine} bytes of an unfinished line; a
- * longer line marks the buffer {@link #overflowed()} and from then on it drops everything, so a
- * session that is not line-based (or an attacker sending no LF) costs a bounded amount of memory.
- * Pure; confined to the session's stage.
+ * Splits one direction of a text protocol into lines for the password dissectors
+ * (docs/protocols/socks5.md, Credential lines): a line ends with LF, an optional CR before it is
+ * dropped, and the text is read as UTF-8 (malformed bytes become U+FFFD, never an exception). Holds
+ * at most {@code maxLine} bytes of an unfinished line; a longer line marks the buffer
+ * {@link #overflowed()} and from then on it drops everything, so a session that is not line-based
+ * (or an attacker sending no LF) costs a bounded amount of memory. Pure; confined to the session's
+ * stage.
  */
 final class LineBuffer {
     private static final byte LF = '\n';

@@ -3,12 +3,13 @@ package socks5d.proxy.dissect;
 import java.util.function.Consumer;
 
 /**
- * Password dissector for POP3 (SPEC §7, RFC 1939): a session whose first server line starts with
- * {@code +OK}, on any port, is POP3; then each client {@code USER name} followed by
- * {@code PASS password} is reported once as {@code (POP3, name, password)}, and {@code APOP name
- * digest} is noted as seen with the name only (the digest is not a password). Every attempt is
- * reported, until the server accepts a login ({@code +OK} to PASS or APOP), the client sends
- * {@code QUIT} or {@code STLS} (after which nothing is clear text), or input is oversized.
+ * Password dissector for POP3 (RFC 1939; docs/protocols/socks5.md, Credential lines): a session
+ * whose first server line starts with {@code +OK}, on any port, is POP3; then each client
+ * {@code USER name} followed by {@code PASS password} is reported once as
+ * {@code (POP3, name, password)}, and {@code APOP name digest} is noted as seen with the name only
+ * (the digest is not a password). Every attempt is reported, until the server accepts a login
+ * ({@code +OK} to PASS or APOP), the client sends {@code QUIT} or {@code STLS} (after which nothing
+ * is clear text), or input is oversized.
  *
  * <p>The client may pipeline commands before the greeting arrives; those lines wait, bounded,
  * until the greeting decides. To know which server answer belongs to PASS, the dissector counts

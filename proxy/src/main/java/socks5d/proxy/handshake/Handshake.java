@@ -65,8 +65,9 @@ public final class Handshake {
     private ReplyCode replyCode;
 
     /**
-     * @param authRequired SPEC §4: while on, only method 0x02 is accepted; while off, 0x00 is chosen
-     *                     when offered, and 0x02 otherwise.
+     * @param authRequired while on, only method 0x02 is accepted; while off, 0x00 is chosen
+     *                     when offered, and 0x02 otherwise (docs/protocols/socks5.md, Greeting and
+     *                     method selection)
      */
     public Handshake(boolean authRequired) {
         this.authRequired = authRequired;

@@ -18,12 +18,12 @@ import com.typesafe.config.Config;
 import socks5d.proxy.connect.IpLiteral;
 
 /**
- * Decides whether a CONNECT may go ahead (SPEC §4 ruleset, reply 0x02 when not). First, the
- * server's own listeners are protected: a destination port that is one of them, on any address
- * of this machine (loopback, any-local, IPv4-mapped forms, every interface address), is refused
- * whatever name or address the client used, so a proxy user cannot reach the unauthenticated
- * MCP port. Then the configured rules apply in order, first match wins. Immutable and pure after
- * construction (the interface addresses are read once at start).
+ * Decides whether a CONNECT may go ahead (docs/protocols/socks5.md, Own listeners and ruleset;
+ * reply 0x02 when not). First, the server's own listeners are protected: a destination port that is
+ * one of them, on any address of this machine (loopback, any-local, IPv4-mapped forms, every
+ * interface address), is refused whatever name or address the client used, so a proxy user cannot
+ * reach the unauthenticated MCP port. Then the configured rules apply in order, first match wins.
+ * Immutable and pure after construction (the interface addresses are read once at start).
  */
 public final class Ruleset {
     /** The configured rules, read from {@code socks5d.proxy.rules}. */

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import socks5d.proxy.wire.ReplyCode;
 
 /**
- * Tests of {@link ConnectFailures}: each way a dial fails maps to its RFC 1928 §6 reply (SPEC §4),
- * whether the cause arrives bare or the way Pekko's TCP stage and a CompletionStage wrap it.
+ * Tests of {@link ConnectFailures}: each way a dial fails maps to its RFC 1928 §6 reply
+ * (docs/protocols/socks5.md, Replies), whether the cause arrives bare or the way Pekko's TCP stage
+ * and a CompletionStage wrap it.
  */
 final class ConnectFailuresTest {
 

@@ -6,7 +6,10 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link CredentialLog#format}: the SPEC §7 {@code P} line, byte for byte. */
+/**
+ * {@link CredentialLog#format}: the {@code P} line of docs/protocols/socks5.md (Credential lines),
+ * byte for byte.
+ */
 final class CredentialLogTest {
     private static final Instant T = Instant.parse("2026-11-22T13:55:03.987Z");
 

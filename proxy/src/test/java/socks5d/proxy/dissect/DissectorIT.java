@@ -38,10 +38,11 @@ import socks5d.testkit.target.HttpServer;
 import socks5d.testkit.target.Pop3Server;
 
 /**
- * The password dissectors in a running socks5d (SPEC §7, issue 4): sessions through the proxy to
- * embedded POP3, HTTP and echo targets, with the {@code socks5d.credentials} logger captured. A
- * report is written while the client's bytes pass the relay, before they reach the target, so once
- * the client has the target's answer the report (or its absence) is final.
+ * The password dissectors in a running socks5d (docs/protocols/socks5.md, Credential lines):
+ * sessions through the proxy to embedded POP3, HTTP and echo targets, with the
+ * {@code socks5d.credentials} logger captured. A report is written while the client's bytes pass
+ * the relay, before they reach the target, so once the client has the target's answer the report
+ * (or its absence) is final.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)

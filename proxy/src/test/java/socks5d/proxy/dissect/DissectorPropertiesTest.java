@@ -24,10 +24,10 @@ import socks5d.testkit.props.Chunks;
 import socks5d.testkit.props.TextArbitraries;
 
 /**
- * Property tests of the password dissectors (issue 6, bad input; SPEC §7): fed any bytes in both
- * directions, in any chunks, a dissector never throws, and what it reports and whether it is done
- * depend only on the bytes of each direction and the order in which the two directions took
- * turns, never on how each turn was split into reads.
+ * Property tests of the password dissectors (bad input; docs/protocols/socks5.md, Credential
+ * lines): fed any bytes in both directions, in any chunks, a dissector never throws, and what it
+ * reports and whether it is done depend only on the bytes of each direction and the order in which
+ * the two directions took turns, never on how each turn was split into reads.
  */
 final class DissectorPropertiesTest {
 

@@ -12,8 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Pop3Dissector} over captured POP3 exchanges (SPEC §7, RFC 1939), each fed whole, split at
- * every offset and byte by byte through {@link Conversation#everyWay}.
+ * {@link Pop3Dissector} over captured POP3 exchanges (docs/protocols/socks5.md, Credential lines;
+ * RFC 1939), each fed whole, split at every offset and byte by byte through
+ * {@link Conversation#everyWay}.
  */
 final class Pop3DissectorTest {
     private static final String GREETING = "+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n";

@@ -37,12 +37,13 @@ import socks5d.testkit.client.Socks5Result;
 import socks5d.testkit.target.EchoServer;
 
 /**
- * SPEC §5, §10: a SIGKILL at any moment while users are being added leaves a user file that
- * loads, holding every user whose add was acknowledged (and none whose removal was), with owner-only
- * permissions and no password in it. Each cycle starts {@code socks5d.jar}, removes the users of the
- * previous cycle over MCP (so LIST_USERS, which names at most 255, sees them all), adds users from a
- * second thread until a SIGKILL 200-800 ms later, and checks on the next start. Three cycles by
- * default; {@code -Dsocks5d.crash.cycles=N} runs more.
+ * docs/operations.md, Files and permissions: a SIGKILL at any moment while users are being added
+ * leaves a user file that loads, holding every user whose add was acknowledged (and none whose
+ * removal was), with owner-only permissions and no password in it. Each cycle starts
+ * {@code socks5d.jar}, removes the users of the previous cycle over MCP (so LIST_USERS, which names
+ * at most 255, sees them all), adds users from a second thread until a SIGKILL 200-800 ms later,
+ * and checks on the next start. Three cycles by default; {@code -Dsocks5d.crash.cycles=N} runs
+ * more.
  */
 class CrashSafetyIT {
     private static final int CYCLES = Integer.getInteger("socks5d.crash.cycles", 3);

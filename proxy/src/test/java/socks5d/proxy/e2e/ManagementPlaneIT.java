@@ -35,10 +35,10 @@ import socks5d.testkit.client.Socks5Result;
 import socks5d.testkit.target.EchoServer;
 
 /**
- * SPEC §8: the management protocols change the running proxy. A user added over MCP (with
- * socks5ctl) can use the proxy on the next connection and survives a restart; a removed one
- * cannot; MASS switches authentication off and on; PCTP and MCP show the proxy's own counters and
- * sessions.
+ * docs/protocols/ (MCP, MASS, PCTP): the management protocols change the running proxy. A user
+ * added over MCP (with socks5ctl) can use the proxy on the next connection and survives a restart;
+ * a removed one cannot; MASS switches authentication off and on; PCTP and MCP show the proxy's own
+ * counters and sessions.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ManagementPlaneIT {

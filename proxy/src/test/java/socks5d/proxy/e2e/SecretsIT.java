@@ -37,11 +37,12 @@ import socks5d.testkit.client.Socks5Result;
 import socks5d.testkit.target.EchoServer;
 
 /**
- * SPEC §10, STYLE §6: passwords are never logged or stored in clear. {@code socks5d.jar} runs with
- * every logger at DEBUG (Pekko's own included) and dissectors off ({@code -N}); every kind of
- * session that carries a password runs once, succeeding and failing; then neither standard output
- * nor standard error holds any of the passwords, raw, base64 or hex, and the user file holds none
- * and is readable by its owner only. Along the way MASS and PCTP refuse a BASIC user (SPEC §5).
+ * docs/operations.md, Logs and Files and permissions: passwords are never logged or stored in
+ * clear. {@code socks5d.jar} runs with every logger at DEBUG (Pekko's own included) and dissectors
+ * off ({@code -N}); every kind of session that carries a password runs once, succeeding and
+ * failing; then neither standard output nor standard error holds any of the passwords, raw, base64
+ * or hex, and the user file holds none and is readable by its owner only. Along the way MASS and
+ * PCTP refuse a BASIC user (docs/protocols/mass.md, pctp.md).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SecretsIT {
@@ -81,13 +82,15 @@ class SecretsIT {
             assertArrayEquals(bytes("00"), mass(server, "admin", admin, addUser("carol", carol)));
             assertEquals(0, socks(server, "carol", carol, echo));
             assertFalse(massLogin(server, "admin", password()), "wrong password");
-            assertFalse(massLogin(server, "bob", bob), "SPEC §5: a BASIC user may not use MASS");
+            assertFalse(massLogin(server, "bob", bob),
+                    "a BASIC user may not use MASS (docs/protocols/mass.md, Login)");
 
             // PCTP: ADMIN login and ADD; a wrong password and a BASIC user are refused.
             String dave = password();
             try (Pctp p = new Pctp(server.pctp)) {
                 assertTrue(p.login("admin", password()).startsWith("-ERR"), "wrong password");
-                assertTrue(p.login("bob", bob).startsWith("-ERR"), "SPEC §5: a BASIC user may not use PCTP");
+                assertTrue(p.login("bob", bob).startsWith("-ERR"),
+                        "a BASIC user may not use PCTP (docs/protocols/pctp.md, Session)");
                 assertTrue(p.login("admin", admin).startsWith("+OK"));
                 assertTrue(p.send("ADD BASIC").startsWith("+OK"));
                 assertTrue(p.send("USER dave").startsWith("+OK"));

@@ -141,7 +141,10 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** A blocking MCP connection (seed 001): one request, one response, repeated. Not thread-safe. */
+    /**
+     * A blocking MCP connection (docs/protocols/mcp.md): one request, one response, repeated. Not
+     * thread-safe.
+     */
     static final class Mcp implements AutoCloseable {
         private final Socket socket;
         private final InputStream in;

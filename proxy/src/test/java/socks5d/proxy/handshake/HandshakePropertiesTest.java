@@ -37,12 +37,12 @@ import socks5d.testkit.props.ByteArbitraries;
 import socks5d.testkit.props.Chunks;
 
 /**
- * Property tests of {@link Handshake} (issue 6, bad input): for any client byte stream, with
+ * Property tests of {@link Handshake} (bad input): for any client byte stream, with
  * authentication on or off and any outcome of authentication and connecting, the state machine
  * never throws, and what it sends, what it asks the driver to do and what it hands to the relay
  * do not depend on how the stream is chunked, nor on whether bytes arrive while it waits for
- * authentication or connecting (SPEC §4: pipelined or byte by byte, both work). After Close it
- * takes no more input and sends nothing more.
+ * authentication or connecting (docs/protocols/socks5.md, Pipelining: pipelined or byte by byte,
+ * both work). After Close it takes no more input and sends nothing more.
  */
 final class HandshakePropertiesTest {
 

@@ -35,8 +35,8 @@ import socks5d.proxy.wire.SocksAddress;
 import socks5d.proxy.wire.UserPassRequest;
 
 /**
- * Tests of {@link Handshake}, the pure SOCKS5 negotiation (RFC 1928 §3-§6, RFC 1929 §2, SPEC §4),
- * fed with literal client bytes; every output is checked byte for byte.
+ * Tests of {@link Handshake}, the pure SOCKS5 negotiation (RFC 1928 §3-§6, RFC 1929 §2,
+ * docs/protocols/socks5.md), fed with literal client bytes; every output is checked byte for byte.
  */
 final class HandshakeTest {
 

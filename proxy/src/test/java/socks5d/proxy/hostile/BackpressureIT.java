@@ -27,11 +27,12 @@ import socks5d.testkit.target.SourcePattern;
 import socks5d.testkit.target.SourceServer;
 
 /**
- * Issue 6, SPEC §4 "Relay ... with backpressure (memory per connection stays bounded)": a client
- * uploading to a destination that never reads is slowed to a stop after a bounded amount, and the
- * child's memory stays flat; clients that vanish mid-download (RST) and destinations that reset
- * leave no session, counter or descriptor behind. Sizes: {@code -Dsocks5d.backpressure.uploaders}
- * (CI 4) and {@code -Dsocks5d.backpressure.vanishing} (CI 50).
+ * docs/protocols/socks5.md, Relay and half-close, "Backpressure ... memory per connection stays
+ * bounded": a client uploading to a destination that never reads is slowed to a stop after a
+ * bounded amount, and the child's memory stays flat; clients that vanish mid-download (RST) and
+ * destinations that reset leave no session, counter or descriptor behind. Sizes:
+ * {@code -Dsocks5d.backpressure.uploaders} (CI 4) and {@code -Dsocks5d.backpressure.vanishing}
+ * (CI 50).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class BackpressureIT {

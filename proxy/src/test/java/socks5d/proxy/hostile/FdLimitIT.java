@@ -17,7 +17,7 @@ import socks5d.testkit.client.Socks5Result;
 import socks5d.testkit.target.EchoServer;
 
 /**
- * Issue 6: socks5d under a low open-file limit ({@code ulimit -n 256}). Clients are opened (each
+ * socks5d under a low open-file limit ({@code ulimit -n 256}). Clients are opened (each
  * relayed one costs the server two descriptors) until a new one is refused. The refusal must be
  * clean and quick (closed at once, not left hanging in the listen backlog), the server must not spin
  * while full, the held sessions keep echoing, and once they close a new client is served again.

@@ -14,12 +14,13 @@ import socks5d.testkit.load.Fuzzer;
 import socks5d.testkit.target.EchoServer;
 
 /**
- * Issue 6, SPEC §4 and §8: random and mutated-valid inputs to the SOCKS port and to each
- * management port of a socks5d child process. Afterwards the server is alive, a normal client is
- * served within a second, and the child's descriptors and resident memory are back near their
- * start (the heap after a full GC; resident memory only within a bound, as the JVM keeps the heap it
- * grew). Size: {@code -Dsocks5d.fuzz.inputs} per protocol (CI 2,000), {@code -Dsocks5d.fuzz.concurrency}
- * (12), {@code -Dsocks5d.fuzz.read-millis} (150), {@code -Dsocks5d.fuzz.seed} (1).
+ * docs/protocols/ (SOCKS5, MCP, MASS, PCTP): random and mutated-valid inputs to the SOCKS port and
+ * to each management port of a socks5d child process. Afterwards the server is alive, a normal
+ * client is served within a second, and the child's descriptors and resident memory are back near
+ * their start (the heap after a full GC; resident memory only within a bound, as the JVM keeps the
+ * heap it grew). Size: {@code -Dsocks5d.fuzz.inputs} per protocol (CI 2,000),
+ * {@code -Dsocks5d.fuzz.concurrency} (12), {@code -Dsocks5d.fuzz.read-millis} (150),
+ * {@code -Dsocks5d.fuzz.seed} (1).
  */
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
 class FuzzIT {

@@ -19,14 +19,15 @@ import socks5d.testkit.target.SourcePattern;
 import socks5d.testkit.target.SourceServer;
 
 /**
- * SPEC §4 "memory per connection stays bounded", for the commonest heavy load of a real proxy: many
- * clients downloading from fast destinations and reading slowly (here: not at all). Every such session
- * holds what it has read but could not yet write; all sessions together must stay within the relay
- * memory budget ({@code socks5d.proxy.relay-memory}), so the server (a 256 MiB heap) neither dies of
- * OutOfMemoryError nor stops serving others. Each stalled socket also pins one direct buffer in Pekko IO,
- * so sessions beyond what the direct memory limit has room for are refused with 0x01 instead of
- * crashing the JVM. Size: {@code -Dsocks5d.slow.readers} (CI 400: before the budget, 400 stalled
- * downloads held about 2 MiB each and killed the server; by hand 3000: refused beyond ~900).
+ * docs/operations.md, Running for large loads, "memory per connection stays bounded", for the
+ * commonest heavy load of a real proxy: many clients downloading from fast destinations and reading
+ * slowly (here: not at all). Every such session holds what it has read but could not yet write; all
+ * sessions together must stay within the relay memory budget ({@code socks5d.proxy.relay-memory}),
+ * so the server (a 256 MiB heap) neither dies of OutOfMemoryError nor stops serving others. Each
+ * stalled socket also pins one direct buffer in Pekko IO, so sessions beyond what the direct memory
+ * limit has room for are refused with 0x01 instead of crashing the JVM. Size:
+ * {@code -Dsocks5d.slow.readers} (CI 400: before the budget, 400 stalled downloads held about 2 MiB
+ * each and killed the server; by hand 3000: refused beyond ~900).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SlowReadersIT {

@@ -19,7 +19,7 @@ import socks5d.testkit.client.Socks5Result;
 import socks5d.testkit.target.EchoServer;
 
 /**
- * Issue 6: many short sessions (authenticate, CONNECT, 16 bytes echoed, close) through a socks5d
+ * Many short sessions (authenticate, CONNECT, 16 bytes echoed, close) through a socks5d
  * child; descriptors, the heap after a full GC and resident memory are sampled after the first
  * tenth, at the middle and at the end, and must not grow. Sizes: {@code -Dsocks5d.soak.sessions}
  * (CI 10,000) and {@code -Dsocks5d.soak.threads} (4).

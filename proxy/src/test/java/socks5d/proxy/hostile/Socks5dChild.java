@@ -28,8 +28,8 @@ import socks5d.testkit.client.Socks5Client;
 import socks5d.testkit.client.Socks5Result;
 
 /**
- * socks5d started from {@code target/socks5d.jar} as a child process for the hostile-client tests
- * (issue 6): SOCKS and all three management listeners on free loopback ports, optionally under a
+ * socks5d started from {@code target/socks5d.jar} as a child process for the hostile-client tests:
+ * SOCKS and all three management listeners on free loopback ports, optionally under a
  * low {@code ulimit -n}; it reads the child's descriptor count and resident memory from /proc and
  * its counters over PCTP STATS. Two ADMIN users: {@link #USER} for the tests' own checks and
  * {@link #FUZZ_USER} for the fuzzer, so that a fuzzed management command can never lock the checks

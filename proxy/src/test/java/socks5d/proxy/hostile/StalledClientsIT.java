@@ -20,14 +20,14 @@ import socks5d.testkit.client.Socks5Frames;
 import socks5d.testkit.target.EchoServer;
 
 /**
- * Issue 6, SPEC §4 "Stalled clients never delay other clients": many clients that stall in the
- * greeting (they send only {@code 05}, or nothing) do not keep a normal client from being served
- * within a second, and the server drops every one of them at the handshake timeout.
- * Sizes: {@code -Dsocks5d.stalled.clients} (CI 2,000) and
+ * docs/protocols/socks5.md, Timeouts and limits, "A stalled client never delays others": many
+ * clients that stall in the greeting (they send only {@code 05}, or nothing) do not keep a normal
+ * client from being served within a second, and the server drops every one of them at the handshake
+ * timeout. Sizes: {@code -Dsocks5d.stalled.clients} (CI 2,000) and
  * {@code -Dsocks5d.stalled.handshake-timeout-s} (CI 2; make it longer than the time the server
- * needs to accept them all to have all of them stalled at once). Each stalled client costs this process one
- * descriptor and the child one, and the child's max-clients fits its open-file limit (two per
- * client): under a limit of 20,000 the child takes about 9,600 at most.
+ * needs to accept them all to have all of them stalled at once). Each stalled client costs this
+ * process one descriptor and the child one, and the child's max-clients fits its open-file limit
+ * (two per client): under a limit of 20,000 the child takes about 9,600 at most.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class StalledClientsIT {

@@ -24,10 +24,10 @@ import socks5d.testkit.client.Socks5Result;
 import socks5d.testkit.dns.LoopbackDnsServer;
 
 /**
- * SPEC §4 ruleset: a CONNECT to one of the server's own listeners is refused with 0x02 by every
- * spelling of a local address (other 127/8 addresses, ::1, IPv4-mapped IPv6, 0.0.0.0, names that
- * resolve to loopback), so a proxy user cannot reach the unauthenticated MCP port or loop the
- * proxy into itself.
+ * docs/protocols/socks5.md, Own listeners and ruleset: a CONNECT to one of the server's own
+ * listeners is refused with 0x02 by every spelling of a local address (other 127/8 addresses, ::1,
+ * IPv4-mapped IPv6, 0.0.0.0, names that resolve to loopback), so a proxy user cannot reach the
+ * unauthenticated MCP port or loop the proxy into itself.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

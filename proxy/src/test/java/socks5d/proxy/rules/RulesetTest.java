@@ -25,9 +25,10 @@ import socks5d.proxy.rules.Ruleset.Rule;
 import socks5d.proxy.rules.Ruleset.Settings;
 
 /**
- * Tests of {@link Ruleset} (SPEC §4 ruleset): own-listener protection under every spelling of a
- * local address, CIDR, host-suffix and port rules, order and default. Addresses are literals
- * (no lookups) and no traffic is sent; 192.0.2.0/24 and 2001:db8::/32 are documentation ranges.
+ * Tests of {@link Ruleset} (docs/protocols/socks5.md, Own listeners and ruleset): own-listener
+ * protection under every spelling of a local address, CIDR, host-suffix and port rules, order and
+ * default. Addresses are literals (no lookups) and no traffic is sent; 192.0.2.0/24 and
+ * 2001:db8::/32 are documentation ranges.
  */
 final class RulesetTest {
     static final int MCP = 8080;

@@ -21,8 +21,9 @@ import socks5d.testkit.client.Socks5Result;
 import socks5d.testkit.target.EchoServer;
 
 /**
- * The counters of SPEC §6 and the access log of SPEC §7 after a known set of sessions: exact
- * values, computed from the RFC frame sizes, on a server used by this test alone.
+ * The counters (docs/operations.md, Metrics) and the access log (docs/protocols/socks5.md) after a
+ * known set of sessions: exact values, computed from the RFC frame sizes, on a server used by this
+ * test alone.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SessionAccountingIT {

@@ -45,9 +45,9 @@ import socks5d.testkit.target.SourcePattern;
 import socks5d.testkit.target.SourceServer;
 
 /**
- * SOCKS5 behaviour of a running socks5d over real loopback sockets (SPEC §4, RFC 1928/1929),
- * driven by the testkit's independent client, with embedded targets and a loopback DNS server so
- * nothing leaves the machine.
+ * SOCKS5 behaviour of a running socks5d over real loopback sockets (docs/protocols/socks5.md,
+ * RFC 1928/1929), driven by the testkit's independent client, with embedded targets and a loopback
+ * DNS server so nothing leaves the machine.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)

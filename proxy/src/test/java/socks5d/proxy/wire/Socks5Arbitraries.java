@@ -7,7 +7,7 @@ import net.jqwik.api.Combinators;
 import socks5d.testkit.props.TextArbitraries;
 
 /**
- * jqwik generators of valid SOCKS5 messages (issue 6): every record a compact constructor
+ * jqwik generators of valid SOCKS5 messages: every record a compact constructor
  * accepts, with names of 1 to 255 octets, IPv4, IPv6 and domain addresses, every port, and every
  * command, method and reply code. Shared by the codec and handshake property tests. Pure.
  */

@@ -19,7 +19,7 @@ import socks5d.testkit.props.DecodeResult;
 import socks5d.testkit.props.DecoderLaws;
 
 /**
- * Property tests of {@link Socks5Codec} (issue 6, bad input): every decoder obeys
+ * Property tests of {@link Socks5Codec} (bad input): every decoder obeys
  * {@link DecoderLaws} on arbitrary and on mutated bytes, and every valid message survives
  * encode-then-decode, alone and with the next message pipelined after it. Tries default to
  * {@code jqwik.tries.default} (junit-platform.properties); the byte-exact cases stay in

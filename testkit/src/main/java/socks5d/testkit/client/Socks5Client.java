@@ -14,7 +14,7 @@ import java.util.Arrays;
 
 /**
  * A blocking SOCKS5 client (RFC 1928 CONNECT, RFC 1929 username/password), written independently of the
- * proxy's codecs so that a bug shared by the proxy's encoder and decoder still shows (STYLE §1).
+ * proxy's codecs so that a bug shared by the proxy's encoder and decoder still shows.
  *
  * <p>Immutable configuration: {@code Socks5Client.to(proxy).withAuth("u", "p").connect("dual.test", 80)}.
  * Each {@code connect} opens its own socket with a connect timeout and a read timeout on every read.
@@ -87,7 +87,8 @@ public final class Socks5Client {
 
     /**
      * The same client sending greeting, authentication and request in one write before reading any answer
-     * (SPEC §4 allows it). It assumes the server picks 0x02 when credentials are set, else 0x00.
+     * (docs/protocols/socks5.md, Pipelining). It assumes the server picks 0x02 when credentials are
+     * set, else 0x00.
      */
     public Socks5Client pipelined(boolean on) {
         return new Socks5Client(proxy, user, password, methods, connectTimeout, readTimeout, on);

@@ -8,11 +8,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Builds the client's SOCKS5 frames as bytes, written here independently of the proxy's codecs (STYLE §1):
- * method greeting (RFC 1928 §3), username/password request (RFC 1929 §2) and command request
- * (RFC 1928 §4). Tests can pipeline them with {@link #concat} or send them byte by byte. The builders
- * only check what the wire format cannot carry (a length above 255), so tests may build odd frames on
- * purpose (zero-length names, unknown methods or commands).
+ * Builds the client's SOCKS5 frames as bytes, written here independently of the proxy's codecs (a
+ * bug they share still shows): method greeting (RFC 1928 §3), username/password request
+ * (RFC 1929 §2) and command request (RFC 1928 §4). Tests can pipeline them with {@link #concat} or
+ * send them byte by byte. The builders only check what the wire format cannot carry (a length above
+ * 255), so tests may build odd frames on purpose (zero-length names, unknown methods or commands).
  *
  * <p>Pure and thread-safe.
  */

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A tiny authoritative DNS server on a loopback address, UDP and TCP on the same port, so proxy tests
- * resolve names (SPEC §4 "every resolved address is tried in turn") without any query leaving the
+ * resolve names (docs/protocols/socks5.md, Address types) without any query leaving the
  * machine. Names come from a map name -&gt; addresses: A queries get the IPv4 ones, AAAA the IPv6 ones,
  * ANY both; a known name with no record of the asked type gets NOERROR with no answers; an unknown name
  * gets NXDOMAIN. Answers over UDP larger than 512 bytes (or all of them, with {@code truncateUdp}) are sent

@@ -19,10 +19,11 @@ import socks5d.testkit.target.EchoServer;
 import socks5d.testkit.target.SourceServer;
 
 /**
- * The socks5d benchmark of issue 5: scenarios T1, T8, C and H, each against a direct connection and then
- * through socks5d (started as a child process by {@link ProxyProcess}, per variant: authentication and
- * password dissectors on/off) and optional peer proxies. It prints progress while running, a table at the
- * end with ratios to direct and a verdict on the load generator, and writes a JSON results file.
+ * The socks5d benchmark (README, Performance): scenarios T1, T8, C and H, each against a direct
+ * connection and then through socks5d (started as a child process by {@link ProxyProcess}, per
+ * variant: authentication and password dissectors on/off) and optional peer proxies. It prints
+ * progress while running, a table at the end with ratios to direct and a verdict on the load
+ * generator, and writes a JSON results file.
  *
  * <p>{@code java -jar testkit/target/socks5d-bench.jar --proxy-jar proxy/target/socks5d.jar --scale 0.1}
  *

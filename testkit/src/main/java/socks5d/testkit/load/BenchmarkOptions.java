@@ -33,7 +33,7 @@ public record BenchmarkOptions(
         Duration startupTimeout,
         Duration ioTimeout) {
 
-    /** Full-scale sizes from issue 5. */
+    /** Full-scale sizes (README, Performance). */
     static final long T1_BYTES = 2L << 30;
     static final long T8_BYTES = 512L << 20;
     static final int T8_STREAMS = 8;

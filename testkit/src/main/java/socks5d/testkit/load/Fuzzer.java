@@ -21,10 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Socket-level fuzzer for issue 6: sends random and mutated-valid inputs to the SOCKS5 port and to
- * the MCP, MASS and PCTP management ports (SPEC §4, §8), one input per connection, and records
+ * Socket-level fuzzer: sends random and mutated-valid inputs to the SOCKS5 port and to
+ * the MCP, MASS and PCTP management ports (docs/protocols/), one input per connection, and records
  * what happened. It builds its own bytes from the specifications, independently of the proxy's and
- * the management module's codecs (STYLE §1), so the testkit depends on neither.
+ * the management module's codecs, so the testkit depends on neither and a bug the codecs share
+ * still shows.
  *
  * <p>Each input: connect, write the input (in one write or in a few pieces), then read the answer
  * for a short while, and close, most often with an RST (SO_LINGER 0) so that a large run does not

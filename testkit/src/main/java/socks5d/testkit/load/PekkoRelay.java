@@ -17,8 +17,8 @@ import com.typesafe.config.ConfigFactory;
 /**
  * The benchmark's reference for what Pekko itself costs: a bare Pekko Streams TCP relay, no SOCKS at
  * all. Each listening port forwards every accepted connection to one fixed target
- * ({@code handleWith(outgoingConnection(target))}, half-close on), with the settings PERFORMANCE.md
- * calls "Pekko tuned" (512 KiB direct buffers, a deeper stream write buffer, TCP actors on the default
+ * ({@code handleWith(outgoingConnection(target))}, half-close on), with Pekko's transport
+ * tuned for throughput (512 KiB direct buffers, a deeper stream write buffer, TCP actors on the default
  * dispatcher with one thread per core, two selectors, backlog 4096). Run as a child process by the benchmark
  * ({@code --pekko-relay}):
  * {@code java -cp socks5d-bench.jar socks5d.testkit.load.PekkoRelay LISTEN_PORT=HOST:PORT ...}.

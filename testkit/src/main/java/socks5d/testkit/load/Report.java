@@ -59,7 +59,7 @@ final class Report {
         return out;
     }
 
-    /** The one-line verdict issue 5 asks for. */
+    /** The one-line verdict: whether the load generator, not the proxy, was the limit. */
     String bottleneckVerdict() {
         Map<Scenario, Double> ratios = directOverBestProxied();
         if (ratios.isEmpty()) {

@@ -3,8 +3,8 @@ package socks5d.testkit.load;
 import java.util.Locale;
 
 /**
- * The benchmark scenarios of issue 5, with their full-scale sizes; {@code --scale} multiplies the sizes
- * (and the hold time of H).
+ * The benchmark scenarios (README, Performance), with their full-scale sizes; {@code --scale}
+ * multiplies the sizes (and the hold time of H).
  *
  * <p>Immutable.
  */

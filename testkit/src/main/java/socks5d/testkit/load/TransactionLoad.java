@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Scenario C: transactions at a fixed concurrency, each: connect (through the route: greeting, RFC 1929
  * authentication, CONNECT), 64 bytes echoed by an EchoServer, close. A warm-up batch runs first and is
- * not counted (the first run after start is 30-50 % slower from JIT, PERFORMANCE.md).
+ * not counted (the first run after start is 30-50 % slower from JIT).
  *
  * <p>Threading: a bounded pool of {@code concurrency} threads, each with its own latency array (no shared
  * lock on the hot path); they are merged at the end.

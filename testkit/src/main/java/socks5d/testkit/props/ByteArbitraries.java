@@ -13,7 +13,7 @@ import net.jqwik.api.Tuple;
 import org.apache.pekko.util.ByteString;
 
 /**
- * jqwik generators of bad input for the codecs' property tests (issue 6): arbitrary bytes, valid
+ * jqwik generators of bad input for the codecs' property tests: arbitrary bytes, valid
  * frames with a few bytes flipped, set, inserted or deleted, and chunkings. Pure; jqwik is a
  * provided dependency, so only test code uses this class.
  */

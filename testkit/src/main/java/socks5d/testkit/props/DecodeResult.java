@@ -15,7 +15,10 @@ import org.apache.pekko.util.ByteString;
  * @param why   the reason for {@link Kind#INVALID}, else null
  */
 public record DecodeResult(Kind kind, Object value, ByteString rest, String why) {
-    /** STYLE §2: {@code Ok(value, rest)}, {@code NeedMore} or {@code Invalid(why)}. */
+    /**
+     * As {@code socks5d.wire.Decoded}: {@code Ok(value, rest)}, {@code NeedMore} or
+     * {@code Invalid(why)}.
+     */
     public enum Kind { OK, NEED_MORE, INVALID }
 
     public DecodeResult {

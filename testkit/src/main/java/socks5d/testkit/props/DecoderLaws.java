@@ -9,12 +9,12 @@ import org.apache.pekko.util.ByteString;
 import socks5d.testkit.bytes.Hex;
 
 /**
- * The laws every STYLE §2 decoder obeys on any input, checked by the codecs' property tests
- * (issue 6): it never throws; Ok consumes 1 to {@code max} octets and returns exactly the bytes
- * after them as {@code rest}, and those octets alone decode to the same value; NeedMore only
- * while fewer than {@code max} octets are there; and a stream stage that buffers chunks and
- * re-decodes the concatenation gets the same messages, in the same order, and the same final
- * state whatever the chunking. Failures throw {@link AssertionError} naming the input. Pure.
+ * The laws every pure decoder ({@code socks5d.wire.Decoded}) obeys on any input, checked by the
+ * codecs' property tests: it never throws; Ok consumes 1 to {@code max} octets and returns exactly
+ * the bytes after them as {@code rest}, and those octets alone decode to the same value; NeedMore
+ * only while fewer than {@code max} octets are there; and a stream stage that buffers chunks and
+ * re-decodes the concatenation gets the same messages, in the same order, and the same final state
+ * whatever the chunking. Failures throw {@link AssertionError} naming the input. Pure.
  */
 public final class DecoderLaws {
     private DecoderLaws() {

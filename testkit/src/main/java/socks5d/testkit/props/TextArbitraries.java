@@ -8,7 +8,7 @@ import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.Tuple;
 
 /**
- * jqwik generators of the names and passwords the codecs carry (issue 6): strings whose UTF-8
+ * jqwik generators of the names and passwords the codecs carry: strings whose UTF-8
  * form takes 1 to {@code maxBytes} octets, mixing ASCII, Latin-1, the rest of the BMP and
  * supplementary code points (never a lone surrogate, which has no UTF-8 form). Pure.
  */

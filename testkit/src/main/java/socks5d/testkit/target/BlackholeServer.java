@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Embedded target that accepts and never reads, with a small receive buffer, so a sender through a proxy
- * soon fills every buffer on the way: for backpressure tests (SPEC §4 "a slow reader slows its writer").
- * {@link #release()} starts reading and discarding, so a test can then check the data still flows.
+ * soon fills every buffer on the way: for backpressure tests (docs/protocols/socks5.md, Relay and
+ * half-close: a slow reader slows its writer). {@link #release()} starts reading and discarding, so
+ * a test can then check the data still flows.
  *
  * <p>Threading: NIO selector threads (see {@link NioServer}); {@link #release()} from any thread.
  */

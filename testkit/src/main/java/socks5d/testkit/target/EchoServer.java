@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 /**
  * Embedded target that echoes every byte back. When the client shuts down its output, the echo of what
  * was already received is completed and then the server shuts down its own output (half-close is
- * propagated, SPEC §4 "Relay").
+ * propagated: docs/protocols/socks5.md, Relay and half-close).
  *
  * <p>Threading: NIO selector threads (see {@link NioServer}); a connection whose echo backs up (the client
  * does not read) stops being read, so memory per connection stays bounded.

@@ -11,10 +11,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Embedded POP3 server for the password dissector (SPEC §7): greets with {@code +OK POP3 ready}, answers
- * {@code USER}, {@code PASS} and {@code QUIT} with {@code +OK} (QUIT then closes) and anything else with
- * {@code -ERR}, and records every (user, password) pair it saw, so a test can compare them with what the
- * proxy logged.
+ * Embedded POP3 server for the password dissector (docs/protocols/socks5.md, Credential lines):
+ * greets with {@code +OK POP3 ready}, answers {@code USER}, {@code PASS} and {@code QUIT} with
+ * {@code +OK} (QUIT then closes) and anything else with {@code -ERR}, and records every (user,
+ * password) pair it saw, so a test can compare them with what the proxy logged.
  *
  * <p>Threading: NIO selector threads (see {@link NioServer}); the records are thread-safe lists, and the
  * credentials list is also the monitor that {@link #awaitCredentials} waits on.

@@ -13,13 +13,13 @@ import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 
 /**
- * Pure encoder and decoder of MASS, the MASS Management Protocol v1 (seed 000, SPEC §8): a
+ * Pure encoder and decoder of MASS, the MASS Management Protocol v1 (docs/protocols/mass.md): a
  * SOCKS-like method negotiation, the RFC 1929 sub-negotiation, then one indexed request and one
  * reply. The decoders keep no state; which one applies is the session's phase
  * ({@code socks5d.management.mass.MassSession}). No I/O; thread-safe.
  */
 public final class MassCodec {
-    /** VER of the method negotiation (seed 000 §3). */
+    /** VER of the method negotiation (docs/protocols/mass.md, Method negotiation). */
     public static final int VERSION = 1;
     /** VER of the username/password sub-negotiation (RFC 1929 §2). */
     public static final int AUTH_VERSION = 1;
@@ -28,7 +28,7 @@ public final class MassCodec {
     public static final int AUTH_FAILURE = 1;
     /** Largest value of a one-octet field: NMETHODS, LENGTH, COUNT. */
     public static final int MAX_OCTET = (1 << Byte.SIZE) - 1;
-    /** Largest uint32 reply field (SPEC §6: larger counters saturate). */
+    /** Largest uint32 reply field (docs/protocols/mass.md: larger counters saturate). */
     public static final long MAX_UINT32 = (1L << Integer.SIZE) - 1;
     /** 0x0C/0x0D parameter: X'00' means on, anything else off; this encoder sends X'01' for off. */
     public static final int SWITCH_ON = 0;
@@ -203,7 +203,7 @@ public final class MassCodec {
 
     // ---------------------------------------------------------------------- server -> client
 
-    /** VER METHOD (seed 000 §3). */
+    /** VER METHOD (docs/protocols/mass.md, Method negotiation). */
     public static ByteString encodeMethodSelection(MassMethod method) {
         return ByteString.fromArrayUnsafe(new byte[] {(byte) VERSION, (byte) method.code()});
     }
@@ -214,7 +214,7 @@ public final class MassCodec {
                 (byte) (success ? AUTH_SUCCESS : AUTH_FAILURE)});
     }
 
-    /** STATUS FIELDS (seed 000 §5). */
+    /** STATUS FIELDS (docs/protocols/mass.md, Requests and replies). */
     public static ByteString encode(MassReply reply) {
         ByteStringBuilder b = new ByteStringBuilder();
         if (reply instanceof MassReply.StatusOnly s) {

@@ -3,8 +3,9 @@ package socks5d.management.mass.wire;
 import java.util.Optional;
 
 /**
- * REQUEST INDEX values (seed 000 §4, SPEC §8). 0x00..0x09 retrieve information, 0x0A..0x0D
- * change the server. Unknown indexes stay representable as {@link MassRequest.Unknown}.
+ * REQUEST INDEX values (docs/protocols/mass.md, Requests and replies). 0x00..0x09 retrieve
+ * information, 0x0A..0x0D change the server. Unknown indexes stay representable as
+ * {@link MassRequest.Unknown}.
  */
 public enum MassIndex {
     SUPPORTED_INDEXES(0),

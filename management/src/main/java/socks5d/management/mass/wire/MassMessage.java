@@ -11,7 +11,7 @@ import socks5d.wire.CredentialField;
 public sealed interface MassMessage permits MassMessage.Greeting, MassMessage.UserPass, MassRequest {
 
     /**
-     * Version identifier / method selection (seed 000 §3).
+     * Version identifier / method selection (docs/protocols/mass.md, Method negotiation).
      * <pre>
      *   +-------+----------+----------+
      *   |  VER  | NMETHODS | METHODS  |

@@ -2,7 +2,10 @@ package socks5d.management.mass.wire;
 
 import java.util.Optional;
 
-/** METHOD values of the MASS method negotiation (seed 000 §3, as RFC 1928 §3). */
+/**
+ * METHOD values of the MASS method negotiation (docs/protocols/mass.md, Method negotiation; as
+ * RFC 1928 §3).
+ */
 public enum MassMethod {
     NO_AUTHENTICATION_REQUIRED(0),
     USERNAME_PASSWORD(2),

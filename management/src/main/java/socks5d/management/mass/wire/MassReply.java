@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The server's answer to the one request (seed 000 §5, SPEC §8). Immutable.
+ * The server's answer to the one request (docs/protocols/mass.md, Requests and replies). Immutable.
  *
  * <pre>
  *   +--------+----------+
@@ -43,7 +43,7 @@ public sealed interface MassReply {
         }
     }
 
-    /** 0x02..0x09: STATUS, uint32. Values above 2^32-1 are sent as 2^32-1 (SPEC §6). */
+    /** 0x02..0x09: STATUS, uint32. Values above 2^32-1 are sent as 2^32-1 (docs/protocols/mass.md). */
     record Counter(long value) implements MassReply {
         public Counter {
             if (value < 0) {

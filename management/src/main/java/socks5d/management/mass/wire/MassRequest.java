@@ -3,8 +3,8 @@ package socks5d.management.mass.wire;
 import java.util.Objects;
 
 /**
- * The one request of a MASS session (seed 000 §4, SPEC §8): REQUEST INDEX, then the
- * index's PARAMETERS. Variable parameters are LENGTH(1) DATA(up to 255). Immutable.
+ * The one request of a MASS session (docs/protocols/mass.md, Requests and replies): REQUEST INDEX,
+ * then the index's PARAMETERS. Variable parameters are LENGTH(1) DATA(up to 255). Immutable.
  *
  * <pre>
  *   +---------------+------------+

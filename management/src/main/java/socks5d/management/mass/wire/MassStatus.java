@@ -2,7 +2,7 @@ package socks5d.management.mass.wire;
 
 import java.util.Optional;
 
-/** STATUS of a MASS reply (seed 000 §5, SPEC §8). */
+/** STATUS of a MASS reply (docs/protocols/mass.md, Status codes). */
 public enum MassStatus {
     SUCCESS(0),
     SERVER_ERROR(1),

@@ -14,7 +14,7 @@ import org.apache.pekko.util.ByteStringBuilder;
 import socks5d.wire.CredentialField;
 
 /**
- * Pure encoder and decoder of MCP, the Monitoring and Configuration Protocol (seed 001, SPEC §8).
+ * Pure encoder and decoder of MCP, the Monitoring and Configuration Protocol (docs/protocols/mcp.md).
  * Both directions share one 4-byte header:
  *
  * <pre>
@@ -26,12 +26,12 @@ import socks5d.wire.CredentialField;
  * </pre>
  *
  * In a response the CMD octet carries the {@link McpStatus}. Multi-byte numbers are big endian
- * (§3). The decoders keep no state: they return {@link Decoded.Ok} with the bytes after the
- * message in {@code rest}, {@link Decoded#needMore()} for a valid prefix, or {@link Decoded.Invalid}.
- * No I/O; thread-safe.
+ * (docs/protocols/mcp.md, Frame). The decoders keep no state: they return {@link Decoded.Ok} with
+ * the bytes after the message in {@code rest}, {@link Decoded#needMore()} for a valid prefix, or
+ * {@link Decoded.Invalid}. No I/O; thread-safe.
  */
 public final class McpCodec {
-    /** VER: the only protocol version (§3). */
+    /** VER: the only protocol version (docs/protocols/mcp.md, Frame). */
     public static final int VERSION = 1;
     /** VER(1) CMD(1) LEN(2). */
     public static final int HEADER_LENGTH = 4;
@@ -45,7 +45,7 @@ public final class McpCodec {
     public static final int MAX_FIELD = MAX_OCTET;
     /** LIST_USERS' COUNT is one octet, so one response names at most this many users. */
     public static final int MAX_LISTED_USERS = MAX_OCTET;
-    /** TOGGLE_DISECTOR STATE octet values (§4.5). */
+    /** TOGGLE_DISECTOR STATE octet values (docs/protocols/mcp.md, TOGGLE_DISECTOR). */
     public static final int STATE_OFF = 0;
     public static final int STATE_ON = 1;
 
@@ -60,8 +60,9 @@ public final class McpCodec {
 
     /**
      * Decodes one request. A VER other than 0x01 is {@link Decoded.Invalid} as soon as its octet
-     * arrives (SPEC §8: ERROR and close, without waiting for LEN bytes). Any other whole frame is
-     * {@link Decoded.Ok}: unknown CMDs and payloads that do not add up are representable requests.
+     * arrives (docs/protocols/mcp.md, Errors and framing: ERROR and close, without waiting for LEN
+     * bytes). Any other whole frame is {@link Decoded.Ok}: unknown CMDs and payloads that do not
+     * add up are representable requests.
      */
     public static Decoded<McpRequest> decode(ByteString in) {
         Decoded<Frame> frame = decodeFrame(in);
@@ -112,7 +113,7 @@ public final class McpCodec {
         return retype(frame);
     }
 
-    /** The GET_METRICS payload: six uint64 big endian (§4.1). */
+    /** The GET_METRICS payload: six uint64 big endian (docs/protocols/mcp.md, GET_METRICS). */
     public static ByteString encodeMetrics(McpMetrics m) {
         ByteStringBuilder b = new ByteStringBuilder();
         for (long v : new long[] {m.historicConnections(), m.currentConnections(), m.bytesTransferred(),
@@ -139,8 +140,9 @@ public final class McpCodec {
     }
 
     /**
-     * The LIST_USERS payload (§4.2): COUNT(1), then COUNT x (ULEN(1) USERNAME). COUNT is one
-     * octet, so at most {@link #MAX_LISTED_USERS} names fit; the caller chooses which.
+     * The LIST_USERS payload (docs/protocols/mcp.md, LIST_USERS): COUNT(1), then COUNT x (ULEN(1)
+     * USERNAME). COUNT is one octet, so at most {@link #MAX_LISTED_USERS} names fit; the caller
+     * chooses which.
      */
     public static ByteString encodeUserList(List<String> names) {
         if (names.size() > MAX_LISTED_USERS) {
@@ -183,7 +185,10 @@ public final class McpCodec {
         return new Decoded.Ok<>(List.copyOf(names), ByteString.emptyByteString());
     }
 
-    /** The TOGGLE_DISECTOR response payload (§4.5): STATE 0x01 on, 0x00 off. */
+    /**
+     * The TOGGLE_DISECTOR response payload (docs/protocols/mcp.md, TOGGLE_DISECTOR): STATE 0x01 on,
+     * 0x00 off.
+     */
     public static ByteString encodeDissectorState(boolean on) {
         return ByteString.fromArrayUnsafe(new byte[] {(byte) (on ? STATE_ON : STATE_OFF)});
     }

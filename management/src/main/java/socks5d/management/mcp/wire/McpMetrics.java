@@ -1,7 +1,8 @@
 package socks5d.management.mcp.wire;
 
 /**
- * The GET_METRICS response payload (seed 001 §4.1, SPEC §6): six uint64, big endian, in this order.
+ * The GET_METRICS response payload (docs/protocols/mcp.md, GET_METRICS): six uint64, big endian, in
+ * this order.
  *
  * <pre>
  *   +------------+---------+-------------+------------+--------+--------------+
@@ -11,8 +12,8 @@ package socks5d.management.mcp.wire;
  *   +------------+---------+-------------+------------+--------+--------------+
  * </pre>
  *
- * Counters never go negative (SPEC §6); a negative value is refused so that it cannot be sent
- * as a huge unsigned number.
+ * Counters never go negative (docs/operations.md, Metrics); a negative value is refused so that it
+ * cannot be sent as a huge unsigned number.
  */
 public record McpMetrics(long historicConnections, long currentConnections, long bytesTransferred,
                          long successfulConnections, long failedConnections, long clientBytes) {

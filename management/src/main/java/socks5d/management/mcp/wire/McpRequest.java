@@ -5,10 +5,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An MCP request as the server reads it (seed 001 §3-§4). Every frame with VER 0x01 decodes to
- * one of these, including an unknown CMD ({@link Unsupported}) and a payload whose inner lengths
- * do not add up ({@link Malformed}), so the server, not the decoder, chooses the status and the
- * connection stays usable (SPEC §8). Immutable.
+ * An MCP request as the server reads it (docs/protocols/mcp.md, Frame and Commands). Every frame
+ * with VER 0x01 decodes to one of these, including an unknown CMD ({@link Unsupported}) and a
+ * payload whose inner lengths do not add up ({@link Malformed}), so the server, not the decoder,
+ * chooses the status and the connection stays usable (docs/protocols/mcp.md, Errors and framing).
+ * Immutable.
  *
  * <pre>
  *   +------+------+----------+======================+
@@ -19,14 +20,14 @@ import java.util.Optional;
  * </pre>
  */
 public sealed interface McpRequest {
-    /** §4.1 GET_METRICS, empty payload. */
+    /** GET_METRICS, empty payload. */
     enum GetMetrics implements McpRequest { INSTANCE }
 
-    /** §4.2 LIST_USERS, empty payload. */
+    /** LIST_USERS, empty payload. */
     enum ListUsers implements McpRequest { INSTANCE }
 
     /**
-     * §4.3 ADD_USER (adds a BASIC user, SPEC §5).
+     * ADD_USER (adds a BASIC user: docs/protocols/mcp.md, ADD_USER).
      * <pre>
      *   +------+----------+------+----------+
      *   | ULEN | USERNAME | PLEN | PASSWORD |
@@ -48,7 +49,7 @@ public sealed interface McpRequest {
     }
 
     /**
-     * §4.4 REMOVE_USER.
+     * REMOVE_USER.
      * <pre>
      *   +------+----------+
      *   | ULEN | USERNAME |
@@ -64,8 +65,9 @@ public sealed interface McpRequest {
     }
 
     /**
-     * §4.5 TOGGLE_DISECTOR. The seed's payload is empty (flip the switch); SPEC §8 lets the client
-     * name the new state in one STATE octet (0x01 on, 0x00 off). {@code wanted} is empty for a flip.
+     * TOGGLE_DISECTOR (docs/protocols/mcp.md). An empty payload flips the switch; the client may
+     * instead name the new state in one STATE octet (0x01 on, 0x00 off). {@code wanted} is empty
+     * for a flip.
      * <pre>
      *   +---------+
      *   | [STATE] |

@@ -5,9 +5,9 @@ import java.util.Objects;
 import org.apache.pekko.util.ByteString;
 
 /**
- * An MCP response (seed 001 §3, §5): the request header with the CMD octet reused as STATUS.
- * The payload's layout depends on the command answered; {@link McpCodec} builds and reads the
- * payloads of GET_METRICS, LIST_USERS and TOGGLE_DISECTOR. Immutable.
+ * An MCP response (docs/protocols/mcp.md, Frame): the request header with the CMD octet reused as
+ * STATUS. The payload's layout depends on the command answered; {@link McpCodec} builds and reads
+ * the payloads of GET_METRICS, LIST_USERS and TOGGLE_DISECTOR. Immutable.
  *
  * <pre>
  *   +------+--------+----------+======================+

@@ -2,7 +2,10 @@ package socks5d.management.mcp.wire;
 
 import java.util.Optional;
 
-/** The STATUS octet of an MCP response, in the CMD position of the header (seed 001 §5). */
+/**
+ * The STATUS octet of an MCP response, in the CMD position of the header (docs/protocols/mcp.md,
+ * Status codes).
+ */
 public enum McpStatus {
     OK(0),
     ERROR(1),

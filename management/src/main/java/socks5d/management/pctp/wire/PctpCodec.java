@@ -10,15 +10,18 @@ import org.apache.pekko.util.ByteStringBuilder;
 
 /**
  * Pure framing, parsing and encoding of PCTP, the Proxy Configuration and Tracking Protocol
- * (seed 004, Internet-Draft; SPEC §8). Client lines end with LF or CRLF; replies end with LF.
+ * (docs/protocols/pctp.md). Client lines end with LF or CRLF; replies end with LF.
  * Keywords are matched without regard to case, as in POP3. No I/O; thread-safe.
  */
 public final class PctpCodec {
-    /** SPEC §8: a line over 1024 bytes, terminator excluded, gets -ERR. */
+    /** docs/protocols/pctp.md, Lines: a line over 1024 bytes, terminator excluded, gets -ERR. */
     public static final int DEFAULT_MAX_LINE = 1024;
-    /** SPEC §8: an argument takes up to 255 bytes (the RFC 1929 limit of names and passwords). */
+    /**
+     * docs/protocols/pctp.md, Lines: an argument takes up to 255 bytes (the RFC 1929 limit of names
+     * and passwords).
+     */
     public static final int MAX_ARGUMENT = 255;
-    /** LOGS without N returns this many entries (seed 004 §3). */
+    /** LOGS without N returns this many entries (docs/protocols/pctp.md, LOGS). */
     public static final int DEFAULT_LOGS = 100;
 
     private static final byte LF = '\n';
@@ -60,7 +63,10 @@ public final class PctpCodec {
         return lf < 0 ? Optional.empty() : Optional.of(in.drop(lf + 1));
     }
 
-    /** Parses one line (seed 004 §1: keyword, then one argument after a single space). */
+    /**
+     * Parses one line (docs/protocols/pctp.md, Lines: keyword, then one argument after a single
+     * space).
+     */
     public static PctpCommand parse(String line) {
         int space = line.indexOf(' ');
         String word = space < 0 ? line : line.substring(0, space);

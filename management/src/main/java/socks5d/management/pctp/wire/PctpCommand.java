@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * A PCTP command line as parsed by {@link PctpCodec#parse} (seed 004, Internet-Draft §1-§3;
- * SPEC §8): a keyword of one or two words, possibly followed by one argument after a single
+ * A PCTP command line as parsed by {@link PctpCodec#parse} (docs/protocols/pctp.md,
+ * Lines): a keyword of one or two words, possibly followed by one argument after a single
  * space. Anything else is {@link Unknown} or {@link Malformed}, so the session, not the parser,
  * chooses the -ERR. Immutable.
  *
@@ -46,7 +46,7 @@ public sealed interface PctpCommand {
         }
     }
 
-    /** {@code CONFIG IO=<bytes>}; the range is the Switches actor's to check. */
+    /** {@code CONFIG IO=<bytes>}; the session raises a value below the minimum, the Switches actor refuses one above the maximum. */
     record ConfigIo(int bytes) implements PctpCommand {
     }
 

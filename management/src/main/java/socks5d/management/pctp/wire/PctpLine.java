@@ -15,8 +15,9 @@ public sealed interface PctpLine {
     }
 
     /**
-     * A line longer than the limit (SPEC §8: -ERR). {@code terminated} tells whether its LF was
-     * seen; if not, the reader must drop input up to the next LF ({@link PctpCodec#skipLine}).
+     * A line longer than the limit (-ERR: docs/protocols/pctp.md, Lines). {@code terminated} tells
+     * whether its LF was seen; if not, the reader must drop input up to the next LF
+     * ({@link PctpCodec#skipLine}).
      */
     record TooLong(boolean terminated) implements PctpLine {
     }

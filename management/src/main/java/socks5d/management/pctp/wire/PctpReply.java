@@ -3,7 +3,7 @@ package socks5d.management.pctp.wire;
 import java.util.List;
 
 /**
- * A PCTP reply (seed 004, Internet-Draft §1): a status indicator and text on one LF-terminated
+ * A PCTP reply (docs/protocols/pctp.md, Replies): a status indicator and text on one LF-terminated
  * line, and for multi-line replies data lines closed by an empty line ("LFLF"). Immutable.
  *
  * <pre>

@@ -2,7 +2,10 @@ package socks5d.management.pctp.wire;
 
 import java.util.Optional;
 
-/** The roles of {@code ADD ADMIN|BASIC} and of LIST's second column (seed 004 §3). */
+/**
+ * The roles of {@code ADD ADMIN|BASIC} and of LIST's second column (docs/protocols/pctp.md, ADD and
+ * LIST).
+ */
 public enum PctpRole {
     ADMIN("ADMIN", "Admin"),
     BASIC("BASIC", "Basic");

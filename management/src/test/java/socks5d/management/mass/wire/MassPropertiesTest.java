@@ -21,7 +21,7 @@ import socks5d.testkit.props.DecoderLaws;
 import socks5d.testkit.props.TextArbitraries;
 
 /**
- * Property tests of {@link MassCodec} (issue 6, bad input; SPEC §8): the greeting, RFC 1929 and
+ * Property tests of {@link MassCodec} (bad input; docs/protocols/mass.md): the greeting, RFC 1929 and
  * request decoders obey {@link DecoderLaws} on arbitrary and mutated bytes, and every valid
  * client message survives encode-then-decode, alone and with the next message pipelined. The
  * byte-exact cases stay in {@link MassCodecTest}.

@@ -51,7 +51,7 @@ class McpCodecTest {
                         03        # ULEN
                         62 6f 62  # USERNAME "bob"
                         """), new McpRequest.RemoveUser("bob")),
-                Arguments.of("TOGGLE_DISECTOR flip (seed: empty payload)", hex("""
+                Arguments.of("TOGGLE_DISECTOR flip (empty payload)", hex("""
                         01     # VER
                         04     # CMD TOGGLE_DISECTOR
                         00 00  # LEN 0

@@ -23,7 +23,7 @@ import socks5d.testkit.props.DecoderLaws;
 import socks5d.testkit.props.TextArbitraries;
 
 /**
- * Property tests of {@link McpCodec} (issue 6, bad input; SPEC §8): the request and response
+ * Property tests of {@link McpCodec} (bad input; docs/protocols/mcp.md): the request and response
  * decoders obey {@link DecoderLaws} on arbitrary and mutated bytes, the payload readers never
  * throw, and every valid request, response and payload survives encode-then-decode, alone and
  * with the next frame pipelined. The byte-exact cases stay in {@link McpCodecTest}.

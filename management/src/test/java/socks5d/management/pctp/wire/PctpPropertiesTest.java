@@ -27,15 +27,18 @@ import socks5d.testkit.props.DecoderLaws;
 import socks5d.testkit.props.TextArbitraries;
 
 /**
- * Property tests of {@link PctpCodec} (issue 6, bad input; SPEC §8): the line framer obeys
- * {@link DecoderLaws} (a frame is at most {@code maxLine} bytes, CR and LF), the framing loop of
- * the PCTP server (decodeLine, then skipLine after an unterminated long line) gives the same lines
- * whatever the chunking and never holds more than {@code maxLine + 1} bytes between reads, parsing
- * never throws, and every command line and reply survives encode-then-decode. The byte-exact cases
- * stay in {@link PctpCodecTest}.
+ * Property tests of {@link PctpCodec} (bad input; docs/protocols/pctp.md, Lines): the line framer
+ * obeys {@link DecoderLaws} (a frame is at most {@code maxLine} bytes, CR and LF), the framing loop
+ * of the PCTP server (decodeLine, then skipLine after an unterminated long line) gives the same
+ * lines whatever the chunking and never holds more than {@code maxLine + 1} bytes between reads,
+ * parsing never throws, and every command line and reply survives encode-then-decode. The
+ * byte-exact cases stay in {@link PctpCodecTest}.
  */
 final class PctpPropertiesTest {
-    /** A small limit alongside SPEC's 1024, so that long lines are common. */
+    /**
+     * A small limit alongside the default of 1024 (docs/protocols/pctp.md, Lines), so that long
+     * lines are common.
+     */
     private static final int SMALL_MAX_LINE = 16;
 
     @Property
