@@ -27,11 +27,12 @@ import org.slf4j.LoggerFactory;
  * The one place that starts a proxy under test as a child process: socks5d from its jar (with
  * authentication and dissectors on or off) or a peer proxy from a command template (with built-in forms
  * for microsocks, Dante and 3proxy). It picks a free loopback port, waits until the port accepts, reads
- * the resident memory of the child and its descendants from {@code /proc/<pid>/status}, and on
- * {@link #close()} stops them and deletes the scratch directory.
+ * the resident memory of the child and its descendants from {@code /proc/<pid>/status} and their CPU time
+ * from {@code /proc/<pid>/stat} ({@link CpuTime}), and on {@link #close()} stops them and deletes the
+ * scratch directory.
  *
  * <p>Owns the child process and its descendants, its log file and scratch directory. Threading: one
- * benchmark thread; the memory probe may be called from any thread.
+ * benchmark thread; the memory and CPU probes may be called from any thread.
  */
 public final class ProxyProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyProcess.class);
@@ -401,6 +402,14 @@ public final class ProxyProcess implements AutoCloseable {
                 .map(d -> status(d.pid()))
                 .flatMap(Optional::stream)
                 .reduce(own, Memory::plus));
+    }
+
+    /**
+     * CPU time used so far by the child and its descendants (with the children they have reaped), if
+     * /proc has it (Linux); see {@link CpuTime}.
+     */
+    public Optional<Duration> cpuTime() {
+        return CpuTime.of(process.toHandle());
     }
 
     /**
