@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,11 +20,11 @@ import socks5d.testkit.target.EchoServer;
 import socks5d.testkit.target.SourceServer;
 
 /**
- * The socks5d benchmark (README, Performance): scenarios T1, T8, C and H, each against a direct
- * connection and then through socks5d (started as a child process by {@link ProxyProcess}, per
- * variant: authentication and password dissectors on/off) and optional peer proxies. It prints
- * progress while running, a table at the end with ratios to direct and a verdict on the load
- * generator, and writes a JSON results file.
+ * The socks5d benchmark (docs/performance.md): scenarios T1, T8, C and H, each against a direct connection and then
+ * through socks5d (started as a child process by {@link ProxyProcess}, per variant: authentication and
+ * password dissectors on/off) and optional peer proxies. It prints progress while running, a table at the
+ * end with ratios to direct, each proxy's CPU per unit of work and resident memory at idle, and a verdict
+ * on the load generator, and writes a JSON results file.
  *
  * <p>{@code java -jar testkit/target/socks5d-bench.jar --proxy-jar proxy/target/socks5d.jar --scale 0.1}
  *
@@ -42,6 +43,7 @@ public final class Benchmark {
     private final PrintStream out;
     private final List<Result> results = new ArrayList<>();
     private final Map<String, String> failures = new LinkedHashMap<>();
+    private final Map<String, ProxyProcess.Memory> idleMemory = new LinkedHashMap<>();
 
     public Benchmark(BenchmarkOptions options, PrintStream out) {
         this.options = options;
@@ -83,15 +85,15 @@ public final class Benchmark {
              EchoServer echo = EchoServer.start(loopback);
              Progress progress = new Progress(out)) {
             Targets targets = new Targets(source, echo, progress);
-            measure(DIRECT_LABEL, Route.direct(options.ioTimeout()), Optional::empty, () -> { }, targets);
+            measure(DIRECT_LABEL, Route.direct(options.ioTimeout()), Probes.NONE, targets);
             if (options.pekkoRelay()) {
                 Map<InetSocketAddress, InetSocketAddress> via = new java.util.HashMap<>();
                 try (ProxyProcess p = ProxyProcess.pekkoRelay(PEKKO_RELAY_LABEL, options.java(), options.jvmFlags(),
                         List.of(source.socketAddress(), echo.socketAddress()), via, options.startupTimeout())
                         .keepFiles(options.keepLogs())) {
-                    out.printf(Locale.ROOT, "%s listening on %s (pid %d)%n", p.name(), via.values(), p.pid());
-                    measure(p.name(), Route.relay(Map.copyOf(via), options.ioTimeout()), p::memory,
-                            p::resetPeakMemory, targets);
+                    out.printf(Locale.ROOT, "%s listening on %s (pid %d)%s%n", p.name(), via.values(), p.pid(),
+                            idle(p));
+                    measure(p.name(), Route.relay(Map.copyOf(via), options.ioTimeout()), Probes.of(p), targets);
                 } catch (IOException e) {
                     fail(PEKKO_RELAY_LABEL, e);
                 }
@@ -122,7 +124,7 @@ public final class Benchmark {
                 }
             }
         }
-        Report report = new Report(results, failures);
+        Report report = new Report(results, failures, idleMemory);
         report.printTable(out);
         report.writeJson(options.out(), options);
         out.println("Results written to " + options.out().toAbsolutePath());
@@ -138,6 +140,27 @@ public final class Benchmark {
     private static final String PEKKO_RELAY_LABEL = "pekko relay (no SOCKS)";
 
     private record Targets(SourceServer source, EchoServer echo, Progress progress) {
+    }
+
+    /** What the scenarios read from the proxy under test: memory (H), its peak reset (H), CPU time. */
+    private record Probes(Supplier<Optional<ProxyProcess.Memory>> memory, Runnable resetPeakMemory,
+                          Supplier<Optional<Duration>> cpu) {
+        /** Direct: no proxy to read. */
+        static final Probes NONE = new Probes(Optional::empty, () -> { }, Optional::empty);
+
+        static Probes of(ProxyProcess p) {
+            return new Probes(p::memory, p::resetPeakMemory, p::cpuTime);
+        }
+    }
+
+    /**
+     * Samples the proxy's resident memory right after start, before any load, records it as its idle
+     * figure and returns it for the start line.
+     */
+    private String idle(ProxyProcess p) {
+        Optional<ProxyProcess.Memory> m = p.memory();
+        m.ifPresent(mem -> idleMemory.put(p.name(), mem));
+        return m.map(mem -> String.format(Locale.ROOT, ", idle VmRSS %.1f MiB", mem.vmRssKiB() / 1024.0)).orElse("");
     }
 
     private void fail(String target, Exception e) {
@@ -162,18 +185,17 @@ public final class Benchmark {
     }
 
     private void measureProxy(ProxyProcess p, Targets targets) throws InterruptedException {
-        out.printf(Locale.ROOT, "%s listening on %s:%d (pid %d)%s%n", p.name(), p.address().getHostString(),
-                p.address().getPort(), p.pid(), options.keepLogs() ? ", log " + p.logFile() : "");
+        out.printf(Locale.ROOT, "%s listening on %s:%d (pid %d, %s)%s%s%n", p.name(), p.address().getHostString(),
+                p.address().getPort(), p.pid(), p.authRequired() ? "RFC 1929 authentication" : "no authentication",
+                idle(p), options.keepLogs() ? ", log " + p.logFile() : "");
         p.note().ifPresent(n -> out.printf(Locale.ROOT, "-- note: %s%n", n));
         Route route = p.authRequired()
                 ? Route.socks(p.address(), ProxyProcess.USER, ProxyProcess.PASSWORD, options.ioTimeout())
                 : Route.socks(p.address(), null, null, options.ioTimeout());
-        measure(p.name(), route, p::memory, p::resetPeakMemory, targets);
+        measure(p.name(), route, Probes.of(p), targets);
     }
 
-    private void measure(String target, Route route, Supplier<Optional<ProxyProcess.Memory>> memory,
-                         Runnable resetPeakMemory, Targets t)
-            throws InterruptedException {
+    private void measure(String target, Route route, Probes probes, Targets t) throws InterruptedException {
         for (Scenario s : Scenario.values()) {
             if (!options.scenarios().contains(s)) {
                 continue;
@@ -183,23 +205,25 @@ public final class Benchmark {
                 case T1 -> {
                     t.progress().begin("T1 download", options.t1Bytes(), "bytes");
                     yield DownloadLoad.run(route, t.source().socketAddress(), 1, options.t1Bytes(),
-                            options.verify(), t.progress());
+                            options.verify(), t.progress(), probes.cpu());
                 }
                 case T8 -> {
                     long each = options.t8BytesEach();
                     t.progress().begin("T8 download", each * BenchmarkOptions.T8_STREAMS, "bytes");
                     yield DownloadLoad.run(route, t.source().socketAddress(), BenchmarkOptions.T8_STREAMS, each,
-                            options.verify(), t.progress());
+                            options.verify(), t.progress(), probes.cpu());
                 }
                 case C -> TransactionLoad.run(route, t.echo().socketAddress(), options.transactions(),
-                        options.warmup(), options.concurrency(), t.progress());
+                        options.warmup(), options.concurrency(), t.progress(), probes.cpu());
                 case H -> HoldLoad.run(route, t.echo().socketAddress(), options.heldConnections(), options.hold(),
-                        options.concurrency(), memory, resetPeakMemory, t.progress());
+                        options.concurrency(), probes.memory(), probes.resetPeakMemory(), t.progress());
             };
             t.progress().end();
+            CpuTime.addPerUnit(s, metrics);
             Result r = new Result(s, target, s.headline(), metrics);
             results.add(r);
-            out.printf(Locale.ROOT, "   %s%n", Report.summary(r));
+            out.printf(Locale.ROOT, "   %s%s%n", Report.summary(r),
+                    Report.cpu(r).map(c -> "  proxy CPU " + c).orElse(""));
         }
     }
 }

@@ -95,7 +95,8 @@ public record BenchmarkOptions(
               --variants LIST       auth+dissect,auth-nodissect,noauth+dissect,noauth-nodissect (default all)
               --peer NAME=CMD       also measure a peer proxy; repeatable. microsocks=/usr/bin/microsocks,
                                     dante=/usr/sbin/danted (authenticates only if a system user bench with
-                                    password bench exists and this runs as root), or a command template
+                                    password bench exists and this runs as root), 3proxy=PATH/bin/3proxy
+                                    (3proxy-noauth=PATH: without authentication), or a command template
                                     with {host} {port} {user} {pass}; peers not installed are skipped
               --pekko-relay         also measure a bare Pekko Streams TCP relay (no SOCKS; C is then
                                     connect, 64 B echo, close), started with --jvm-flags: what Pekko's

@@ -4,16 +4,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +26,8 @@ import socks5d.testkit.target.SourceServer;
 
 /**
  * Scenarios T1 and T8: {@code streams} connections each download {@code bytesEach} bytes from a
- * {@link SourceServer} at once; the figure is total bytes over wall time, in MB/s (10^6 bytes).
+ * {@link SourceServer} at once; the figure is total bytes over wall time, in MB/s (10^6 bytes). The
+ * proxy's CPU is sampled right before the streams start and after the last one ends.
  *
  * <p>Threading: one thread per stream (at most eight), each reading its socket with large reads so the
  * load generator costs few system calls; counters are atomic.
@@ -38,7 +42,8 @@ final class DownloadLoad {
     }
 
     static Map<String, Object> run(Route route, InetSocketAddress source, int streams, long bytesEach,
-                                   boolean verify, Progress progress) throws InterruptedException {
+                                   boolean verify, Progress progress, Supplier<Optional<Duration>> proxyCpu)
+            throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(streams, r -> {
             Thread t = new Thread(r, "bench-download");
             t.setDaemon(true);
@@ -71,6 +76,7 @@ final class DownloadLoad {
                     return null;
                 }));
             }
+            Optional<Duration> cpuBefore = proxyCpu.get();
             long start = System.nanoTime();
             go.countDown();
             for (Future<?> f : tasks) {
@@ -81,6 +87,7 @@ final class DownloadLoad {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            Optional<Duration> cpuAfter = proxyCpu.get();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("streams", streams);
             m.put("bytesEach", bytesEach);
@@ -91,6 +98,7 @@ final class DownloadLoad {
             if (verify) {
                 m.put("corruptStreams", corrupt.get());
             }
+            CpuTime.record(m, cpuBefore, cpuAfter);
             return m;
         } finally {
             pool.shutdownNow();

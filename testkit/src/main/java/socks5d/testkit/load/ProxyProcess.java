@@ -26,12 +26,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place that starts a proxy under test as a child process: socks5d from its jar (with
  * authentication and dissectors on or off) or a peer proxy from a command template (with built-in forms
- * for microsocks and Dante). It picks a free loopback port, waits until the port accepts, reads the
- * resident memory of the child and its descendants from {@code /proc/<pid>/status}, and on
- * {@link #close()} stops them and deletes the scratch directory.
+ * for microsocks, Dante and 3proxy). It picks a free loopback port, waits until the port accepts, reads
+ * the resident memory of the child and its descendants from {@code /proc/<pid>/status} and their CPU time
+ * from {@code /proc/<pid>/stat} ({@link CpuTime}), and on {@link #close()} stops them and deletes the
+ * scratch directory.
  *
  * <p>Owns the child process and its descendants, its log file and scratch directory. Threading: one
- * benchmark thread; the memory probe may be called from any thread.
+ * benchmark thread; the memory and CPU probes may be called from any thread.
  */
 public final class ProxyProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyProcess.class);
@@ -48,6 +49,17 @@ public final class ProxyProcess implements AutoCloseable {
     static final String DANTE = "dante";
     private static final String DANTE_CONF = "danted.conf";
     private static final String DANTE_NO_AUTH = DANTE + " (no auth)";
+    static final String THREE_PROXY = "3proxy";
+    /** The peer name that measures 3proxy without authentication, as the socks5d noauth variants are. */
+    static final String THREE_PROXY_NO_AUTH_PEER = THREE_PROXY + "-noauth";
+    private static final String THREE_PROXY_NO_AUTH = THREE_PROXY + " (no auth)";
+    private static final String THREE_PROXY_CONF = "3proxy.cfg";
+    /**
+     * 3proxy's maxconn (its default is 100, and it silently ignores connections past it): above the 9,000
+     * connections H holds, and within {@code ulimit -n 20000}, as 3proxy wants two descriptors for each
+     * connection maxconn allows (it warns at start when the limit is lower).
+     */
+    static final int THREE_PROXY_MAXCONN = 10_000;
     /**
      * Dante's outgoing address. Dante binds every outgoing socket before connecting (no SO_REUSEADDR),
      * first to the client's own port, else to any port. On 127.0.0.1 the client's port is always
@@ -151,13 +163,20 @@ public final class ProxyProcess implements AutoCloseable {
     /**
      * Starts a peer proxy from a command template with placeholders {@code {host} {port} {user} {pass}}
      * (split on spaces). {@code microsocks=/path} without placeholders means
-     * {@code /path -i {host} -p {port} -u {user} -P {pass}}, and {@code dante=/path} means Dante with a
-     * generated config (see {@link #dante}). The peer is taken to require authentication when the
-     * template uses {@code {user}}.
+     * {@code /path -i {host} -p {port} -u {user} -P {pass}}, {@code dante=/path} means Dante with a
+     * generated config (see {@link #dante}), and {@code 3proxy=/path} (or {@code 3proxy-noauth=/path})
+     * 3proxy with a generated config (see {@link #threeProxy}). The peer is taken to require
+     * authentication when the template uses {@code {user}}.
      */
     public static ProxyProcess peer(String name, String template, Duration startup) throws IOException {
         if (!template.contains("{port}") && DANTE.equals(name)) {
             return dante(template, startup);
+        }
+        if (!template.contains("{port}") && THREE_PROXY.equals(name)) {
+            return threeProxy(THREE_PROXY, template, true, startup);
+        }
+        if (!template.contains("{port}") && THREE_PROXY_NO_AUTH_PEER.equals(name)) {
+            return threeProxy(THREE_PROXY_NO_AUTH, template, false, startup);
         }
         String t = template.contains("{port}") ? template
                 : template + " -i {host} -p {port} -u {user} -P {pass}";
@@ -225,6 +244,47 @@ public final class ProxyProcess implements AutoCloseable {
         }
         c.append("client pass {\n    from: 127.0.0.0/8 to: 0.0.0.0/0\n}\n");
         c.append("socks pass {\n    from: 127.0.0.0/8 to: 0.0.0.0/0\n    command: connect\n}\n");
+        return c.toString();
+    }
+
+    /**
+     * Starts {@code <command> <scratch>/3proxy.cfg}: 3proxy reads the file and, without {@code daemon}
+     * in it, stays in the foreground, one process with a thread per connection. With authentication it
+     * answers RFC 1929 with success whatever the password and checks the credentials at the request: a
+     * wrong password gets CONNECT reply 0x02.
+     */
+    private static ProxyProcess threeProxy(String name, String command, boolean auth, Duration startup)
+            throws IOException {
+        Path scratch = Files.createTempDirectory("socks5d-bench-" + THREE_PROXY + "-");
+        int port = freePort();
+        Path conf = scratch.resolve(THREE_PROXY_CONF);
+        Files.writeString(conf, threeProxyConfig(port, auth), StandardCharsets.UTF_8);
+        List<String> cmd = new ArrayList<>(List.of(command.trim().split("\\s+")));
+        cmd.add(conf.toString());
+        return launch(name, cmd, port, auth, scratch, startup, Optional.empty());
+    }
+
+    /**
+     * The 3proxy.cfg (3proxy 0.9 and 1.0) for the benchmark: a SOCKS service on 127.0.0.1:{@code port}
+     * connecting out from 127.0.0.1, with {@link #THREE_PROXY_MAXCONN}; with {@code auth}, the one user
+     * {@link #USER} with a cleartext password and only that user allowed, else no authentication (which
+     * also turns the access lists off). No {@code log} command, so nothing is logged per session, as in
+     * the other proxies; no {@code nserver}, as every CONNECT is to an address and nothing is resolved;
+     * no {@code daemon}, so it stays a child of the benchmark; 3proxy's default thread stack size.
+     * {@code maxconn} only applies to services started after it, so it comes first.
+     */
+    static String threeProxyConfig(int port, boolean auth) {
+        StringBuilder c = new StringBuilder();
+        c.append("# written by the socks5d benchmark\n");
+        c.append("maxconn ").append(THREE_PROXY_MAXCONN).append('\n');
+        if (auth) {
+            c.append("users ").append(USER).append(":CL:").append(PASSWORD).append('\n');
+            c.append("auth strong\n");
+            c.append("allow ").append(USER).append('\n');
+        } else {
+            c.append("auth none\n");
+        }
+        c.append("socks -p").append(port).append(" -i").append(LOOPBACK).append(" -e").append(LOOPBACK).append('\n');
         return c.toString();
     }
 
@@ -342,6 +402,14 @@ public final class ProxyProcess implements AutoCloseable {
                 .map(d -> status(d.pid()))
                 .flatMap(Optional::stream)
                 .reduce(own, Memory::plus));
+    }
+
+    /**
+     * CPU time used so far by the child and its descendants (with the children they have reaped), if
+     * /proc has it (Linux); see {@link CpuTime}.
+     */
+    public Optional<Duration> cpuTime() {
+        return CpuTime.of(process.toHandle());
     }
 
     /**

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns results into the final table (absolute figures and ratios to direct), the verdict on whether
- * the load generator was the bottleneck, and the JSON results file.
+ * Turns results into the final table (absolute figures, ratios to direct, the proxy's CPU per unit of
+ * work, and each proxy's resident memory at idle), the verdict on whether the load generator was the
+ * bottleneck, and the JSON results file.
  *
  * <p>Pure apart from the two output methods; one benchmark thread.
  */
@@ -25,13 +27,21 @@ final class Report {
     static final String DIRECT = "direct";
     /** Direct must beat the best proxied figure by this factor for the load generator to be ruled out. */
     static final double NOT_BOTTLENECK_FACTOR = 1.5;
+    private static final double KIB_PER_MIB = 1024.0;
 
     private final List<Result> results;
     private final Map<String, String> failures;
+    private final Map<String, ProxyProcess.Memory> idleMemory;
 
     Report(List<Result> results, Map<String, String> failures) {
+        this(results, failures, Map.of());
+    }
+
+    /** {@code idleMemory}: each proxy's memory right after start, before any load, in the order measured. */
+    Report(List<Result> results, Map<String, String> failures, Map<String, ProxyProcess.Memory> idleMemory) {
         this.results = List.copyOf(results);
         this.failures = Map.copyOf(failures);
+        this.idleMemory = Collections.unmodifiableMap(new LinkedHashMap<>(idleMemory));
     }
 
     /** Headline of {@code r} over the direct headline of the same scenario, if both exist. */
@@ -77,16 +87,19 @@ final class Report {
 
     void printTable(PrintStream out) {
         out.println();
-        out.printf(Locale.ROOT, "%-4s %-26s %-54s %s%n", "", "target", "result", "ratio to direct");
+        out.printf(Locale.ROOT, "%-4s %-26s %-54s %-16s %s%n", "", "target", "result", "ratio to direct",
+                "proxy CPU");
         for (Scenario s : Scenario.values()) {
             for (Result r : results) {
                 if (r.scenario() != s) {
                     continue;
                 }
                 String ratio = ratio(r).map(v -> String.format(Locale.ROOT, "%.2f", v)).orElse("-");
-                out.printf(Locale.ROOT, "%-4s %-26s %-54s %s%n", s, r.target(), summary(r), ratio);
+                out.printf(Locale.ROOT, "%-4s %-26s %-54s %-16s %s%n", s, r.target(), summary(r), ratio,
+                        cpu(r).orElse("-"));
             }
         }
+        idleMemory.forEach((t, m) -> out.printf(Locale.ROOT, "%-4s %-26s %s%n", "idle", t, idle(m)));
         failures.forEach((t, why) -> out.printf(Locale.ROOT, "     %-26s FAILED: %s%n", t, why));
         out.println();
         out.println(bottleneckVerdict());
@@ -107,6 +120,28 @@ final class Report {
                     + (m.containsKey("vmHwmMiB") ? String.format(Locale.ROOT, "  VmHWM %.0f MiB  VmRSS %.0f MiB",
                     num(m, "vmHwmMiB"), num(m, "vmRssMiB")) : "") + errors;
         };
+    }
+
+    /**
+     * The proxy's CPU over the measured phase, per unit: seconds per GB (10^9 bytes) for T1 and T8,
+     * milliseconds per transaction for C; empty for direct, for H and where /proc could not be read.
+     */
+    static Optional<String> cpu(Result r) {
+        Map<String, Object> m = r.metrics();
+        return switch (r.scenario()) {
+            case T1, T8 -> m.containsKey(CpuTime.CPU_SECONDS_PER_GB)
+                    ? Optional.of(String.format(Locale.ROOT, "%.2f s/GB", num(m, CpuTime.CPU_SECONDS_PER_GB)))
+                    : Optional.empty();
+            case C -> m.containsKey(CpuTime.CPU_MS_PER_TX)
+                    ? Optional.of(String.format(Locale.ROOT, "%.3f ms/tx", num(m, CpuTime.CPU_MS_PER_TX)))
+                    : Optional.empty();
+            case H -> Optional.empty();
+        };
+    }
+
+    /** The table's figure for a proxy at idle. */
+    static String idle(ProxyProcess.Memory m) {
+        return String.format(Locale.ROOT, "VmRSS %.1f MiB after start, before any load", m.vmRssKiB() / KIB_PER_MIB);
     }
 
     private static double num(Map<String, Object> m, String key) {
@@ -154,6 +189,9 @@ final class Report {
             rs.add(o);
         }
         root.put("results", rs);
+        Map<String, Object> idle = new LinkedHashMap<>();
+        idleMemory.forEach((t, m) -> idle.put(t, Map.of("vmRssMiB", m.vmRssKiB() / KIB_PER_MIB)));
+        root.put("idleMemory", idle);
         root.put("failures", failures);
         Map<String, Object> lg = new LinkedHashMap<>();
         Map<String, Object> ratios = new LinkedHashMap<>();

@@ -4,14 +4,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Scenario C: transactions at a fixed concurrency, each: connect (through the route: greeting, RFC 1929
  * authentication, CONNECT), 64 bytes echoed by an EchoServer, close. A warm-up batch runs first and is
- * not counted (the first run after start is 30-50 % slower from JIT).
+ * not counted (the first run after start is 30-50 % slower from JIT); the proxy's CPU is
+ * sampled right before and after the counted batch, so the warm-up's is left out too.
  *
  * <p>Threading: a bounded pool of {@code concurrency} threads, each with its own latency array (no shared
  * lock on the hot path); they are merged at the end.
@@ -35,15 +39,18 @@ final class TransactionLoad {
     }
 
     static Map<String, Object> run(Route route, InetSocketAddress echo, int transactions, int warmup,
-                                   int concurrency, Progress progress) throws InterruptedException {
+                                   int concurrency, Progress progress, Supplier<Optional<Duration>> proxyCpu)
+            throws InterruptedException {
         if (warmup > 0) {
             progress.begin("warm-up " + warmup + " transactions", warmup, "tx");
             batch(route, echo, warmup, concurrency, progress);
         }
         progress.begin(transactions + " transactions at concurrency " + concurrency, transactions, "tx");
+        Optional<Duration> cpuBefore = proxyCpu.get();
         long start = System.nanoTime();
         Batch b = batch(route, echo, transactions, concurrency, progress);
         double seconds = (System.nanoTime() - start) / 1e9;
+        Optional<Duration> cpuAfter = proxyCpu.get();
         long[] lat = b.latencies;
         Arrays.sort(lat);
         Map<String, Object> m = new LinkedHashMap<>();
@@ -56,6 +63,7 @@ final class TransactionLoad {
         m.put("p50Ms", percentile(lat, PERCENTILE_50));
         m.put("p99Ms", percentile(lat, PERCENTILE_99));
         m.put("maxMs", lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6);
+        CpuTime.record(m, cpuBefore, cpuAfter);
         return m;
     }
 

@@ -69,8 +69,16 @@ class BenchmarkIT {
         Result held = viaPeer.get(2);
         assertEquals(options.heldConnections(), held.metrics().get("survived"));
         assertTrue(((Number) held.metrics().get("vmHwmMiB")).doubleValue() > 0, held.toString());
+        // the peer's CPU beside T1 and C, none for direct; its memory at idle
+        assertTrue(viaPeer.get(0).metrics().containsKey(CpuTime.CPU_SECONDS_PER_GB), viaPeer.get(0).toString());
+        assertTrue(viaPeer.get(1).metrics().containsKey(CpuTime.CPU_MS_PER_TX), viaPeer.get(1).toString());
+        assertTrue(bench.results().stream().filter(r -> r.target().equals("direct"))
+                .noneMatch(r -> r.metrics().containsKey(CpuTime.CPU_SECONDS)), bench.results().toString());
+        assertTrue(out.contains("idle mini "), out);
         assertTrue(out.contains("Load generator:"), out);
-        assertTrue(Files.readString(json).contains("\"target\": \"mini\""));
+        String written = Files.readString(json);
+        assertTrue(written.contains("\"target\": \"mini\""), written);
+        assertTrue(written.contains("\"idleMemory\": {\n    \"mini\""), written);
     }
 
     @Test

@@ -47,6 +47,20 @@ class BenchmarkOptionsTest {
     }
 
     @Test
+    void parsesThreeProxyPeersByName() {
+        BenchmarkOptions o = BenchmarkOptions.parse(new String[] {
+                "--peer", "3proxy=/opt/3proxy/bin/3proxy", "--peer", "3proxy-noauth = /opt/3proxy/bin/3proxy",
+                "--peer", "microsocks=/usr/bin/microsocks"});
+        assertEquals(Map.of("3proxy", "/opt/3proxy/bin/3proxy", "3proxy-noauth", "/opt/3proxy/bin/3proxy",
+                "microsocks", "/usr/bin/microsocks"), o.peers());
+        // the names ProxyProcess.peer knows as 3proxy with and without authentication
+        assertTrue(o.peers().containsKey(ProxyProcess.THREE_PROXY));
+        assertTrue(o.peers().containsKey(ProxyProcess.THREE_PROXY_NO_AUTH_PEER));
+        assertTrue(BenchmarkOptions.USAGE.contains("3proxy=PATH/bin/3proxy"), BenchmarkOptions.USAGE);
+        assertThrows(IllegalArgumentException.class, () -> BenchmarkOptions.parse(new String[] {"--peer", "3proxy"}));
+    }
+
+    @Test
     void pekkoRelayRoutesAreListenPortEqualsTarget() {
         var routes = PekkoRelay.parse(new String[] {"4100=127.0.0.1:80", "4101=::1:8080"});
         assertEquals(80, routes.get(4100).getPort());

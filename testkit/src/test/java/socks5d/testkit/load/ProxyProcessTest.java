@@ -52,6 +52,41 @@ class ProxyProcessTest {
     }
 
     @Test
+    void threeProxyConfigWithAuthenticationAllowsOnlyTheBenchUser() {
+        assertEquals("""
+                # written by the socks5d benchmark
+                maxconn 10000
+                users bench:CL:bench
+                auth strong
+                allow bench
+                socks -p41080 -i127.0.0.1 -e127.0.0.1
+                """, ProxyProcess.threeProxyConfig(41080, true));
+    }
+
+    @Test
+    void threeProxyConfigWithoutAuthenticationHasNoUsersOrAccessList() {
+        assertEquals("""
+                # written by the socks5d benchmark
+                maxconn 10000
+                auth none
+                socks -p1080 -i127.0.0.1 -e127.0.0.1
+                """, ProxyProcess.threeProxyConfig(1080, false));
+    }
+
+    @Test
+    void threeProxyRunsInTheForegroundWithoutLoggingOrResolverAndMaxconnBeforeTheService() {
+        for (boolean auth : new boolean[] {true, false}) {
+            List<String> lines = ProxyProcess.threeProxyConfig(1080, auth).lines().toList();
+            assertTrue(lines.stream().noneMatch(l -> l.startsWith("daemon") || l.startsWith("log")
+                    || l.startsWith("nserver") || l.startsWith("stacksize")), lines.toString());
+            assertTrue(lines.indexOf("maxconn " + ProxyProcess.THREE_PROXY_MAXCONN)
+                    < lines.indexOf("socks -p1080 -i127.0.0.1 -e127.0.0.1"), lines.toString());
+        }
+        // H holds 9,000 connections at full scale; 3proxy drops the ones past maxconn without a word
+        assertTrue(ProxyProcess.THREE_PROXY_MAXCONN > BenchmarkOptions.H_CONNECTIONS + 64);
+    }
+
+    @Test
     void readsCurrentAndPeakResidentMemoryFromProcStatus() {
         List<String> status = List.of(
                 "Name:\tdanted",

@@ -1,0 +1,182 @@
+package socks5d.testkit.load;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CPU time a proxy under test has used, read from Linux's {@code /proc/<pid>/stat}, and the per-unit
+ * figures the benchmark prints beside throughput and connection rate: CPU seconds per GB (10^9 bytes)
+ * for T1 and T8, milliseconds of CPU per transaction for C.
+ *
+ * <p>For a process this is utime + stime (every thread, including threads that have exited) plus cutime +
+ * cstime, the CPU of the children it has already waited for. Summed over the process and its live
+ * descendants, each process's CPU is then counted once whether it is still running at the sample or has
+ * exited and been reaped in between (Dante's mother reaps the children it forks as clients come and go).
+ * A child that has exited but is not reaped yet at a sample is missing from that sample. The kernel counts
+ * in clock ticks (10 ms at the usual USER_HZ of 100), so phases of well under a second, as at
+ * {@code --scale 0.05}, give coarse figures.
+ *
+ * <p>Stateless apart from the clock tick rate, read once; safe from any thread.
+ */
+final class CpuTime {
+    private static final Logger log = LoggerFactory.getLogger(CpuTime.class);
+    /** Metrics key: the proxy's CPU over the scenario's measured phase, seconds. */
+    static final String CPU_SECONDS = "proxyCpuSeconds";
+    /** Metrics key for T1 and T8: {@link #CPU_SECONDS} per 10^9 bytes relayed. */
+    static final String CPU_SECONDS_PER_GB = "cpuSecondsPerGB";
+    /** Metrics key for C: {@link #CPU_SECONDS} in milliseconds per completed transaction. */
+    static final String CPU_MS_PER_TX = "cpuMsPerTx";
+    /** USER_HZ when {@code getconf CLK_TCK} cannot tell: the value on every common Linux architecture. */
+    static final long DEFAULT_TICKS_PER_SECOND = 100;
+    /** /proc/<pid>/stat fields 14-17 (utime, stime, cutime, cstime), as indexes from field 3 (state). */
+    private static final int FIRST_TIME_FIELD = 14 - 3;
+    private static final int TIME_FIELDS = 4;
+    private static final long GETCONF_SECONDS = 5;
+    private static final double BYTES_PER_GB = 1e9;
+    private static final double MILLIS_PER_SECOND = 1e3;
+    private static volatile long ticksPerSecond;
+
+    private CpuTime() {
+    }
+
+    /**
+     * CPU used so far by {@code root} and its live descendants; empty when {@code root}'s stat cannot be
+     * read (not Linux, or the process has gone). A descendant that exits between listing and reading is
+     * skipped.
+     */
+    static Optional<Duration> of(ProcessHandle root) {
+        return ticks(root.pid()).map(own -> root.descendants()
+                .map(d -> ticks(d.pid()))
+                .flatMap(Optional::stream)
+                .reduce(own, Long::sum))
+                .map(t -> toDuration(t, ticksPerSecond()));
+    }
+
+    private static Optional<Long> ticks(long pid) {
+        try {
+            return parseStatTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"),
+                    StandardCharsets.ISO_8859_1));
+        } catch (IOException | UncheckedIOException gone) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * utime + stime + cutime + cstime, in clock ticks, from the text of a {@code /proc/<pid>/stat}; empty
+     * when it is not of that form.
+     */
+    static Optional<Long> parseStatTicks(String stat) {
+        // Field 2, the command name in parentheses, may hold spaces and ')' itself: fields 3 on start
+        // after the last ')'.
+        int close = stat.lastIndexOf(')');
+        if (close < 0) {
+            return Optional.empty();
+        }
+        String[] fields = stat.substring(close + 1).trim().split("\\s+");
+        if (fields.length < FIRST_TIME_FIELD + TIME_FIELDS) {
+            return Optional.empty();
+        }
+        long sum = 0;
+        try {
+            for (int i = FIRST_TIME_FIELD; i < FIRST_TIME_FIELD + TIME_FIELDS; i++) {
+                sum += Long.parseLong(fields[i]);
+            }
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        return Optional.of(sum);
+    }
+
+    static Duration toDuration(long ticks, long ticksPerSecond) {
+        long seconds = ticks / ticksPerSecond;
+        long rest = ticks % ticksPerSecond;
+        return Duration.ofSeconds(seconds, rest * TimeUnit.SECONDS.toNanos(1) / ticksPerSecond);
+    }
+
+    /** The kernel's USER_HZ, the unit of the times in /proc/<pid>/stat: {@code getconf CLK_TCK}, else 100. */
+    static long ticksPerSecond() {
+        long hz = ticksPerSecond;
+        if (hz == 0) {
+            hz = getconfClockTicks().orElse(DEFAULT_TICKS_PER_SECOND);
+            ticksPerSecond = hz;
+        }
+        return hz;
+    }
+
+    private static Optional<Long> getconfClockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out;
+            try (InputStream in = p.getInputStream()) {
+                out = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            }
+            if (p.waitFor(GETCONF_SECONDS, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                return parseClockTicks(out);
+            }
+            p.destroyForcibly();
+        } catch (IOException e) {
+            log.debug("getconf not available, taking USER_HZ as {}", DEFAULT_TICKS_PER_SECOND, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Optional.empty();
+    }
+
+    /** The output of {@code getconf CLK_TCK}, if it is a positive number. */
+    static Optional<Long> parseClockTicks(String getconfOutput) {
+        try {
+            long hz = Long.parseLong(getconfOutput.trim());
+            return hz > 0 ? Optional.of(hz) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Puts {@link #CPU_SECONDS} into {@code metrics}: the CPU between the samples {@code before} and
+     * {@code after} of a measured phase. Nothing when either is missing (direct has no proxy).
+     */
+    static void record(Map<String, Object> metrics, Optional<Duration> before, Optional<Duration> after) {
+        if (before.isPresent() && after.isPresent()) {
+            metrics.put(CPU_SECONDS, after.get().minus(before.get()).toNanos() / 1e9);
+        }
+    }
+
+    /**
+     * Adds the per-unit figure of {@code scenario} to {@code metrics} when they hold {@link #CPU_SECONDS}:
+     * {@link #CPU_SECONDS_PER_GB} over {@code bytes} for T1 and T8, {@link #CPU_MS_PER_TX} over the
+     * {@code ok} transactions for C (failed ones cost the proxy less and are not what the rate counts).
+     * H gets none: its work is holding, not a count of units.
+     */
+    static void addPerUnit(Scenario scenario, Map<String, Object> metrics) {
+        if (!(metrics.get(CPU_SECONDS) instanceof Number cpu)) {
+            return;
+        }
+        switch (scenario) {
+            case T1, T8 -> {
+                if (metrics.get("bytes") instanceof Number bytes && bytes.longValue() > 0) {
+                    metrics.put(CPU_SECONDS_PER_GB, cpu.doubleValue() / (bytes.doubleValue() / BYTES_PER_GB));
+                }
+            }
+            case C -> {
+                if (metrics.get("ok") instanceof Number ok && ok.longValue() > 0) {
+                    metrics.put(CPU_MS_PER_TX, cpu.doubleValue() * MILLIS_PER_SECOND / ok.doubleValue());
+                }
+            }
+            case H -> {
+                // holding idle connections is not counted per unit
+            }
+        }
+    }
+}

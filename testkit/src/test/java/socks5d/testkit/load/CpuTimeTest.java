@@ -1,0 +1,84 @@
+package socks5d.testkit.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class CpuTimeTest {
+
+    /** A 3proxy's /proc/<pid>/stat: utime 1234, stime 567, cutime 8, cstime 9 (fields 14-17). */
+    private static final String STAT = "5274 (3proxy) S 5270 5274 2213 0 -1 4194560 1620 0 0 0 1234 567 8 9 20 0 "
+            + "2 0 36794 13443072 1406 18446744073709551615 1 1 0 0 0 0 0 4096 16387 0 0 0 17 1 0 0 0 0 0";
+
+    @Test
+    void sumsUserAndSystemTimeOfTheProcessAndOfItsReapedChildren() {
+        assertEquals(Optional.of(1234L + 567 + 8 + 9), CpuTime.parseStatTicks(STAT));
+    }
+
+    @Test
+    void aCommandNameWithSpacesAndParenthesesDoesNotShiftTheFields() {
+        String odd = STAT.replace("(3proxy)", "(a) b (c) 7)");
+        assertEquals(Optional.of(1234L + 567 + 8 + 9), CpuTime.parseStatTicks(odd));
+    }
+
+    @Test
+    void somethingElseIsNoCpuTime() {
+        assertEquals(Optional.empty(), CpuTime.parseStatTicks(""));
+        assertEquals(Optional.empty(), CpuTime.parseStatTicks("5274 (3proxy) S 5270 5274"));
+        assertEquals(Optional.empty(), CpuTime.parseStatTicks(STAT.replace(" 1234 ", " x ")));
+    }
+
+    @Test
+    void ticksAreInUserHz() {
+        assertEquals(Duration.ofMillis(18_180), CpuTime.toDuration(1818, 100));
+        assertEquals(Duration.ofNanos(1_001_000_000), CpuTime.toDuration(1001, 1000));
+        assertEquals(Optional.of(100L), CpuTime.parseClockTicks("100\n"));
+        assertEquals(Optional.empty(), CpuTime.parseClockTicks("undefined\n"));
+        assertEquals(Optional.empty(), CpuTime.parseClockTicks("0"));
+    }
+
+    @Test
+    void recordsTheCpuBetweenTheSamplesOnlyWhenBothExist() {
+        Map<String, Object> m = new HashMap<>();
+        CpuTime.record(m, Optional.of(Duration.ofMillis(1500)), Optional.of(Duration.ofMillis(4000)));
+        assertEquals(2.5, (Double) m.get(CpuTime.CPU_SECONDS), 1e-9);
+        Map<String, Object> direct = new HashMap<>();
+        CpuTime.record(direct, Optional.empty(), Optional.empty());
+        CpuTime.record(direct, Optional.of(Duration.ZERO), Optional.empty());
+        assertTrue(direct.isEmpty(), direct.toString());
+    }
+
+    @Test
+    void downloadsGetSecondsPerGigabyteAndTransactionsMillisecondsEach() {
+        Map<String, Object> t8 = new HashMap<>(Map.of("bytes", 4_000_000_000L, CpuTime.CPU_SECONDS, 6.0));
+        CpuTime.addPerUnit(Scenario.T8, t8);
+        assertEquals(1.5, (Double) t8.get(CpuTime.CPU_SECONDS_PER_GB), 1e-9);
+        assertFalse(t8.containsKey(CpuTime.CPU_MS_PER_TX));
+
+        Map<String, Object> c = new HashMap<>(Map.of("ok", 2_000, "errors", 5L, CpuTime.CPU_SECONDS, 2.4));
+        CpuTime.addPerUnit(Scenario.C, c);
+        assertEquals(1.2, (Double) c.get(CpuTime.CPU_MS_PER_TX), 1e-9);
+    }
+
+    @Test
+    void noPerUnitFigureWithoutCpuOrUnits() {
+        Map<String, Object> direct = new HashMap<>(Map.of("bytes", 1_000_000_000L));
+        CpuTime.addPerUnit(Scenario.T1, direct);
+        assertEquals(Map.of("bytes", 1_000_000_000L), direct);
+
+        Map<String, Object> allFailed = new HashMap<>(Map.of("ok", 0, CpuTime.CPU_SECONDS, 0.3));
+        CpuTime.addPerUnit(Scenario.C, allFailed);
+        assertFalse(allFailed.containsKey(CpuTime.CPU_MS_PER_TX));
+
+        Map<String, Object> held = new HashMap<>(Map.of("survived", 10, CpuTime.CPU_SECONDS, 0.3));
+        CpuTime.addPerUnit(Scenario.H, held);
+        assertEquals(2, held.size());
+    }
+}
