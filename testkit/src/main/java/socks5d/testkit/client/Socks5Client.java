@@ -16,7 +16,7 @@ import java.util.Arrays;
 /**
  * A blocking SOCKS5 client (RFC 1928 CONNECT, BIND and UDP ASSOCIATE, RFC 1929 username/password),
  * written independently of the proxy's codecs so that a bug shared by the proxy's encoder and decoder
- * still shows (STYLE §1).
+ * still shows.
  *
  * <p>Immutable configuration: {@code Socks5Client.to(proxy).withAuth("u", "p").connect("dual.test", 80)}.
  * Each {@code connect}, {@link #bind} and {@link #udpAssociate} opens its own socket with a connect

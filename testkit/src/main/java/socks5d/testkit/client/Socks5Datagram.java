@@ -11,8 +11,9 @@ import java.util.Objects;
 
 /**
  * One datagram received from a UDP relay, with its RFC 1928 §7 header taken apart: FRAG, the address
- * and port of the host that sent the payload, and DATA. Parsed here independently of the proxy's codec
- * (STYLE §1), and strictly, since it checks the relay's output: RSV must be X'0000' and ATYP one of
+ * and port of the host that sent the payload, and DATA. Parsed here independently of the proxy's codec,
+ * so that a bug shared by the proxy's encoder and decoder still shows, and strictly, since it checks the
+ * relay's output: RSV must be X'0000' and ATYP one of
  * RFC 1928 §5's. {@link Socks5Frames#udpDatagram} builds the client's side.
  *
  * <p>A value: {@code data} is copied out of the receive buffer, and equality compares its bytes. The
