@@ -223,7 +223,17 @@ public final class Socks5Codec {
     /** VER, a code octet, RSV, ATYP, address and port: the shared shape of §4 and §6. */
     private static ByteString addressed(int code, SocksAddress address, int port) {
         ByteStringBuilder b = new ByteStringBuilder();
-        b.putByte((byte) SOCKS_VERSION).putByte((byte) code).putByte((byte) RESERVED).putByte((byte) address.atyp());
+        b.putByte((byte) SOCKS_VERSION).putByte((byte) code).putByte((byte) RESERVED);
+        putAddress(b, address, port);
+        return b.result();
+    }
+
+    /**
+     * ATYP, address and port as RFC 1928 §5 lays them out: the tail shared by the §4 request, the §6
+     * reply and the §7 UDP request header ({@link UdpCodec}).
+     */
+    static void putAddress(ByteStringBuilder b, SocksAddress address, int port) {
+        b.putByte((byte) address.atyp());
         if (address instanceof SocksAddress.Ipv4 v4) {
             b.putBytes(v4.address().getAddress());
         } else if (address instanceof SocksAddress.Ipv6 v6) {
@@ -235,10 +245,9 @@ public final class Socks5Codec {
             throw new IllegalArgumentException("cannot encode ATYP " + address.atyp());
         }
         b.putByte((byte) (port >>> 8)).putByte((byte) port);
-        return b.result();
     }
 
-    private static int u8(ByteString in, int index) {
+    static int u8(ByteString in, int index) {
         return in.apply(index) & OCTET_MAX;
     }
 }

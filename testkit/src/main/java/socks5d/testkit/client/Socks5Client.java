@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
@@ -13,11 +14,18 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
+<<<<<<< HEAD
  * A blocking SOCKS5 client (RFC 1928 CONNECT, RFC 1929 username/password), written independently of the
  * proxy's codecs so that a bug shared by the proxy's encoder and decoder still shows.
+=======
+ * A blocking SOCKS5 client (RFC 1928 CONNECT, BIND and UDP ASSOCIATE, RFC 1929 username/password),
+ * written independently of the proxy's codecs so that a bug shared by the proxy's encoder and decoder
+ * still shows.
+>>>>>>> udp-wire
  *
  * <p>Immutable configuration: {@code Socks5Client.to(proxy).withAuth("u", "p").connect("dual.test", 80)}.
- * Each {@code connect} opens its own socket with a connect timeout and a read timeout on every read.
+ * Each {@code connect}, {@link #bind} and {@link #udpAssociate} opens its own socket with a connect
+ * timeout and a read timeout on every read; {@link Socks5Bind} and {@link UdpAssociation} hold on to it.
  * Without credentials it offers method 0x00; with them it offers 0x00 and 0x02 (greeting
  * {@code 05 02 00 02}), like common clients; {@link #withMethods} overrides the offer. Threading:
  * instances are thread-safe (immutable); each result belongs to its caller.
@@ -30,6 +38,8 @@ public final class Socks5Client {
     private static final int REPLY_HEAD = 5;
     private static final int IPV4_LENGTH = 4;
     private static final int IPV6_LENGTH = 16;
+    /** SO_RCVBUF and SO_SNDBUF of an association's UDP socket: room for the load generator's window. */
+    private static final int UDP_SOCKET_BUFFER = 1024 * 1024;
 
     private final InetSocketAddress proxy;
     private final String user;
@@ -130,6 +140,75 @@ public final class Socks5Client {
     }
 
     /**
+     * RFC 1928 §6 BIND, naming the host expected to connect by address: returns once the first reply
+     * is in, with BND.ADDR/BND.PORT of the server's listening socket; {@link Socks5Bind#awaitPeer} then
+     * waits for the second. A refused BIND comes back with {@link Socks5Bind#succeeded()} false and its
+     * socket closed.
+     */
+    public Socks5Bind bind(InetAddress expectedPeer, int port) throws IOException {
+        return bind(Socks5Frames.bind(expectedPeer, port));
+    }
+
+    /** RFC 1928 §6 BIND, naming the host expected to connect by domain name (ATYP 3). */
+    public Socks5Bind bind(String expectedPeer, int port) throws IOException {
+        return bind(Socks5Frames.bind(expectedPeer, port));
+    }
+
+    private Socks5Bind bind(byte[] request) throws IOException {
+        Socket s = openControl();
+        try {
+            Socks5Result first = handshake(s, request);
+            if (!first.succeeded()) {
+                s.close();
+            }
+            return new Socks5Bind(first, s.getInetAddress(), readTimeout);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /**
+     * RFC 1928 §7 UDP ASSOCIATE from a new UDP socket of the client's, bound to the address its control
+     * connection leaves from, whose address and port the request declares as DST.ADDR and DST.PORT. The
+     * control connection stays open until the association is closed. A refused association comes back
+     * with {@link UdpAssociation#succeeded()} false and both sockets closed.
+     */
+    public UdpAssociation udpAssociate() throws IOException {
+        return associate(null);
+    }
+
+    /**
+     * RFC 1928 §7 UDP ASSOCIATE declaring {@code declared} as DST.ADDR and DST.PORT (e.g. 0.0.0.0:0 when
+     * the client does not know its address yet), while still sending from a UDP socket of its own.
+     */
+    public UdpAssociation udpAssociate(InetSocketAddress declared) throws IOException {
+        return associate(declared);
+    }
+
+    private UdpAssociation associate(InetSocketAddress declared) throws IOException {
+        Socket s = openControl();
+        DatagramSocket udp = null;
+        try {
+            udp = new DatagramSocket(new InetSocketAddress(s.getLocalAddress(), 0));
+            udp.setReceiveBufferSize(UDP_SOCKET_BUFFER);
+            udp.setSendBufferSize(UDP_SOCKET_BUFFER);
+            InetSocketAddress from = declared != null ? declared : (InetSocketAddress) udp.getLocalSocketAddress();
+            UdpAssociation a = new UdpAssociation(handshake(s, Socks5Frames.udpAssociate(from)), udp, s.getInetAddress());
+            if (!a.succeeded()) {
+                a.close();
+            }
+            return a;
+        } catch (IOException | RuntimeException e) {
+            if (udp != null) {
+                udp.close();
+            }
+            s.close();
+            throw e;
+        }
+    }
+
+    /**
      * Runs greeting, optional authentication and {@code request} on a new socket.
      *
      * @throws EOFException if the server closes before a complete answer
@@ -137,16 +216,27 @@ public final class Socks5Client {
      * @throws ProtocolException if an answer is malformed (wrong VER, unknown ATYP)
      */
     public Socks5Result handshake(byte[] request) throws IOException {
-        Socket s = new Socket();
+        Socket s = openControl();
         try {
-            s.setTcpNoDelay(true);
-            s.connect(proxy, (int) connectTimeout.toMillis());
-            s.setSoTimeout((int) readTimeout.toMillis());
             Socks5Result r = handshake(s, request);
             if (!r.succeeded()) {
                 s.close();
             }
             return r;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** A new TCP connection to the proxy, with the connect timeout, TCP_NODELAY and the read timeout. */
+    private Socket openControl() throws IOException {
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(proxy, (int) connectTimeout.toMillis());
+            s.setSoTimeout((int) readTimeout.toMillis());
+            return s;
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
@@ -198,8 +288,11 @@ public final class Socks5Client {
         return readReply(in, method, authStatus, s);
     }
 
-    /** RFC 1928 §6: {@code VER REP RSV ATYP BND.ADDR BND.PORT}, read as the first five bytes, then the rest. */
-    private static Socks5Result readReply(DataInputStream in, int method, int authStatus, Socket s)
+    /**
+     * RFC 1928 §6: {@code VER REP RSV ATYP BND.ADDR BND.PORT}, read as the first five bytes, then the rest;
+     * also the second reply of a BIND ({@link Socks5Bind}).
+     */
+    static Socks5Result readReply(DataInputStream in, int method, int authStatus, Socket s)
             throws IOException {
         byte[] head = readFully(in, REPLY_HEAD, "reply");
         expect(head[0] == Socks5Frames.VERSION, "reply VER " + head[0]);

@@ -8,11 +8,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Builds the client's SOCKS5 frames as bytes, written here independently of the proxy's codecs (a
- * bug they share still shows): method greeting (RFC 1928 §3), username/password request
- * (RFC 1929 §2) and command request (RFC 1928 §4). Tests can pipeline them with {@link #concat} or
- * send them byte by byte. The builders only check what the wire format cannot carry (a length above
- * 255), so tests may build odd frames on purpose (zero-length names, unknown methods or commands).
+ * Builds the client's SOCKS5 frames as bytes, written here independently of the proxy's codecs (a bug
+ * they share still shows):
+ * method greeting (RFC 1928 §3), username/password request (RFC 1929 §2), command request
+ * (RFC 1928 §4: CONNECT, BIND, UDP ASSOCIATE) and the UDP request header a client puts in front of
+ * every datagram (RFC 1928 §7; {@link Socks5Datagram} reads the relay's). Tests can pipeline the TCP
+ * frames with {@link #concat} or send them byte by byte. The builders
+ * only check what the wire format cannot carry (a length above 255), so tests may build odd frames on
+ * purpose (zero-length names, unknown methods or commands).
  *
  * <p>Pure and thread-safe.
  */
@@ -66,6 +69,11 @@ public final class Socks5Frames {
 
     /** RFC 1929 STATUS: success; any other value is a failure. */
     public static final int AUTH_SUCCESS = 0x00;
+
+    /** RFC 1928 §7 FRAG of a whole datagram (not a fragment). */
+    public static final int FRAG_STANDALONE = 0x00;
+    /** RFC 1928 §7: RSV, two octets, and FRAG, one octet, before ATYP. */
+    static final int UDP_PREFIX = 3;
 
     /** Largest value of a one-byte length field. */
     private static final int MAX_FIELD = 255;
@@ -123,6 +131,29 @@ public final class Socks5Frames {
                 : connect(target.getAddress(), target.getPort());
     }
 
+    /**
+     * RFC 1928 §4 BIND with the address of the host expected to connect back (RFC 1928 §6: the server
+     * may use it to evaluate the request).
+     */
+    public static byte[] bind(InetAddress expectedPeer, int port) {
+        return request(CMD_BIND, expectedPeer, port);
+    }
+
+    /** RFC 1928 §4 BIND naming the host expected to connect back by domain name (ATYP 3). */
+    public static byte[] bind(String expectedPeer, int port) {
+        return request(CMD_BIND, expectedPeer, port);
+    }
+
+    /**
+     * RFC 1928 §4 UDP ASSOCIATE. DST.ADDR and DST.PORT are where the client will send its datagrams from
+     * (RFC 1928 §4), or zeros when it does not know yet; an unresolved address is sent as a domain name.
+     */
+    public static byte[] udpAssociate(InetSocketAddress clientUdp) {
+        return clientUdp.isUnresolved()
+                ? request(CMD_UDP_ASSOCIATE, clientUdp.getHostString(), clientUdp.getPort())
+                : request(CMD_UDP_ASSOCIATE, clientUdp.getAddress(), clientUdp.getPort());
+    }
+
     /** RFC 1928 §4 {@code VER CMD RSV ATYP DST.ADDR DST.PORT} with an address (ATYP 1 or 4). */
     public static byte[] request(int cmd, InetAddress address, int port) {
         int atyp = address instanceof Inet4Address ? ATYP_IPV4 : ATYP_IPV6;
@@ -134,12 +165,7 @@ public final class Socks5Frames {
 
     /** RFC 1928 §4 with a domain name (ATYP 3, one length byte then the ASCII name). */
     public static byte[] request(int cmd, String domain, int port) {
-        byte[] name = domain.getBytes(StandardCharsets.US_ASCII);
-        checkField("domain length", name.length);
-        byte[] addr = new byte[name.length + 1];
-        addr[0] = (byte) name.length;
-        System.arraycopy(name, 0, addr, 1, name.length);
-        return request(cmd, ATYP_DOMAIN, addr, port);
+        return request(cmd, ATYP_DOMAIN, lengthPrefixed(domain), port);
     }
 
     /** RFC 1928 §4 with any ATYP and raw DST.ADDR bytes (for unknown address types). */
@@ -158,6 +184,51 @@ public final class Socks5Frames {
         return out.toByteArray();
     }
 
+    /**
+     * RFC 1928 §7 {@code RSV FRAG ATYP DST.ADDR DST.PORT DATA}, FRAG X'00', for {@code destination}: its
+     * address (ATYP 1 or 4), or its name (ATYP 3) when it is unresolved.
+     */
+    public static byte[] udpDatagram(InetSocketAddress destination, byte[] data) {
+        if (destination.isUnresolved()) {
+            return udpDatagram(destination.getHostString(), destination.getPort(), data);
+        }
+        return udpDatagram(destination.getAddress(), destination.getPort(), data);
+    }
+
+    /** RFC 1928 §7 datagram, FRAG X'00', to an IPv4 or IPv6 address (ATYP 1 or 4). */
+    public static byte[] udpDatagram(InetAddress destination, int port, byte[] data) {
+        if (!(destination instanceof Inet4Address) && !(destination instanceof Inet6Address)) {
+            throw new IllegalArgumentException("not an IP address: " + destination);
+        }
+        int atyp = destination instanceof Inet4Address ? ATYP_IPV4 : ATYP_IPV6;
+        return udpDatagram(FRAG_STANDALONE, atyp, destination.getAddress(), port, data);
+    }
+
+    /** RFC 1928 §7 datagram, FRAG X'00', to a domain name the relay resolves (ATYP 3). */
+    public static byte[] udpDatagram(String domain, int port, byte[] data) {
+        return udpDatagram(FRAG_STANDALONE, ATYP_DOMAIN, lengthPrefixed(domain), port, data);
+    }
+
+    /**
+     * RFC 1928 §7 datagram with any FRAG, ATYP and raw DST.ADDR bytes (a domain name's length octet
+     * included), for fragments and unknown address types the relay must drop.
+     */
+    public static byte[] udpDatagram(int frag, int atyp, byte[] dstAddr, int port, byte[] data) {
+        if (port < 0 || port > MAX_PORT) {
+            throw new IllegalArgumentException("port " + port);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0); // RSV, first octet
+        out.write(0); // RSV, second octet
+        out.write(frag);
+        out.write(atyp);
+        out.writeBytes(dstAddr);
+        out.write((port >>> BITS_PER_BYTE) & BYTE_MASK);
+        out.write(port & BYTE_MASK);
+        out.writeBytes(data);
+        return out.toByteArray();
+    }
+
     /** The frames one after the other, for a pipelined single write. */
     public static byte[] concat(byte[]... frames) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -165,6 +236,16 @@ public final class Socks5Frames {
             out.writeBytes(f);
         }
         return out.toByteArray();
+    }
+
+    /** A DOMAINNAME field: one length octet, then the ASCII name. */
+    private static byte[] lengthPrefixed(String domain) {
+        byte[] name = domain.getBytes(StandardCharsets.US_ASCII);
+        checkField("domain length", name.length);
+        byte[] addr = new byte[name.length + 1];
+        addr[0] = (byte) name.length;
+        System.arraycopy(name, 0, addr, 1, name.length);
+        return addr;
     }
 
     private static void checkField(String field, int length) {
