@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -55,6 +56,9 @@ final class DataPlane {
         this.relayMemory = relayMemory;
         this.outbound = new Bootstrap()
                 .channel(transport.socketChannel())
+                // Pooled direct buffers, reused: Netty 4.2's default allocator zeroed fresh memory on
+                // bulk transfers (a tenth of the CPU of a download, measured with perf).
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         settings.connectTimeout().toMillis()))
                 // Read only when the relay asks (the peer is writable), never ahead of it.

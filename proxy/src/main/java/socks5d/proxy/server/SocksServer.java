@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -94,6 +95,7 @@ public final class SocksServer implements AutoCloseable {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     // Each session asks for its reads: the handshake when it needs bytes, the relay
                     // when the other side can take them.
+                    .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .childOption(ChannelOption.AUTO_READ, false)
                     // A client that shuts its write side still receives the rest of the answer.
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
