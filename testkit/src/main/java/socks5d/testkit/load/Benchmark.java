@@ -139,6 +139,22 @@ public final class Benchmark {
     private static final String DIRECT_LABEL = Report.DIRECT;
     private static final String PEKKO_RELAY_LABEL = "pekko relay (no SOCKS)";
 
+    /**
+     * Scenario C against an echo server of its own (unless the route reaches only fixed targets): each
+     * transaction leaves its proxy-to-target connection in TIME_WAIT, and with one shared target the
+     * proxies measured later in the same run ran out of ephemeral ports towards it.
+     */
+    private Map<String, Object> transactions(Route route, Targets t, Probes probes) throws InterruptedException {
+        if (route.fixedTargets()) {
+            return TransactionLoad.run(route, t.echo().socketAddress(), options.transactions(),
+                    options.warmup(), options.concurrency(), t.progress(), probes.cpu());
+        }
+        try (EchoServer own = EchoServer.start(t.echo().socketAddress().getAddress())) {
+            return TransactionLoad.run(route, own.socketAddress(), options.transactions(),
+                    options.warmup(), options.concurrency(), t.progress(), probes.cpu());
+        }
+    }
+
     private record Targets(SourceServer source, EchoServer echo, Progress progress) {
     }
 
@@ -213,8 +229,7 @@ public final class Benchmark {
                     yield DownloadLoad.run(route, t.source().socketAddress(), BenchmarkOptions.T8_STREAMS, each,
                             options.verify(), t.progress(), probes.cpu());
                 }
-                case C -> TransactionLoad.run(route, t.echo().socketAddress(), options.transactions(),
-                        options.warmup(), options.concurrency(), t.progress(), probes.cpu());
+                case C -> transactions(route, t, probes);
                 case H -> HoldLoad.run(route, t.echo().socketAddress(), options.heldConnections(), options.hold(),
                         options.concurrency(), probes.memory(), probes.resetPeakMemory(), t.progress());
             };

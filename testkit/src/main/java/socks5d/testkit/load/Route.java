@@ -23,6 +23,11 @@ public interface Route {
     /** A short label for progress lines. */
     String label();
 
+    /** Whether only the targets known when the route was made can be reached (a plain relay). */
+    default boolean fixedTargets() {
+        return false;
+    }
+
     /** A plain TCP connection. */
     static Route direct(Duration timeout) {
         return new Route() {
@@ -92,6 +97,11 @@ public interface Route {
             @Override
             public String label() {
                 return "relay";
+            }
+
+            @Override
+            public boolean fixedTargets() {
+                return true;
             }
         };
     }
