@@ -218,6 +218,9 @@ public final class Socks5d {
         });
         cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-sessions",
                 () -> gauge.drain().thenApply(v -> Done.getInstance()));
+        // The last sessions' counters and access-log lines reach the actors while they still run.
+        cs.addTask(CoordinatedShutdown.PhaseServiceStop(), "flush-data-plane",
+                () -> socks.flush().thenApply(v -> Done.getInstance()));
         // The event loops stop with the actor system, however it stops (CoordinatedShutdown or terminate()).
         sys.getWhenTerminated().whenComplete((done, failure) -> socks.close());
     }

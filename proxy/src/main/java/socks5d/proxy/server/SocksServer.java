@@ -1,6 +1,8 @@
 package socks5d.proxy.server;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -163,15 +165,32 @@ public final class SocksServer implements AutoCloseable {
         return done;
     }
 
-    /** Closes every connection, flushes the last counters, and stops the event loops and executors. */
+    /**
+     * Sends what every event loop counted and logged so far to the actors, completing once all have
+     * sent it: called at shutdown after the sessions drained, while the actors still run, so the last
+     * sessions' access-log lines and counters are not lost.
+     */
+    public CompletionStage<Void> flush() {
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (Map.Entry<EventExecutor, DataPlane.Loop> e : plane.loops()) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            sent.add(done);
+            if (e.getKey().isShuttingDown()) {
+                done.complete(null);
+            } else {
+                e.getKey().execute(() -> {
+                    e.getValue().accounting().run();
+                    done.complete(null);
+                });
+            }
+        }
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+    }
+
+    /** Closes every connection and stops the event loops and executors. */
     @Override
     public void close() {
         listener.close();
-        for (Map.Entry<EventExecutor, DataPlane.Loop> e : plane.loops()) {
-            if (!e.getKey().isShuttingDown()) {
-                e.getKey().execute(e.getValue().accounting());
-            }
-        }
         resolver.close();
         hashing.shutdownNow();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
