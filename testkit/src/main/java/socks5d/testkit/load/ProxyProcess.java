@@ -69,7 +69,7 @@ public final class ProxyProcess implements AutoCloseable {
      * is free. The bound ports still stay in TIME_WAIT for a minute and keep connect() off them, so
      * H right after a full-scale C through Dante can run out of client ports.
      */
-    static final String DANTE_EXTERNAL = "127.0.0.2";
+    static final String OUTGOING_SOURCE = "127.0.0.2";
     /** Dante's RFC 1929 method checks the system password database, so it needs this to exist. */
     static final String CREATE_BENCH_USER = "useradd -M -s /usr/sbin/nologin " + USER + " && echo "
             + USER + ":" + PASSWORD + " | chpasswd";
@@ -221,7 +221,7 @@ public final class ProxyProcess implements AutoCloseable {
 
     /**
      * The danted.conf (Dante 1.4) for the benchmark: listen on 127.0.0.1:{@code port}, connect out
-     * from {@link #DANTE_EXTERNAL}, log to standard error, and pass CONNECT from loopback clients to
+     * from {@link #OUTGOING_SOURCE}, log to standard error, and pass CONNECT from loopback clients to
      * anywhere, with RFC 1929 against the system password database when {@code auth}, else with no
      * authentication. Dante 1.4 has no setting for the number of child processes (only {@code -N} for
      * more mother processes): the mother forks negotiate, request and io children as clients arrive
@@ -233,7 +233,7 @@ public final class ProxyProcess implements AutoCloseable {
         c.append("# written by the socks5d benchmark\n");
         c.append("logoutput: stderr\n");
         c.append("internal: ").append(LOOPBACK).append(" port = ").append(port).append('\n');
-        c.append("external: ").append(DANTE_EXTERNAL).append('\n');
+        c.append("external: ").append(OUTGOING_SOURCE).append('\n');
         c.append("clientmethod: none\n");
         if (auth) {
             c.append("socksmethod: username\n");
@@ -266,7 +266,9 @@ public final class ProxyProcess implements AutoCloseable {
 
     /**
      * The 3proxy.cfg (3proxy 0.9 and 1.0) for the benchmark: a SOCKS service on 127.0.0.1:{@code port}
-     * connecting out from 127.0.0.1, with {@link #THREE_PROXY_MAXCONN}; with {@code auth}, the one user
+     * connecting out from 127.0.0.2 (like Dante, 3proxy binds each outgoing socket before connecting, and
+     * bind() cannot reuse a port that a TIME_WAIT connection of an earlier proxy holds on 127.0.0.1: the
+     * run's C then failed with reply 0x05 for lack of ports), with {@link #THREE_PROXY_MAXCONN}; with {@code auth}, the one user
      * {@link #USER} with a cleartext password and only that user allowed, else no authentication (which
      * also turns the access lists off). No {@code log} command, so nothing is logged per session, as in
      * the other proxies; no {@code nserver}, as every CONNECT is to an address and nothing is resolved;

@@ -59,7 +59,7 @@ class ProxyProcessTest {
                 users bench:CL:bench
                 auth strong
                 allow bench
-                socks -p41080 -i127.0.0.1 -e127.0.0.1
+                socks -p41080 -i127.0.0.1 -e127.0.0.2
                 """, ProxyProcess.threeProxyConfig(41080, true));
     }
 
@@ -69,7 +69,7 @@ class ProxyProcessTest {
                 # written by the socks5d benchmark
                 maxconn 10000
                 auth none
-                socks -p1080 -i127.0.0.1 -e127.0.0.1
+                socks -p1080 -i127.0.0.1 -e127.0.0.2
                 """, ProxyProcess.threeProxyConfig(1080, false));
     }
 
@@ -80,7 +80,7 @@ class ProxyProcessTest {
             assertTrue(lines.stream().noneMatch(l -> l.startsWith("daemon") || l.startsWith("log")
                     || l.startsWith("nserver") || l.startsWith("stacksize")), lines.toString());
             assertTrue(lines.indexOf("maxconn " + ProxyProcess.THREE_PROXY_MAXCONN)
-                    < lines.indexOf("socks -p1080 -i127.0.0.1 -e127.0.0.1"), lines.toString());
+                    < lines.indexOf("socks -p1080 -i127.0.0.1 -e127.0.0.2"), lines.toString());
         }
         // H holds 9,000 connections at full scale; 3proxy drops the ones past maxconn without a word
         assertTrue(ProxyProcess.THREE_PROXY_MAXCONN > BenchmarkOptions.H_CONNECTIONS + 64);
