@@ -50,7 +50,7 @@ public final class Dialer {
     private boolean cancelled;
 
     /**
-     * @param bootstrap the outbound options; cloned onto {@code loop}
+     * @param bootstrap the outbound options, on {@code loop}
      * @param admission called once the ruleset allows the destination: {@code null} to go on, or the
      *                  reply that refuses it (no descriptor or memory left)
      */
@@ -59,7 +59,7 @@ public final class Dialer {
         this.loop = loop;
         this.resolver = resolver;
         this.rules = rules;
-        this.bootstrap = bootstrap.clone(loop);
+        this.bootstrap = bootstrap;
         this.request = request;
         this.admission = admission;
         this.outcome = outcome;

@@ -27,8 +27,11 @@ import socks5d.proxy.rules.Ruleset;
  * read it from their event loops without synchronisation.
  */
 final class DataPlane {
-    /** One event loop's share: its batched counters and its verified-password cache. Confined to the loop. */
-    record Loop(Accounting accounting, Logins logins) {
+    /**
+     * One event loop's share: its batched counters, its verified-password cache and the bootstrap of
+     * its destination connections (set up once, not per dial). Confined to the loop.
+     */
+    record Loop(Accounting accounting, Logins logins, Bootstrap outbound) {
     }
 
     final ProxySettings settings;
@@ -39,8 +42,6 @@ final class DataPlane {
     final Ruleset rules;
     final ConnectionGauge gauge;
     final RelayMemory relayMemory;
-    /** Options of every destination connection; cloned onto the client's event loop per dial. */
-    final Bootstrap outbound;
     private final Map<EventExecutor, Loop> loops = new IdentityHashMap<>();
 
     DataPlane(ProxySettings settings, Transport transport, StateActors state, LiveSwitches switches,
@@ -54,7 +55,7 @@ final class DataPlane {
         this.rules = rules;
         this.gauge = gauge;
         this.relayMemory = relayMemory;
-        this.outbound = new Bootstrap()
+        Bootstrap outbound = new Bootstrap()
                 .channel(transport.socketChannel())
                 // Pooled direct buffers, reused: Netty 4.2's default allocator zeroed fresh memory on
                 // bulk transfers (a tenth of the CPU of a download, measured with perf).
@@ -70,7 +71,8 @@ final class DataPlane {
                 .handler(SocksServer.NO_HANDLER);
         for (EventExecutor e : group) {
             Accounting accounting = new Accounting(state.metrics(), state.accessLog(), gauge);
-            loops.put(e, new Loop(accounting, new Logins((EventLoop) e, state.publishedUsers(), hashing)));
+            loops.put(e, new Loop(accounting, new Logins((EventLoop) e, state.publishedUsers(), hashing),
+                    outbound.clone((EventLoop) e)));
         }
     }
 

@@ -175,7 +175,7 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
     }
 
     private void connect(Request request) {
-        dialer = new Dialer(client.eventLoop(), plane.resolver, plane.rules, plane.outbound, request,
+        dialer = new Dialer(client.eventLoop(), plane.resolver, plane.rules, loop.outbound(), request,
                 this::admitOutbound, new Dialer.Outcome() {
                     @Override
                     public void connected(Channel destination) {
