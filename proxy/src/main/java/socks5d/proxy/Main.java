@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import socks5d.wire.CredentialField;
 
 /**
- * The {@code socks5d} entry point (SPEC §3): parses the command line into a {@link Config}
+ * The {@code socks5d} entry point (README, Command line): parses the command line into a {@link Config}
  * layered over {@code --config FILE} and the embedded defaults, starts the server and maps
  * outcomes to exit codes: 0 after a clean shutdown, 1 when a port is in use or start fails,
  * 2 for a bad flag or value. Nothing reads the flags after they became config.
@@ -34,9 +34,9 @@ import socks5d.wire.CredentialField;
 public final class Main implements java.util.concurrent.Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
-    /** Exit status for a bad flag or value (SPEC §3). */
+    /** Exit status for a bad flag or value (docs/operations.md, Exit codes). */
     public static final int EXIT_USAGE = 2;
-    /** Exit status when start fails, e.g. a port already in use (SPEC §3). */
+    /** Exit status when start fails, e.g. a port already in use (docs/operations.md, Exit codes). */
     public static final int EXIT_START_FAILED = 1;
 
     @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
@@ -173,7 +173,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         return out;
     }
 
-    /** Flags over {@code --config FILE} over the embedded defaults (SPEC §3, STYLE §7). */
+    /** Flags over {@code --config FILE} over the embedded defaults (README, Configuration). */
     Config config() {
         Map<String, Object> flags = new HashMap<>();
         putIf(flags, "socks5d.proxy.listen-address", socksAddress);

@@ -12,7 +12,7 @@ import socks5d.management.ManagementServers;
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
 
-/** Starts the management listeners (SPEC §8) enabled in config; their bindings, for the ruleset and shutdown. */
+/** Starts the management listeners (docs/protocols/mcp.md, mass.md, pctp.md) enabled in config; their bindings, for the ruleset and shutdown. */
 final class ManagementListeners {
     private ManagementListeners() {
     }

@@ -10,7 +10,7 @@ import socks5d.proxy.rules.Ruleset;
 
 /**
  * The proxy's settings, read once from {@code socks5d.proxy} at start and validated there, so a
- * bad value stops the server before it binds (SPEC §3). Immutable.
+ * bad value stops the server before it binds (docs/operations.md, Exit codes). Immutable.
  */
 public record ProxySettings(String listenAddress, int port, int backlog, int maxClients,
                             Duration handshakeTimeout, Duration connectTimeout, Duration idleTimeout,

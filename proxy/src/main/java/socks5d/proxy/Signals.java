@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * SIGTERM and SIGINT handling (SPEC §4 shutdown): the first signal starts the graceful shutdown
+ * SIGTERM and SIGINT handling (docs/operations.md, Signals and shutdown): the first signal starts the graceful shutdown
  * (stop accepting, drain sessions up to the grace period); a second one stops at once.
  */
 final class Signals {

@@ -37,7 +37,7 @@ import socks5d.proxy.server.SocksServer;
 /**
  * One running socks5d: its actor system, state actors, listeners and shutdown sequence. Used by
  * {@link Main} and by tests that start a server in-process. On shutdown (CoordinatedShutdown) it
- * stops accepting, then waits up to {@code shutdown-grace} for open sessions (SPEC §4).
+ * stops accepting, then waits up to {@code shutdown-grace} for open sessions (docs/operations.md, Signals and shutdown).
  * Thread-safe: all state is in the actor system and in completion stages.
  */
 public final class Socks5d {

@@ -13,7 +13,7 @@ import java.util.Set;
 import socks5d.proxy.wire.ReplyCode;
 
 /**
- * Maps why a connection attempt failed to the RFC 1928 §6 reply that tells the client (SPEC §4):
+ * Maps why a connection attempt failed to the RFC 1928 §6 reply that tells the client (docs/protocols/socks5.md, Replies):
  * refused 0x05, timed out 0x06, host unreachable or unresolvable 0x04, network unreachable 0x03,
  * anything else 0x01. Pure.
  */

@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * Parses IP address text without ever looking it up (SPEC §4: no blocking resolution).
+ * Parses IP address text without ever looking it up (docs/protocols/socks5.md: no blocking resolution).
  * InetAddress.getByName would ask the system resolver, blocking, for text that is no address, such
  * as {@code 999.1.1.1}, and would accept BSD forms such as {@code 10.1.5} (10.1.0.5); so a dotted
  * quad is parsed here and IPv6 text goes in brackets, where the JDK never falls back to a lookup.

@@ -11,7 +11,7 @@ import socks5d.management.switches.Switches;
 
 /**
  * The latest {@link Switches.State}, pushed by the switches actor to a subscriber, so that each
- * new SOCKS connection reads the switches without asking an actor (SPEC §8: changes take effect
+ * new SOCKS connection reads the switches without asking an actor (docs/protocols/mcp.md: changes take effect
  * for the next session). The switches actor stays the only owner and writer of the state; this
  * is a read-only copy. Safe from any thread.
  */
