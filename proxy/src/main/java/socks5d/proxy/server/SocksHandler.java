@@ -148,6 +148,8 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
             } else if (action instanceof Handshake.Connect connect) {
                 handshakeTimer.cancel(false);
                 connect(connect.request());
+            } else if (action instanceof Handshake.Bind || action instanceof Handshake.Associate) {
+                apply(handshake.onConnectFailed(ReplyCode.COMMAND_NOT_SUPPORTED));
             } else if (!clientFinished) {
                 client.read();
             }
