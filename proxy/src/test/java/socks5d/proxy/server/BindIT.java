@@ -2,11 +2,9 @@ package socks5d.proxy.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -43,7 +41,7 @@ class BindIT {
     @BeforeAll
     void start() {
         dns = LoopbackDnsServer.builder().record("peer.test", V4).start();
-        proxy = ProxyHarness.start(dns.socks5dConfig() + "socks5d.proxy.bind-timeout = 500ms\n"
+        proxy = ProxyHarness.start(dns.socks5dConfig() + "socks5d.proxy.bind-timeout = 2s\n"
                 + "socks5d.proxy.rules.list = [{ action = deny, ports = [25] }]\n");
     }
 
@@ -59,6 +57,26 @@ class BindIT {
         s.connect(to, (int) T.toMillis());
         s.setSoTimeout((int) T.toMillis());
         return s;
+    }
+
+    /**
+     * Connects until {@code listen} refuses (or resets a connection left in its backlog), within
+     * {@link #T}: with the NIO transport a closed listener's socket is released at the next select.
+     */
+    private static void assertStopsListening(InetSocketAddress listen) throws IOException {
+        long deadline = System.nanoTime() + T.toNanos();
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(listen, 1000);
+                // Accepted by the kernel before the close reached the listener: the proxy closes it.
+                s.setSoTimeout((int) T.toMillis());
+                assertEquals(-1, s.getInputStream().read());
+            } catch (java.net.SocketException closed) {
+                // Refused, or reset when the listener closed with the connection still in its backlog.
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "the listener still accepts");
+        }
     }
 
     private static void send(Socket s, String text) throws IOException {
@@ -122,8 +140,7 @@ class BindIT {
             assertEquals(0, b.first().reply(), b.toString());
             Socks5Result second = b.awaitPeer(T);
             assertEquals(Socks5Frames.REP_TTL_EXPIRED, second.reply());
-            assertThrows(ConnectException.class, () -> new Socket().connect(b.listenAddress(), 1000),
-                    "the listener is closed");
+            assertStopsListening(b.listenAddress());
         }
     }
 
@@ -134,18 +151,7 @@ class BindIT {
             assertEquals(0, b.first().reply(), b.toString());
             listen = b.listenAddress();
         }
-        long deadline = System.nanoTime() + T.toNanos();
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(listen, 1000);
-                // Accepted by the kernel before the close reached the listener: the proxy closes it.
-                s.setSoTimeout((int) T.toMillis());
-                assertEquals(-1, s.getInputStream().read());
-            } catch (ConnectException closed) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "the listener still accepts");
-        }
+        assertStopsListening(listen);
     }
 
     @Test
