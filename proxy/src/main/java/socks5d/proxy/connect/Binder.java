@@ -63,6 +63,7 @@ public final class Binder {
     private ScheduledFuture<?> timer;
     /** The peer was taken, the timer fired, or the client went away: nothing more is accepted. */
     private boolean done;
+    /** Connections from an unexpected address closed so far (for the DEBUG line). */
     private long refused;
 
     /**
@@ -108,11 +109,6 @@ public final class Binder {
     public void cancel() {
         done = true;
         closeListener();
-    }
-
-    /** Connections from an unexpected address that were closed. */
-    public long refused() {
-        return refused;
     }
 
     private void resolved(List<InetAddress> addresses) {
@@ -167,7 +163,7 @@ public final class Binder {
         }
         if (!expected.isEmpty() && !expected.contains(Ruleset.canonical(from.getAddress()))) {
             refused++;
-            log.debug("BIND for [{}]: refusing connection from [{}]", request.address().host(), from);
+            log.debug("BIND for [{}]: refusing connection [{}] from [{}]", request.address().host(), refused, from);
             ch.close();
             return;
         }

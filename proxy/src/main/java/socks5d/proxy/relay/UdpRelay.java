@@ -163,6 +163,7 @@ public final class UdpRelay {
         relay = r.channel();
         r.addListener((ChannelFuture f) -> {
             if (closed) {
+                f.channel().close(); // the control connection closed while this socket was binding
                 return;
             }
             if (!f.isSuccess()) {
@@ -181,6 +182,7 @@ public final class UdpRelay {
         outside = o.channel();
         o.addListener((ChannelFuture f) -> {
             if (closed) {
+                f.channel().close();
                 return;
             }
             if (!f.isSuccess()) {

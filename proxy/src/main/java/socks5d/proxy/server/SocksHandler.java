@@ -37,8 +37,9 @@ import socks5d.proxy.wire.Request;
  * client's bytes to the pure {@link Handshake}, writes what it answers, and carries out its actions:
  * a password check ({@link Logins}), a dial ({@link Dialer}) or a BIND listener ({@link Binder}), then
  * hands both channels to the {@link Relay} and leaves the pipeline; or, for UDP ASSOCIATE, opens a
- * {@link UdpRelay} and stays to watch the control connection, whose close ends the association. It also keeps the session's accounting: one connection
- * opened, its bytes, its outcome and its access-log entry, all added to its event loop's
+ * {@link UdpRelay} and stays to watch the control connection, whose close ends the association. It
+ * also keeps the session's accounting: one connection opened, its bytes, its outcome and its
+ * access-log entry (a {@code U} entry for an association), all added to its event loop's
  * {@link Accounting}. Confined to the client channel's event loop, like an actor: no field needs
  * synchronisation, nothing blocks, nothing asks an actor.
  */
@@ -119,9 +120,9 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         if (evt instanceof ChannelInputShutdownEvent && !relaying) {
             clientFinished = true;
             Handshake.Phase phase = handshake.phase();
-            if (phase != Handshake.Phase.AUTHENTICATING && phase != Handshake.Phase.CONNECTING
-                    && phase != Handshake.Phase.BINDING) {
-                // Waiting for client bytes that can no longer come.
+            if (phase != Handshake.Phase.AUTHENTICATING && phase != Handshake.Phase.CONNECTING) {
+                // Waiting for client bytes that can no longer come. A BIND ends too: with no read
+                // pending its client's later close would go unseen until the bind timeout.
                 log.debug("Client [{}] closed in phase [{}]", clientAddress, phase);
                 client.close();
             }
@@ -238,7 +239,7 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         apply(handshake.onConnected((InetSocketAddress) destination.localAddress()));
     }
 
-    /** RFC 1928 §6: listen where this client reached us, for the host DST names (docs/protocols/socks5.md, BIND). */
+    /** RFC 1928 §6: listen where this client reached us, for the host DST names (docs/protocols/socks5.md). */
     private void bind(Request request) {
         InetAddress listenOn = ((InetSocketAddress) client.localAddress()).getAddress();
         binder = new Binder(client.eventLoop(), plane.resolver, plane.rules, plane.inbound, listenOn, request,

@@ -155,6 +155,16 @@ class BindIT {
     }
 
     @Test
+    void endsTheBindWhenTheClientHalfClosesWhileWaiting() throws Exception {
+        try (Socks5Bind b = proxy.client().bind(V4, 0)) {
+            assertEquals(0, b.first().reply(), b.toString());
+            b.socket().shutdownOutput();
+            assertEquals(-1, b.socket().getInputStream().read(), "the proxy closes the control connection");
+            assertStopsListening(b.listenAddress());
+        }
+    }
+
+    @Test
     void refusesABindTheRulesetDenies() throws Exception {
         try (Socks5Bind b = proxy.client().bind(V4, 25)) {
             assertEquals(Socks5Frames.REP_NOT_ALLOWED, b.first().reply());
