@@ -229,6 +229,15 @@ class UdpAssociateIT {
             try (UdpAssociation again = client.udpAssociate()) {
                 assertTrue(again.succeeded(), "the place was given back: " + again);
             }
+            // Each association is one session in the metrics: two succeeded, the refused one failed.
+            limited.awaitSession(x -> x.udp() == null && x.replyCode() == Socks5Frames.REP_GENERAL_FAILURE, T);
+            long deadline = System.nanoTime() + T.toNanos();
+            while (limited.metrics().successfulConnections() + limited.metrics().failedConnections() < 3) {
+                assertTrue(System.nanoTime() < deadline, "sessions not counted: " + limited.metrics());
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+            assertEquals(2, limited.metrics().successfulConnections());
+            assertEquals(1, limited.metrics().failedConnections());
         }
     }
 }
