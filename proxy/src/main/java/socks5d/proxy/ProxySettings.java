@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 
 import socks5d.proxy.connect.Resolver;
 import socks5d.proxy.relay.RelayMemory;
+import socks5d.proxy.relay.UdpRelay;
 import socks5d.proxy.rules.Ruleset;
 
 /**
@@ -17,7 +18,7 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
                             Duration resolveTimeout, Duration metricsFlushInterval, Duration shutdownGrace,
                             int dissectorInspectBytes, long relayMemory, Ruleset.Settings rules,
                             String transport, int eventLoops, int readSize, int hashingQueue,
-                            Resolver.Settings dns) {
+                            Resolver.Settings dns, Duration bindTimeout, UdpRelay.Settings udp) {
     public ProxySettings {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("socks5d.proxy.port must be 0..65535, was " + port);
@@ -33,6 +34,7 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
         requirePositive("resolve-timeout", resolveTimeout);
         requirePositive("metrics-flush-interval", metricsFlushInterval);
         requireNonNegative("idle-timeout", idleTimeout);
+        requirePositive("bind-timeout", bindTimeout);
         requireNonNegative("shutdown-grace", shutdownGrace);
         if (relayMemory <= 0) {
             throw new IllegalArgumentException("socks5d.proxy.relay-memory must be positive or auto");
@@ -87,7 +89,12 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
                 new Resolver.Settings(
                         c.getStringList("dns.nameservers").stream().map(Resolver::nameserver).toList(),
                         c.getString("dns.hosts-file"),
-                        c.getDuration("resolve-timeout")));
+                        c.getDuration("resolve-timeout")),
+                c.getDuration("bind-timeout"),
+                new UdpRelay.Settings(
+                        c.getInt("udp.max-associations"),
+                        (int) Math.min(Integer.MAX_VALUE, c.getBytes("udp.max-datagram")),
+                        optionalDuration(c, "udp.idle-timeout")));
     }
 
     /** {@code auto}: a quarter of the direct memory limit (the relay's buffers are direct); otherwise a size. */

@@ -100,6 +100,27 @@ public final class ProxyHarness implements AutoCloseable {
                 .toCompletableFuture().join().entries();
     }
 
+    /**
+     * The newest access-log entry matching {@code wanted}, polling the access log (entries arrive in
+     * batches on the flush timer) for at most {@code timeout}.
+     *
+     * @throws AssertionError if none arrives in time
+     */
+    public AccessLog.Entry awaitSession(java.util.function.Predicate<AccessLog.Entry> wanted, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (AccessLog.Entry e : recentSessions(100)) {
+                if (wanted.test(e)) {
+                    return e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no matching access-log entry within " + timeout);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
     /** Writes {@code message} on {@code socket} and checks that exactly it comes back (an echo target). */
     public static void assertEchoes(java.net.Socket socket, String message) throws IOException {
         byte[] msg = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);

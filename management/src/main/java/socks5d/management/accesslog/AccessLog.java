@@ -36,10 +36,26 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
      * @param replyCode     the RFC 1928 reply code sent, or the reply the session ended with
      * @param bytes         payload relayed, both directions
      * @param authenticated whether the session used RFC 1929 authentication
+     * @param udp           for a UDP association (RFC 1928 §7) that was answered 0x00, its datagrams:
+     *                      the line is then a {@code U} line; {@code null} for every other session
      */
     public record Entry(Instant time, String user, String clientAddress, int clientPort,
                         String destination, int destinationPort, int replyCode, long bytes,
-                        boolean authenticated) {
+                        boolean authenticated, Udp udp) {
+        /** A TCP session (CONNECT, BIND, or a request that was refused): an {@code A} line. */
+        public Entry(Instant time, String user, String clientAddress, int clientPort, String destination,
+                     int destinationPort, int replyCode, long bytes, boolean authenticated) {
+            this(time, user, clientAddress, clientPort, destination, destinationPort, replyCode, bytes,
+                    authenticated, null);
+        }
+    }
+
+    /**
+     * What one UDP association relayed: datagrams and payload bytes (DATA, without the RFC 1928 §7
+     * header) from the client to destinations ({@code in}) and from destinations to the client
+     * ({@code out}).
+     */
+    public record Udp(long datagramsIn, long bytesIn, long datagramsOut, long bytesOut) {
     }
 
     public sealed interface Command {
@@ -85,11 +101,24 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
      * The time is UTC to the second. A missing user or destination is {@code -}. User names and
      * destinations come from clients, so an ISO control character (TAB, CR, LF and the like) or a
      * backslash in them is written as {@code \xHH}: one session stays one line with ten fields.
+     *
+     * <p>A UDP association has its own ten fields:
+     * {@code time user U client-ip client-port datagrams-in bytes-in datagrams-out bytes-out Auth|NoAuth},
+     * {@code in} being from the client towards destinations and {@code out} back to the client.
      */
     public static String format(Entry e) {
         StringBuilder sb = new StringBuilder(96);
         sb.append(DateTimeFormatter.ISO_INSTANT.format(e.time().truncatedTo(ChronoUnit.SECONDS))).append(TAB);
         appendField(sb, e.user()).append(TAB);
+        if (e.udp() != null) {
+            Udp u = e.udp();
+            sb.append('U').append(TAB);
+            appendField(sb, e.clientAddress()).append(TAB);
+            sb.append(e.clientPort()).append(TAB);
+            sb.append(u.datagramsIn()).append(TAB).append(u.bytesIn()).append(TAB);
+            sb.append(u.datagramsOut()).append(TAB).append(u.bytesOut()).append(TAB);
+            return sb.append(e.authenticated() ? "Auth" : "NoAuth").toString();
+        }
         sb.append('A').append(TAB);
         appendField(sb, e.clientAddress()).append(TAB);
         sb.append(e.clientPort()).append(TAB);

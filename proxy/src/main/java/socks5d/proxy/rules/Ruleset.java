@@ -159,7 +159,7 @@ public final class Ruleset {
     }
 
     /** IPv4-mapped and IPv4-compatible IPv6 forms become the IPv4 address they name. */
-    static InetAddress canonical(InetAddress address) {
+    public static InetAddress canonical(InetAddress address) {
         if (address instanceof Inet6Address v6) {
             byte[] b = v6.getAddress();
             boolean zeroPrefix = true;

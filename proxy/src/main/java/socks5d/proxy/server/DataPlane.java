@@ -3,12 +3,15 @@ package socks5d.proxy.server;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -42,6 +45,12 @@ final class DataPlane {
     final Ruleset rules;
     final ConnectionGauge gauge;
     final RelayMemory relayMemory;
+    /** Options of BIND listeners and the connections they accept; cloned onto the client's event loop. */
+    final ServerBootstrap inbound;
+    /** Options of UDP association sockets; cloned onto the client's event loop. */
+    final Bootstrap datagrams;
+    /** UDP associations open now, against {@code socks5d.proxy.udp.max-associations}. */
+    final AtomicInteger udpAssociations = new AtomicInteger();
     private final Map<EventExecutor, Loop> loops = new IdentityHashMap<>();
 
     DataPlane(ProxySettings settings, Transport transport, StateActors state, LiveSwitches switches,
@@ -69,6 +78,19 @@ final class DataPlane {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, SocksServer.readAllocator(settings))
                 .handler(SocksServer.NO_HANDLER);
+        // A BIND peer's connection is relayed like a CONNECT's destination: the same options.
+        this.inbound = new ServerBootstrap()
+                .channel(transport.serverChannel())
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, SocksServer.readAllocator(settings));
+        this.datagrams = new Bootstrap()
+                .channel(transport.datagramChannel())
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                // One octet more than the largest datagram accepted, so a larger one shows as such.
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(settings.udp().maxDatagram() + 1));
         for (EventExecutor e : group) {
             Accounting accounting = new Accounting(state.metrics(), state.accessLog(), gauge);
             loops.put(e, new Loop(accounting, new Logins((EventLoop) e, state.publishedUsers(), hashing),

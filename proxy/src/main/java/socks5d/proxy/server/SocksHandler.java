@@ -1,5 +1,6 @@
 package socks5d.proxy.server;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -20,26 +21,32 @@ import org.slf4j.LoggerFactory;
 
 import socks5d.management.accesslog.AccessLog;
 import socks5d.management.switches.Switches;
+import socks5d.proxy.connect.Binder;
 import socks5d.proxy.connect.Dialer;
 import socks5d.proxy.dissect.Credential;
 import socks5d.proxy.dissect.CredentialLog;
 import socks5d.proxy.dissect.Dissectors;
 import socks5d.proxy.handshake.Handshake;
 import socks5d.proxy.relay.Relay;
+import socks5d.proxy.relay.UdpRelay;
 import socks5d.proxy.wire.ReplyCode;
 import socks5d.proxy.wire.Request;
 
 /**
  * One client connection from its first byte to its close (docs/protocols/socks5.md): feeds the
  * client's bytes to the pure {@link Handshake}, writes what it answers, and carries out its actions:
- * a password check ({@link Logins}), a dial ({@link Dialer}), then hands both channels to the
- * {@link Relay} and leaves the pipeline. It also keeps the session's accounting: one connection
- * opened, its bytes, its outcome and its access-log entry, all added to its event loop's
+ * a password check ({@link Logins}), a dial ({@link Dialer}) or a BIND listener ({@link Binder}), then
+ * hands both channels to the {@link Relay} and leaves the pipeline; or, for UDP ASSOCIATE, opens a
+ * {@link UdpRelay} and stays to watch the control connection, whose close ends the association. It
+ * also keeps the session's accounting: one connection opened, its bytes, its outcome and its
+ * access-log entry (a {@code U} entry for an association), all added to its event loop's
  * {@link Accounting}. Confined to the client channel's event loop, like an actor: no field needs
  * synchronisation, nothing blocks, nothing asks an actor.
  */
 final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.Meter {
     private static final Logger log = LoggerFactory.getLogger(SocksHandler.class);
+    /** Client bytes kept while a BIND waits for its peer; beyond, they wait in the socket. */
+    private static final int MAX_EARLY_BYTES = 64 * 1024;
 
     private final DataPlane plane;
     private final DataPlane.Loop loop;
@@ -49,6 +56,9 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
     private InetSocketAddress clientAddress;
     private ScheduledFuture<?> handshakeTimer;
     private Dialer dialer;
+    private Binder binder;
+    private UdpRelay udpRelay;
+    private boolean associationTaken;
     /** The destination, once connected (closed with the session). */
     private Channel dest;
     private boolean clientFinished;
@@ -111,7 +121,8 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
             clientFinished = true;
             Handshake.Phase phase = handshake.phase();
             if (phase != Handshake.Phase.AUTHENTICATING && phase != Handshake.Phase.CONNECTING) {
-                // Waiting for client bytes that can no longer come.
+                // Waiting for client bytes that can no longer come. A BIND ends too: with no read
+                // pending its client's later close would go unseen until the bind timeout.
                 log.debug("Client [{}] closed in phase [{}]", clientAddress, phase);
                 client.close();
             }
@@ -148,7 +159,15 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
             } else if (action instanceof Handshake.Connect connect) {
                 handshakeTimer.cancel(false);
                 connect(connect.request());
-            } else if (!clientFinished) {
+            } else if (action instanceof Handshake.Bind bind) {
+                handshakeTimer.cancel(false);
+                bind(bind.request());
+            } else if (action instanceof Handshake.Associate associate) {
+                handshakeTimer.cancel(false);
+                associate(associate.request());
+            } else if (!clientFinished && handshake.buffered() < MAX_EARLY_BYTES) {
+                // AwaitInput, or HoldControl (read only to see the close). While a BIND waits for its
+                // peer, at most MAX_EARLY_BYTES of client bytes are read ahead of the relay.
                 client.read();
             }
         }
@@ -220,6 +239,75 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         apply(handshake.onConnected((InetSocketAddress) destination.localAddress()));
     }
 
+    /** RFC 1928 §6: listen where this client reached us, for the host DST names (docs/protocols/socks5.md). */
+    private void bind(Request request) {
+        InetAddress listenOn = ((InetSocketAddress) client.localAddress()).getAddress();
+        binder = new Binder(client.eventLoop(), plane.resolver, plane.rules, plane.inbound, listenOn, request,
+                this::admitOutbound, plane.settings.bindTimeout(), new Binder.Outcome() {
+                    @Override
+                    public void listening(InetSocketAddress bound) {
+                        if (!ended) {
+                            apply(handshake.onListening(bound));
+                        }
+                    }
+
+                    @Override
+                    public void peerConnected(Channel peer) {
+                        binder = null;
+                        dest = peer;
+                        if (ended || !client.isActive()) {
+                            peer.close();
+                            return;
+                        }
+                        peer.config().setWriteBufferWaterMark(DataPlane.watermarks(switches.relayBufferSize()));
+                        client.config().setWriteBufferWaterMark(DataPlane.watermarks(switches.relayBufferSize()));
+                        apply(handshake.onPeerConnected((InetSocketAddress) peer.remoteAddress()));
+                    }
+
+                    @Override
+                    public void failed(ReplyCode reply) {
+                        binder = null;
+                        if (!ended) {
+                            apply(handshake.onConnectFailed(reply));
+                        }
+                    }
+                });
+        binder.start();
+    }
+
+    /** RFC 1928 §7: an association within max-associations and the descriptor budget, else 0x01. */
+    private void associate(Request request) {
+        UdpRelay.Settings udp = plane.settings.udp();
+        associationTaken = true;
+        if (plane.udpAssociations.incrementAndGet() > udp.maxAssociations()) {
+            log.debug("Client [{}]: max-associations [{}] reached", clientAddress, udp.maxAssociations());
+            apply(handshake.onConnectFailed(ReplyCode.GENERAL_FAILURE));
+            return;
+        }
+        if (!plane.gauge.tryReserveOutbound()) {
+            log.debug("Client [{}]: no descriptor left for a UDP association", clientAddress);
+            apply(handshake.onConnectFailed(ReplyCode.GENERAL_FAILURE));
+            return;
+        }
+        outboundReserved = true;
+        udpRelay = UdpRelay.open(client, plane.datagrams, request, plane.resolver, plane.rules, udp,
+                new UdpRelay.Opened() {
+                    @Override
+                    public void opened(InetSocketAddress relay) {
+                        if (!ended) {
+                            apply(handshake.onAssociated(relay));
+                        }
+                    }
+
+                    @Override
+                    public void failed() {
+                        if (!ended) {
+                            apply(handshake.onConnectFailed(ReplyCode.GENERAL_FAILURE));
+                        }
+                    }
+                });
+    }
+
     private void startRelay(ByteString pipelined) {
         relaying = true;
         client.pipeline().remove(this);
@@ -272,6 +360,13 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
             dialer.cancel();
             dialer = null;
         }
+        if (binder != null) {
+            binder.cancel();
+            binder = null;
+        }
+        if (udpRelay != null) {
+            udpRelay.close();
+        }
         if (dest != null) {
             dest.close();
         }
@@ -289,6 +384,9 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         if (outboundReserved) {
             plane.gauge.releaseOutbound();
         }
+        if (associationTaken) {
+            plane.udpAssociations.decrementAndGet();
+        }
         plane.gauge.close();
         Accounting a = loop.accounting();
         a.closed++;
@@ -299,7 +397,13 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         } else {
             a.failed++;
         }
-        if (clientIn > 0) {
+        if (udpRelay != null && succeeded) {
+            UdpRelay u = udpRelay;
+            a.log(new AccessLog.Entry(Instant.now(), handshake.user(), clientAddress.getAddress().getHostAddress(),
+                    clientAddress.getPort(), null, 0, ReplyCode.SUCCEEDED.code(), u.bytesIn() + u.bytesOut(),
+                    handshake.authenticated(),
+                    new AccessLog.Udp(u.datagramsIn(), u.bytesIn(), u.datagramsOut(), u.bytesOut())));
+        } else if (clientIn > 0) {
             Request request = handshake.request();
             ReplyCode code = handshake.replyCode() == null ? ReplyCode.GENERAL_FAILURE : handshake.replyCode();
             a.log(new AccessLog.Entry(Instant.now(), handshake.user(), clientAddress.getAddress().getHostAddress(),

@@ -21,10 +21,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import socks5d.proxy.handshake.Handshake.Action;
+import socks5d.proxy.handshake.Handshake.Associate;
 import socks5d.proxy.handshake.Handshake.Authenticate;
 import socks5d.proxy.handshake.Handshake.AwaitInput;
+import socks5d.proxy.handshake.Handshake.Bind;
 import socks5d.proxy.handshake.Handshake.Close;
 import socks5d.proxy.handshake.Handshake.Connect;
+import socks5d.proxy.handshake.Handshake.HoldControl;
 import socks5d.proxy.handshake.Handshake.Phase;
 import socks5d.proxy.handshake.Handshake.Relay;
 import socks5d.proxy.handshake.Handshake.Step;
@@ -265,8 +268,8 @@ final class HandshakeTest {
         }
 
         @ParameterizedTest
-        @ValueSource(ints = {0x02, 0x03, 0x00, 0x04, 0xff})
-        void repliesCommandNotSupportedToBindUdpAssociateAndUnknownCommands(int cmd) {
+        @ValueSource(ints = {0x00, 0x04, 0xff})
+        void repliesCommandNotSupportedToUnknownCommands(int cmd) {
             Handshake h = noAuth();
             ByteString request = ByteString.fromArray(new byte[] {5, (byte) cmd}).concat(hex("00 01 c0 00 02 01 00 50"));
             Step s = h.onInput(request);
@@ -454,6 +457,179 @@ final class HandshakeTest {
                 assertBytes(hex("05 02  01 00  05 00 00 01 cb 00 71 07 12 34"), out);
                 assertBytes(payload, assertInstanceOf(Relay.class, s.action()).pipelined());
             }
+        }
+    }
+
+    /** RFC 1928 §6 BIND: two replies, then the relay. */
+    @Nested
+    class BindRequests {
+        /** RFC 1928 §4: BIND, expecting a connection from 192.0.2.1, port 21 (the primary connection's). */
+        final ByteString bindV4 = hex("""
+                05          # VER
+                02          # CMD BIND
+                00          # RSV
+                01          # ATYP IPv4
+                c0 00 02 01 # DST.ADDR 192.0.2.1
+                00 15       # DST.PORT 21
+                """);
+        final ByteString payload = hex("50 4f 52 54 0d 0a");
+
+        Handshake binding() {
+            Handshake h = authenticated();
+            Bind b = assertInstanceOf(Bind.class, h.onInput(bindV4).action());
+            assertEquals(CommandCode.BIND, b.request().command());
+            assertEquals(21, b.request().port());
+            assertEquals(Phase.BINDING, h.phase());
+            return h;
+        }
+
+        @Test
+        void sendsFirstReplyWithTheListeningAddressAndKeepsWaiting() {
+            Handshake h = binding();
+            Step s = h.onListening(BOUND_V4);
+            assertStep(hex("""
+                    05 00 00 01 # VER REP=succeeded RSV ATYP=IPv4
+                    cb 00 71 07 # BND.ADDR 203.0.113.7, the listening socket
+                    12 34       # BND.PORT
+                    """), AwaitInput.class, s);
+            assertEquals(Phase.BINDING, h.phase());
+            assertEquals(ReplyCode.SUCCEEDED, h.replyCode());
+        }
+
+        @Test
+        void sendsSecondReplyWithThePeerAddressThenRelays() {
+            Handshake h = binding();
+            h.onListening(BOUND_V4);
+            Step s = h.onPeerConnected(socket("2001:db8::5", 0x0815));
+            assertBytes(hex("""
+                    05 00 00 04                                     # VER REP=succeeded RSV ATYP=IPv6
+                    20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 05 # BND.ADDR 2001:db8::5, the peer
+                    08 15                                           # BND.PORT, the peer's port
+                    """), s.output());
+            assertTrue(assertInstanceOf(Relay.class, s.action()).pipelined().isEmpty());
+            assertEquals(Phase.ESTABLISHED, h.phase());
+        }
+
+        @Test
+        void relaysBytesPipelinedBeforeAndAfterTheFirstReplyToThePeer() {
+            Handshake h = new Handshake(false);
+            Step s = h.onInput(hex("05 01 00").concat(bindV4).concat(payload.take(2)));
+            assertStep(hex("05 00"), Bind.class, s);
+            h.onListening(BOUND_V4);
+            assertStep(ByteString.emptyByteString(), AwaitInput.class, h.onInput(payload.drop(2)));
+            assertEquals(payload.size(), h.buffered());
+            Step done = h.onPeerConnected(socket("192.0.2.1", 40000));
+            assertBytes(hex("05 00 00 01 c0 00 02 01 9c 40"), done.output());
+            assertBytes(payload, assertInstanceOf(Relay.class, done.action()).pipelined());
+        }
+
+        @Test
+        void handlesBindFedOneByteAtATime() {
+            Handshake h = new Handshake(false);
+            h.onInput(hex("05 01 00"));
+            for (int i = 0; i < bindV4.size() - 1; i++) {
+                assertInstanceOf(AwaitInput.class, h.onInput(bindV4.slice(i, i + 1)).action(), "at byte " + i);
+            }
+            assertInstanceOf(Bind.class, h.onInput(bindV4.drop(bindV4.size() - 1)).action());
+        }
+
+        @Test
+        void repliesFailureWhenTheListenerCannotOpen() {
+            Handshake h = binding();
+            assertStep(failureReply(0x02), Close.class, h.onConnectFailed(ReplyCode.CONNECTION_NOT_ALLOWED_BY_RULESET));
+            assertEquals(ReplyCode.CONNECTION_NOT_ALLOWED_BY_RULESET, h.replyCode());
+            assertEquals(Phase.CLOSED, h.phase());
+        }
+
+        @Test
+        void repliesFailureAsSecondReplyWhenNoPeerCame() {
+            Handshake h = binding();
+            h.onListening(BOUND_V4);
+            assertStep(failureReply(0x06), Close.class, h.onConnectFailed(ReplyCode.TTL_EXPIRED));
+            assertEquals(ReplyCode.TTL_EXPIRED, h.replyCode());
+        }
+
+        @Test
+        void refusesResultsOutOfOrder() {
+            Handshake h = binding();
+            assertThrows(IllegalStateException.class, () -> h.onPeerConnected(BOUND_V4));
+            assertThrows(IllegalStateException.class, () -> h.onConnected(BOUND_V4));
+            assertThrows(IllegalStateException.class, () -> h.onAssociated(BOUND_V4));
+            h.onListening(BOUND_V4);
+            assertThrows(IllegalStateException.class, () -> h.onListening(BOUND_V4));
+        }
+    }
+
+    /** RFC 1928 §7 UDP ASSOCIATE: one reply, then the control connection is only held. */
+    @Nested
+    class UdpAssociateRequests {
+        /** RFC 1928 §4: UDP ASSOCIATE, the client will send from 0.0.0.0 port 0 (not known yet). */
+        final ByteString associateAnywhere = hex("""
+                05          # VER
+                03          # CMD UDP ASSOCIATE
+                00          # RSV
+                01          # ATYP IPv4
+                00 00 00 00 # DST.ADDR 0.0.0.0
+                00 00       # DST.PORT 0
+                """);
+
+        @Test
+        void repliesWithTheRelayAddressThenHoldsTheControlConnection() {
+            Handshake h = authenticated();
+            Associate a = assertInstanceOf(Associate.class, h.onInput(associateAnywhere).action());
+            assertEquals(CommandCode.UDP_ASSOCIATE, a.request().command());
+            assertEquals(Phase.ASSOCIATING, h.phase());
+            Step s = h.onAssociated(BOUND_V4);
+            assertStep(hex("""
+                    05 00 00 01 # VER REP=succeeded RSV ATYP=IPv4
+                    cb 00 71 07 # BND.ADDR 203.0.113.7, the relay socket
+                    12 34       # BND.PORT
+                    """), HoldControl.class, s);
+            assertEquals(Phase.ASSOCIATED, h.phase());
+            assertEquals(ReplyCode.SUCCEEDED, h.replyCode());
+        }
+
+        @Test
+        void discardsBytesPipelinedAfterTheRequestAndSentLater() {
+            Handshake h = new Handshake(false);
+            Step s = h.onInput(hex("05 01 00").concat(associateAnywhere).concat(hex("de ad")));
+            assertStep(hex("05 00"), Associate.class, s);
+            assertStep(hex("05 00 00 01 cb 00 71 07 12 34"), HoldControl.class, h.onAssociated(BOUND_V4));
+            assertEquals(0, h.buffered());
+            assertStep(ByteString.emptyByteString(), HoldControl.class, h.onInput(hex("05 01 00 01 7f 00 00 01 00 50")));
+            assertEquals(0, h.buffered());
+            assertEquals(Phase.ASSOCIATED, h.phase());
+        }
+
+        @Test
+        void repliesWithAnIpv6RelayAddress() {
+            Handshake h = authenticated();
+            h.onInput(associateAnywhere);
+            assertBytes(hex("""
+                    05 00 00 04                                     # VER REP RSV ATYP=IPv6
+                    00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 01 # BND.ADDR ::1
+                    c3 50                                           # BND.PORT 50000
+                    """), h.onAssociated(socket("::1", 50000)).output());
+        }
+
+        @Test
+        void repliesGeneralFailureWhenNoAssociationIsLeft() {
+            Handshake h = authenticated();
+            h.onInput(associateAnywhere);
+            assertStep(failureReply(0x01), Close.class, h.onConnectFailed(ReplyCode.GENERAL_FAILURE));
+            assertEquals(ReplyCode.GENERAL_FAILURE, h.replyCode());
+            assertEquals(Phase.CLOSED, h.phase());
+        }
+
+        @Test
+        void refusesResultsOutOfOrder() {
+            Handshake h = authenticated();
+            h.onInput(associateAnywhere);
+            assertThrows(IllegalStateException.class, () -> h.onListening(BOUND_V4));
+            assertThrows(IllegalStateException.class, () -> h.onConnected(BOUND_V4));
+            h.onAssociated(BOUND_V4);
+            assertThrows(IllegalStateException.class, () -> h.onAssociated(BOUND_V4));
+            assertThrows(IllegalStateException.class, () -> h.onConnectFailed(ReplyCode.GENERAL_FAILURE));
         }
     }
 

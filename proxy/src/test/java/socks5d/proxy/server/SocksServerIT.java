@@ -162,8 +162,8 @@ class SocksServerIT {
         }
 
         @Test
-        void repliesCommandNotSupportedToBindAndUdpAssociateAndUnknown() throws IOException {
-            for (int cmd : new int[] {Socks5Frames.CMD_BIND, Socks5Frames.CMD_UDP_ASSOCIATE, 0x09}) {
+        void repliesCommandNotSupportedToUnknownCommands() throws IOException {
+            for (int cmd : new int[] {0x00, 0x04, 0x09}) {
                 try (Socks5Result r = proxy.client().request(cmd, V4, echo4.port())) {
                     assertEquals(Socks5Frames.REP_COMMAND_NOT_SUPPORTED, r.reply(), "CMD " + cmd);
                 }
