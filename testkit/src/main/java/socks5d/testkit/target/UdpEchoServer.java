@@ -135,8 +135,11 @@ public final class UdpEchoServer implements AutoCloseable {
                 }
                 lastSender.set((InetSocketAddress) from);
                 buf.flip();
-                channel.send(buf, from);
+                // Counted before it is sent: a client that has its answer must see it counted.
                 echoed.incrementAndGet();
+                if (channel.send(buf, from) == 0 && buf.hasRemaining()) {
+                    echoed.decrementAndGet();
+                }
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException | RuntimeException e) {
