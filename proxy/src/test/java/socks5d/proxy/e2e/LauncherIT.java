@@ -41,6 +41,16 @@ class LauncherIT {
                 "4 GiB of direct memory");
     }
 
+    @Test
+    void printsItsJvmFlagsForTheBenchmark() throws Exception {
+        Process p = new ProcessBuilder("bash", LAUNCHER.toString(), "--print-jvm-flags").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertFalse(out.contains("\n"), "one line: " + out);
+        assertTrue(out.contains("-XX:MaxDirectMemorySize=4g") && out.contains("-XX:+UseSerialGC"), out);
+    }
+
     private static Process launch(String javaOpts) throws Exception {
         assertTrue(Files.isExecutable(LAUNCHER), LAUNCHER + " is executable");
         ProcessBuilder pb = new ProcessBuilder("bash", LAUNCHER.toString(), "-v").redirectErrorStream(true);
