@@ -286,7 +286,7 @@ public final class ProxyProcess implements AutoCloseable {
         } else {
             c.append("auth none\n");
         }
-        c.append("socks -p").append(port).append(" -i").append(LOOPBACK).append(" -e").append(LOOPBACK).append('\n');
+        c.append("socks -p").append(port).append(" -i").append(LOOPBACK).append(" -e").append(OUTGOING_SOURCE).append('\n');
         return c.toString();
     }
 
