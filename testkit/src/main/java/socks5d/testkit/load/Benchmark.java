@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import socks5d.testkit.target.EchoServer;
+import socks5d.testkit.target.UdpEchoServer;
 import socks5d.testkit.target.SourceServer;
 
 /**
@@ -155,6 +156,31 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * Scenario U: a UDP echo target of its own, a warm-up, then {@link BenchmarkOptions#udpDatagrams()}
+     * request/response pairs of 512 octets, 64 in flight (at most a minute).
+     */
+    private Map<String, Object> udpEcho(Route route, Targets t) throws InterruptedException {
+        try (UdpEchoServer echo = UdpEchoServer.start(t.echo().socketAddress().getAddress())) {
+            try (UdpLoad.Path warm = route.udp(echo.socketAddress())) {
+                UdpLoad.run(warm, UdpLoad.Plan.forCount(options.udpDatagrams() / 5 + 1, Duration.ofSeconds(30)));
+            }
+            try (UdpLoad.Path path = route.udp(echo.socketAddress())) {
+                t.progress().begin("U " + options.udpDatagrams() + " round trips", options.udpDatagrams(), "dgram");
+                return UdpLoad.run(path, UdpLoad.Plan.forCount(options.udpDatagrams(), Duration.ofSeconds(60)))
+                        .metrics();
+            }
+        } catch (java.io.IOException e) {
+            Map<String, Object> failed = new java.util.LinkedHashMap<>();
+            failed.put("datagramsPerSec", Double.NaN);
+            failed.put("lossPercent", Double.NaN);
+            failed.put("p99Ms", Double.NaN);
+            failed.put("errors", 1);
+            failed.put("error", e.getMessage());
+            return failed;
+        }
+    }
+
     private record Targets(SourceServer source, EchoServer echo, Progress progress) {
     }
 
@@ -230,6 +256,7 @@ public final class Benchmark {
                             options.verify(), t.progress(), probes.cpu());
                 }
                 case C -> transactions(route, t, probes);
+                case U -> udpEcho(route, t);
                 case H -> HoldLoad.run(route, t.echo().socketAddress(), options.heldConnections(), options.hold(),
                         options.concurrency(), probes.memory(), probes.resetPeakMemory(), t.progress());
             };

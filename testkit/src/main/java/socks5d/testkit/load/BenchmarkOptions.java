@@ -39,13 +39,17 @@ public record BenchmarkOptions(
     static final int T8_STREAMS = 8;
     static final int C_TRANSACTIONS = 20_000;
     static final int H_CONNECTIONS = 9_000;
+    /** Scenario U: request/response pairs at full scale. */
+    static final int U_DATAGRAMS = 200_000;
     static final Duration H_HOLD = Duration.ofSeconds(10);
     /**
-     * Warm-up before C: half the run, at most this many. A JVM proxy compiles its per-connection code
-     * only after about ten thousand calls (C2's thresholds); with a shorter warm-up C measured the
-     * compiler as much as the proxy (a compiler thread took a quarter of the CPU during the counted run).
+     * Warm-up before C: a quarter of the run, at most this many. A JVM proxy compiles its per-connection
+     * code only after thousands of calls (C2's thresholds); with 2,000 C measured the compiler as much as
+     * the proxy (a compiler thread took a quarter of the CPU during the counted run). Not more: every
+     * transaction leaves ports in TIME_WAIT, and a proxy that binds its outgoing sockets (3proxy, Dante)
+     * runs out of the 28,232 ephemeral ports beyond about 28,000 transactions a minute.
      */
-    static final int MAX_WARMUP = 10_000;
+    static final int MAX_WARMUP = 5_000;
     private static final long MIN_BYTES = 64 * 1024;
 
     /** A socks5d configuration to measure. */
@@ -94,7 +98,7 @@ public record BenchmarkOptions(
               --java PATH           java for the proxy (default: this JVM's)
               --jvm-flags "FLAGS"   flags for the proxy JVM, space-separated (e.g. "-Xmx512m -XX:+UseG1GC")
               --proxy-config K=V    extra HOCON setting for socks5d; repeatable
-              --scenarios LIST      T1,T8,C,H (default all)
+              --scenarios LIST      T1,T8,C,H,U (default all)
               --scale F             multiplies sizes and the hold time (default 1.0; 0.1 for a quick run)
               --variants LIST       auth+dissect,auth-nodissect,noauth+dissect,noauth-nodissect (default all)
               --peer NAME=CMD       also measure a peer proxy; repeatable. microsocks=/usr/bin/microsocks,
@@ -211,8 +215,13 @@ public record BenchmarkOptions(
         return Math.max(10, (int) (C_TRANSACTIONS * scale));
     }
 
+    /** Round trips of scenario U at this scale (at least 100). */
+    int udpDatagrams() {
+        return (int) Math.max(100, Math.round(U_DATAGRAMS * scale()));
+    }
+
     int warmup() {
-        return Math.min(MAX_WARMUP, Math.max(1, transactions() / 2));
+        return Math.min(MAX_WARMUP, Math.max(1, transactions() / 4));
     }
 
     int heldConnections() {

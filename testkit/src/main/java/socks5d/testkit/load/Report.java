@@ -119,6 +119,8 @@ final class Report {
                     ((Number) m.get("requested")).intValue())
                     + (m.containsKey("vmHwmMiB") ? String.format(Locale.ROOT, "  VmHWM %.0f MiB  VmRSS %.0f MiB",
                     num(m, "vmHwmMiB"), num(m, "vmRssMiB")) : "") + errors;
+            case U -> String.format(Locale.ROOT, "%9.0f dgram/s  loss %.2f %%  p99 %.2f ms",
+                    num(m, "datagramsPerSec"), num(m, "lossPercent"), num(m, "p99Ms")) + errors;
         };
     }
 
@@ -135,7 +137,7 @@ final class Report {
             case C -> m.containsKey(CpuTime.CPU_MS_PER_TX)
                     ? Optional.of(String.format(Locale.ROOT, "%.3f ms/tx", num(m, CpuTime.CPU_MS_PER_TX)))
                     : Optional.empty();
-            case H -> Optional.empty();
+            case H, U -> Optional.empty();
         };
     }
 

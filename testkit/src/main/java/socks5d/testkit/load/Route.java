@@ -23,6 +23,14 @@ public interface Route {
     /** A short label for progress lines. */
     String label();
 
+    /**
+     * A UDP path to the echo target {@code echo} (scenario U): straight, or through a SOCKS5 UDP
+     * association. Routes without UDP throw.
+     */
+    default UdpLoad.Path udp(InetSocketAddress echo) throws IOException {
+        throw new IOException(label() + " carries no UDP");
+    }
+
     /** Whether only the targets known when the route was made can be reached (a plain relay). */
     default boolean fixedTargets() {
         return false;
@@ -31,6 +39,11 @@ public interface Route {
     /** A plain TCP connection. */
     static Route direct(Duration timeout) {
         return new Route() {
+            @Override
+            public UdpLoad.Path udp(InetSocketAddress echo) throws IOException {
+                return UdpLoad.Path.direct(echo);
+            }
+
             @Override
             public Socket open(InetSocketAddress target) throws IOException {
                 Socket s = new Socket();
@@ -74,6 +87,16 @@ public interface Route {
             @Override
             public String label() {
                 return "socks5 " + proxy.getPort() + (user == null ? " no-auth" : " auth");
+            }
+
+            @Override
+            public UdpLoad.Path udp(InetSocketAddress echo) throws IOException {
+                socks5d.testkit.client.UdpAssociation a = client.udpAssociate();
+                if (!a.succeeded()) {
+                    a.close();
+                    throw new IOException("proxy refused UDP ASSOCIATE: " + a.control());
+                }
+                return UdpLoad.Path.socks(a, echo);
             }
         };
     }

@@ -16,7 +16,9 @@ public enum Scenario {
     /** Connect, greeting, RFC 1929 auth, CONNECT, 64 B echo, close; transactions/s and latency. */
     C("connection rate", "txPerSec"),
     /** Thousands of concurrent connections held, echoing at start and end; survivors and resident memory. */
-    H("held connections", "survived");
+    H("held connections", "survived"),
+    /** UDP echo: 512-octet request/response datagrams, 64 in flight; round trips per second and loss. */
+    U("udp echo", "datagramsPerSec");
 
     private final String description;
     private final String headline;

@@ -28,7 +28,7 @@ class BenchmarkIT {
         bench.run();
 
         List<Result> results = bench.results();
-        assertEquals(List.of(Scenario.T1, Scenario.T8, Scenario.C, Scenario.H),
+        assertEquals(List.of(Scenario.T1, Scenario.T8, Scenario.C, Scenario.H, Scenario.U),
                 results.stream().map(Result::scenario).toList());
         for (Result r : results) {
             assertEquals("direct", r.target());
@@ -38,6 +38,7 @@ class BenchmarkIT {
         assertEquals(options.t1Bytes(), results.get(0).metrics().get("bytes"));
         assertEquals(0L, results.get(0).metrics().get("corruptStreams"));
         assertEquals(options.heldConnections(), results.get(3).metrics().get("survived"));
+        assertEquals((long) options.udpDatagrams(), results.get(4).metrics().get("received"), "every UDP echo came back");
         String out = console.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("Load generator:"), out);
         String written = Files.readString(json);
