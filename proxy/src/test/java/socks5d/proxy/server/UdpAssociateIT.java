@@ -207,6 +207,27 @@ class UdpAssociateIT {
     }
 
     @Test
+    void appliesTheRulesetAndTheOwnListenerProtectionToEveryDatagram() throws Exception {
+        // A UDP echo on the port number of the MCP listener (TCP): a datagram to it through the proxy is
+        // a datagram to one of the server's own listener ports on a local address, and must not arrive.
+        try (UdpEchoServer own = UdpEchoServer.start(V4); UdpEchoServer denied = UdpEchoServer.start(V4);
+             ProxyHarness ruled = ProxyHarness.start(String.join("\n",
+                     "socks5d.management.mcp.port = " + own.port(),
+                     "socks5d.proxy.rules.list = [ { action = deny, ports = [" + denied.port() + "] } ]"));
+             UdpAssociation a = Socks5Client.to(ruled.socks()).withAuth(ProxyHarness.USER, ProxyHarness.PASSWORD)
+                     .udpAssociate()) {
+            assertTrue(a.succeeded(), a.toString());
+            a.send(own.socketAddress(), text("to the MCP port"));
+            assertNothingArrives(a);
+            a.send(denied.socketAddress(), text("to a denied port"));
+            assertNothingArrives(a);
+            assertEquals(0, own.receivedCount(), "the own-listener port got nothing");
+            assertEquals(0, denied.receivedCount(), "the denied port got nothing");
+            assertEchoedBy(echo4, a, "an allowed destination in the same association");
+        }
+    }
+
+    @Test
     void refusesAssociationsBeyondTheMaximumAndClosesIdleOnes() throws Exception {
         try (ProxyHarness limited = ProxyHarness.start(String.join("\n",
                 "socks5d.proxy.udp.max-associations = 1",
