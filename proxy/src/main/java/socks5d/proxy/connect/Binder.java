@@ -86,23 +86,17 @@ public final class Binder {
 
     public void start() {
         SocksAddress address = request.address();
-        if (address instanceof SocksAddress.Ipv4 v4) {
-            resolved(List.of(v4.address()));
-        } else if (address instanceof SocksAddress.Ipv6 v6) {
-            resolved(List.of(v6.address()));
-        } else {
-            resolver.resolve(loop, address.host()).addListener((Future<List<InetAddress>> f) -> {
-                if (done) {
-                    return;
-                }
-                if (f.isSuccess()) {
-                    resolved(f.getNow());
-                } else {
-                    log.debug("BIND peer [{}] did not resolve: [{}]", address.host(), f.cause().toString());
-                    finish(ReplyCode.HOST_UNREACHABLE);
-                }
-            });
-        }
+        resolver.resolve(loop, address).addListener((Future<List<InetAddress>> f) -> {
+            if (done) {
+                return;
+            }
+            if (f.isSuccess()) {
+                resolved(f.getNow());
+            } else {
+                log.debug("BIND peer [{}] did not resolve: [{}]", address.host(), f.cause().toString());
+                finish(ReplyCode.HOST_UNREACHABLE);
+            }
+        });
     }
 
     /** The client went away: the listener closes and no outcome is reported. */

@@ -28,6 +28,7 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.EventExecutor;
 
 import socks5d.proxy.server.Transport;
+import socks5d.proxy.wire.SocksAddress;
 
 /**
  * Resolves a DOMAINNAME request (RFC 1928 §5 X'03') to every IPv4 and IPv6 address the way the
@@ -72,6 +73,20 @@ public final class Resolver implements AutoCloseable {
             }
             resolvers.put(e, b.build());
         }
+    }
+
+    /**
+     * The addresses of a request's DST.ADDR (RFC 1928 §5): an IPv4 or IPv6 address as it is, a domain
+     * name resolved by {@link #resolve(EventLoop, String)}; completes on {@code loop}.
+     */
+    public Future<List<InetAddress>> resolve(EventLoop loop, SocksAddress address) {
+        if (address instanceof SocksAddress.Ipv4 v4) {
+            return loop.newSucceededFuture(List.of(v4.address()));
+        }
+        if (address instanceof SocksAddress.Ipv6 v6) {
+            return loop.newSucceededFuture(List.of(v6.address()));
+        }
+        return resolve(loop, address.host());
     }
 
     /**
