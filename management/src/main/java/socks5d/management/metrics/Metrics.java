@@ -75,6 +75,17 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
             implements Command {
     }
 
+    /**
+     * UDP associations (RFC 1928 §7) that ended since the previous report of the same sender.
+     *
+     * @param associations associations ended
+     * @param datagrams    datagrams relayed, both directions
+     * @param bytes        DATA bytes relayed, both directions (headers excluded)
+     * @param dropped      datagrams dropped: foreign sender, fragment, malformed, oversized, refused
+     */
+    public record UdpTraffic(long associations, long datagrams, long bytes, long dropped) implements Command {
+    }
+
     public record GetSnapshot(ActorRef<Snapshot> replyTo) implements Command {
     }
 
@@ -82,7 +93,8 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
     public record Snapshot(long connectionAttempts, long historicConnections, long currentConnections,
                            long maxConcurrentConnections, long successfulConnections, long failedConnections,
                            long authAttempts, long authFailures, long bytesProxied, long currentBytesProxied,
-                           long bytesTransferred, long clientBytes, long avgReadSize, long avgWriteSize) {
+                           long bytesTransferred, long clientBytes, long avgReadSize, long avgWriteSize,
+                           long udpAssociations, long udpDatagrams, long udpBytes, long udpDropped) {
     }
 
     private long connectionAttempts;
@@ -101,6 +113,10 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
     private long relayReadBytes;
     private long relayWrites;
     private long relayWriteBytes;
+    private long udpAssociations;
+    private long udpDatagrams;
+    private long udpBytes;
+    private long udpDropped;
 
     private Metrics(ActorContext<Command> context) {
         super(context);
@@ -120,6 +136,7 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
                 .onMessage(AuthAttempted.class, this::onAuthAttempted)
                 .onMessage(Traffic.class, this::onTraffic)
                 .onMessage(Batch.class, this::onBatch)
+                .onMessage(UdpTraffic.class, this::onUdpTraffic)
                 .onMessage(GetSnapshot.class, this::onGetSnapshot)
                 .build();
     }
@@ -206,11 +223,20 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
         return this;
     }
 
+    private Behavior<Command> onUdpTraffic(UdpTraffic m) {
+        udpAssociations += m.associations();
+        udpDatagrams += m.datagrams();
+        udpBytes += m.bytes();
+        udpDropped += m.dropped();
+        return this;
+    }
+
     private Behavior<Command> onGetSnapshot(GetSnapshot m) {
         m.replyTo().tell(new Snapshot(connectionAttempts, historicConnections, currentConnections,
                 maxConcurrentConnections, successfulConnections, failedConnections, authAttempts, authFailures,
                 bytesProxied, currentBytesProxied, bytesTransferred, clientBytes,
-                average(relayReadBytes, relayReads), average(relayWriteBytes, relayWrites)));
+                average(relayReadBytes, relayReads), average(relayWriteBytes, relayWrites),
+                udpAssociations, udpDatagrams, udpBytes, udpDropped));
         return this;
     }
 

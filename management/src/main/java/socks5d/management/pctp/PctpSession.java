@@ -239,7 +239,11 @@ final class PctpSession {
                 "bytes_transferred: " + s.bytesTransferred(),
                 "client_bytes: " + s.clientBytes(),
                 "avg_read_size: " + s.avgReadSize(),
-                "avg_write_size: " + s.avgWriteSize());
+                "avg_write_size: " + s.avgWriteSize(),
+                "udp_associations: " + s.udpAssociations(),
+                "udp_datagrams: " + s.udpDatagrams(),
+                "udp_bytes: " + s.udpBytes(),
+                "udp_dropped: " + s.udpDropped());
     }
 
     /**

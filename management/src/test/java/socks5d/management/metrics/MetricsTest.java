@@ -30,9 +30,21 @@ class MetricsTest {
     ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
     @Test
+    void sumsUdpAssociationsAsTheyAreReported() {
+        ActorRef<Metrics.Command> metrics = testKit.spawn(Metrics.create());
+        metrics.tell(new Metrics.UdpTraffic(2, 10, 5120, 3));
+        metrics.tell(new Metrics.UdpTraffic(1, 4, 2048, 0));
+        Metrics.Snapshot s = snapshot(metrics);
+        assertEquals(3, s.udpAssociations());
+        assertEquals(14, s.udpDatagrams());
+        assertEquals(7168, s.udpBytes());
+        assertEquals(3, s.udpDropped());
+    }
+
+    @Test
     void startsWithEveryCounterAtZero() {
         ActorRef<Metrics.Command> metrics = testKit.spawn(Metrics.create());
-        assertEquals(new Metrics.Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), snapshot(metrics));
+        assertEquals(new Metrics.Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), snapshot(metrics));
     }
 
     @Test
@@ -51,7 +63,7 @@ class MetricsTest {
         metrics.tell(new Metrics.ConnectionClosed(100));
         // attempts 3, historic 2, current 1, max 2, ok 1, failed 1, auth 3 / 2 failures,
         // proxied 150, current proxied 50, transferred 370, client 190, reads 110/6 = 18, writes 110/4 = 27
-        assertEquals(new Metrics.Snapshot(3, 2, 1, 2, 1, 1, 3, 2, 150, 50, 370, 190, 18, 27), snapshot(metrics));
+        assertEquals(new Metrics.Snapshot(3, 2, 1, 2, 1, 1, 3, 2, 150, 50, 370, 190, 18, 27, 0, 0, 0, 0), snapshot(metrics));
     }
 
     @Test

@@ -171,7 +171,11 @@ class PctpServerIT {
                     "bytes_transferred: 2000",
                     "client_bytes: 1500",
                     "avg_read_size: 617",
-                    "avg_write_size: 1234"), body(c));
+                    "avg_write_size: 1234",
+                    "udp_associations: 0",
+                    "udp_datagrams: 0",
+                    "udp_bytes: 0",
+                    "udp_dropped: 0"), body(c));
         }
     }
 

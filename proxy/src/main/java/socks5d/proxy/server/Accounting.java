@@ -35,6 +35,10 @@ final class Accounting implements Runnable {
     long relayReadBytes;
     long relayWrites;
     long relayWriteBytes;
+    long udpAssociations;
+    long udpDatagrams;
+    long udpBytes;
+    long udpDropped;
     private List<AccessLog.Entry> entries = new ArrayList<>();
 
     Accounting(ActorRef<Metrics.Command> metrics, ActorRef<AccessLog.Command> accessLog, ConnectionGauge gauge) {
@@ -57,6 +61,10 @@ final class Accounting implements Runnable {
                             relayWrites, relayWriteBytes)));
             opened = rejected = closed = closedProxied = succeeded = failed = authAttempts = authFailures = 0;
             proxied = transferred = clientBytes = relayReads = relayReadBytes = relayWrites = relayWriteBytes = 0;
+        }
+        if (udpAssociations != 0) {
+            metrics.tell(new Metrics.UdpTraffic(udpAssociations, udpDatagrams, udpBytes, udpDropped));
+            udpAssociations = udpDatagrams = udpBytes = udpDropped = 0;
         }
         if (!entries.isEmpty()) {
             accessLog.tell(new AccessLog.RecordAll(entries));

@@ -399,6 +399,10 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         }
         if (udpRelay != null && succeeded) {
             UdpRelay u = udpRelay;
+            a.udpAssociations++;
+            a.udpDatagrams += u.datagramsIn() + u.datagramsOut();
+            a.udpBytes += u.bytesIn() + u.bytesOut();
+            a.udpDropped += u.dropped();
             a.log(new AccessLog.Entry(Instant.now(), handshake.user(), clientAddress.getAddress().getHostAddress(),
                     clientAddress.getPort(), null, 0, ReplyCode.SUCCEEDED.code(), u.bytesIn() + u.bytesOut(),
                     handshake.authenticated(),

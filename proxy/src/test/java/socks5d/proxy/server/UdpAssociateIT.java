@@ -24,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import socks5d.management.accesslog.AccessLog;
+import socks5d.management.metrics.Metrics;
 import socks5d.proxy.ProxyHarness;
 import socks5d.testkit.client.Socks5Client;
 import socks5d.testkit.client.Socks5Datagram;
@@ -259,6 +260,16 @@ class UdpAssociateIT {
             }
             assertEquals(2, limited.metrics().successfulConnections());
             assertEquals(1, limited.metrics().failedConnections());
+            // The first association: one oversized datagram dropped, one echoed (a datagram each way).
+            while (limited.metrics().udpAssociations() < 1) {
+                assertTrue(System.nanoTime() < deadline, "association not counted: " + limited.metrics());
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+            Metrics.Snapshot m = limited.metrics();
+            assertTrue(m.udpAssociations() >= 1, m.toString());
+            assertTrue(m.udpDatagrams() >= 2, m.toString());
+            assertTrue(m.udpBytes() >= 2L * "small enough".length(), m.toString());
+            assertTrue(m.udpDropped() >= 1, m.toString());
         }
     }
 }
