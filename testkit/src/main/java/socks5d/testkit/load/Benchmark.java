@@ -45,6 +45,8 @@ public final class Benchmark {
     private final List<Result> results = new ArrayList<>();
     private final Map<String, String> failures = new LinkedHashMap<>();
     private final Map<String, ProxyProcess.Memory> idleMemory = new LinkedHashMap<>();
+    /** How long a proxy idles after start before its idle memory is read. */
+    static final Duration IDLE_SETTLE = Duration.ofSeconds(6);
 
     public Benchmark(BenchmarkOptions options, PrintStream out) {
         this.options = options;
@@ -196,10 +198,16 @@ public final class Benchmark {
     }
 
     /**
-     * Samples the proxy's resident memory right after start, before any load, records it as its idle
-     * figure and returns it for the start line.
+     * Samples the proxy's resident memory once it has been idle for {@link #IDLE_SETTLE} after start,
+     * before any load (a JVM is still compiling and freeing start-up memory in its first seconds),
+     * records it as its idle figure and returns it for the start line.
      */
     private String idle(ProxyProcess p) {
+        try {
+            Thread.sleep(IDLE_SETTLE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Optional<ProxyProcess.Memory> m = p.memory();
         m.ifPresent(mem -> idleMemory.put(p.name(), mem));
         return m.map(mem -> String.format(Locale.ROOT, ", idle VmRSS %.1f MiB", mem.vmRssKiB() / 1024.0)).orElse("");

@@ -37,7 +37,7 @@ final class Report {
         this(results, failures, Map.of());
     }
 
-    /** {@code idleMemory}: each proxy's memory right after start, before any load, in the order measured. */
+    /** {@code idleMemory}: each proxy's memory 6 s after start, before any load, in the order measured. */
     Report(List<Result> results, Map<String, String> failures, Map<String, ProxyProcess.Memory> idleMemory) {
         this.results = List.copyOf(results);
         this.failures = Map.copyOf(failures);
@@ -143,7 +143,7 @@ final class Report {
 
     /** The table's figure for a proxy at idle. */
     static String idle(ProxyProcess.Memory m) {
-        return String.format(Locale.ROOT, "VmRSS %.1f MiB after start, before any load", m.vmRssKiB() / KIB_PER_MIB);
+        return String.format(Locale.ROOT, "VmRSS %.1f MiB idle 6 s after start, before any load", m.vmRssKiB() / KIB_PER_MIB);
     }
 
     private static double num(Map<String, Object> m, String key) {

@@ -61,7 +61,7 @@ class ReportTest {
         assertTrue(cRow.endsWith(" 0.50             0.400 ms/tx"), cRow);
         String directRow = table.stream().filter(l -> l.startsWith("C    direct")).findFirst().orElseThrow();
         assertTrue(directRow.endsWith(" -"), directRow);
-        assertTrue(table.contains("idle 3proxy                     VmRSS 5.5 MiB after start, before any load"),
+        assertTrue(table.contains("idle 3proxy                     VmRSS 5.5 MiB idle 6 s after start, before any load"),
                 table.toString());
 
         Path json = dir.resolve("r.json");
