@@ -193,11 +193,6 @@ public final class Relay {
         }
 
         @Override
-        public boolean isSharable() {
-            return false;
-        }
-
-        @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (!(msg instanceof ByteBuf buf)) {
                 io.netty.util.ReferenceCountUtil.release(msg);

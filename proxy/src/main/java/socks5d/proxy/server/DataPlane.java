@@ -38,8 +38,6 @@ final class DataPlane {
     }
 
     final ProxySettings settings;
-    final Transport transport;
-    final StateActors state;
     final LiveSwitches switches;
     final Resolver resolver;
     final Ruleset rules;
@@ -57,8 +55,6 @@ final class DataPlane {
               Resolver resolver, Ruleset rules, ConnectionGauge gauge, RelayMemory relayMemory,
               EventLoopGroup group, Executor hashing) {
         this.settings = settings;
-        this.transport = transport;
-        this.state = state;
         this.switches = switches;
         this.resolver = resolver;
         this.rules = rules;

@@ -10,9 +10,11 @@ import org.apache.pekko.util.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -173,7 +175,7 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         }
     }
 
-    private io.netty.channel.ChannelFuture reply(ByteString bytes) {
+    private ChannelFuture reply(ByteString bytes) {
         int n = bytes.size();
         Accounting a = loop.accounting();
         a.transferred += n;
@@ -234,9 +236,15 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
             destination.close();
             return;
         }
-        destination.config().setWriteBufferWaterMark(DataPlane.watermarks(switches.relayBufferSize()));
-        client.config().setWriteBufferWaterMark(DataPlane.watermarks(switches.relayBufferSize()));
+        setWatermarks(destination);
         apply(handshake.onConnected((InetSocketAddress) destination.localAddress()));
+    }
+
+    /** Both channels of the coming relay: a side is read only while the other has less than the relay buffer pending. */
+    private void setWatermarks(Channel other) {
+        WriteBufferWaterMark marks = DataPlane.watermarks(switches.relayBufferSize());
+        other.config().setWriteBufferWaterMark(marks);
+        client.config().setWriteBufferWaterMark(marks);
     }
 
     /** RFC 1928 §6: listen where this client reached us, for the host DST names (docs/protocols/socks5.md). */
@@ -259,8 +267,7 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
                             peer.close();
                             return;
                         }
-                        peer.config().setWriteBufferWaterMark(DataPlane.watermarks(switches.relayBufferSize()));
-                        client.config().setWriteBufferWaterMark(DataPlane.watermarks(switches.relayBufferSize()));
+                        setWatermarks(peer);
                         apply(handshake.onPeerConnected((InetSocketAddress) peer.remoteAddress()));
                     }
 

@@ -57,12 +57,10 @@ public final class SocksServer implements AutoCloseable {
     private final ThreadPoolExecutor hashing;
     private final DataPlane plane;
     private final Channel listener;
-    private final Transport transport;
 
-    private SocksServer(EventLoopGroup loops, Transport transport, Resolver resolver, ThreadPoolExecutor hashing,
+    private SocksServer(EventLoopGroup loops, Resolver resolver, ThreadPoolExecutor hashing,
                         DataPlane plane, Channel listener) {
         this.loops = loops;
-        this.transport = transport;
         this.resolver = resolver;
         this.hashing = hashing;
         this.plane = plane;
@@ -118,7 +116,7 @@ public final class SocksServer implements AutoCloseable {
                     });
             Channel listener = b.bind(settings.listenAddress(), settings.port()).sync().channel();
             log.info("SOCKS data plane on [{}] with [{}] event loops", transport.name(), ((io.netty.util.concurrent.MultithreadEventExecutorGroup) loops).executorCount());
-            return new SocksServer(loops, transport, resolver, hashing, plane, listener);
+            return new SocksServer(loops, resolver, hashing, plane, listener);
         } catch (Exception | Error e) {
             if (resolver != null) {
                 resolver.close();
@@ -152,10 +150,6 @@ public final class SocksServer implements AutoCloseable {
 
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) listener.localAddress();
-    }
-
-    public String transportName() {
-        return transport.name();
     }
 
     /** Stops accepting; open sessions go on. */
