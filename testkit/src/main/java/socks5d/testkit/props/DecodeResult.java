@@ -4,10 +4,12 @@ import java.util.Objects;
 
 import org.apache.pekko.util.ByteString;
 
+import socks5d.wire.Decoded;
+
 /**
- * One decoder call's result with the codec's own {@code Decoded} type left behind, so that the
- * laws in {@link DecoderLaws} serve every module's codecs (each module has its own sealed
- * {@code Decoded}). Pure value.
+ * One decoder call's result as a plain value ({@link Decoded} with its type parameter left behind),
+ * so that the laws in {@link DecoderLaws} and the round-trip checks serve every codec (SOCKS5, MCP,
+ * MASS, PCTP) alike. Pure value.
  *
  * @param kind  which of the three results
  * @param value the decoded message for {@link Kind#OK}, else null
@@ -15,10 +17,7 @@ import org.apache.pekko.util.ByteString;
  * @param why   the reason for {@link Kind#INVALID}, else null
  */
 public record DecodeResult(Kind kind, Object value, ByteString rest, String why) {
-    /**
-     * As {@code socks5d.wire.Decoded}: {@code Ok(value, rest)}, {@code NeedMore} or
-     * {@code Invalid(why)}.
-     */
+    /** As {@link Decoded}: {@code Ok(value, rest)}, {@code NeedMore} or {@code Invalid(why)}. */
     public enum Kind { OK, NEED_MORE, INVALID }
 
     public DecodeResult {
@@ -26,6 +25,17 @@ public record DecodeResult(Kind kind, Object value, ByteString rest, String why)
         if (kind == Kind.OK && (value == null || rest == null)) {
             throw new IllegalArgumentException("Ok carries a value and the rest");
         }
+    }
+
+    /** The same result as a plain value. */
+    public static DecodeResult of(Decoded<?> d) {
+        if (d instanceof Decoded.Ok<?> ok) {
+            return ok(ok.value(), ok.rest());
+        }
+        if (d instanceof Decoded.Invalid<?> bad) {
+            return invalid(bad.why());
+        }
+        return needMore();
     }
 
     public static DecodeResult ok(Object value, ByteString rest) {

@@ -7,9 +7,10 @@ import java.util.function.Function;
 import org.apache.pekko.util.ByteString;
 
 import socks5d.testkit.bytes.Hex;
+import socks5d.wire.Decoded;
 
 /**
- * The laws every pure decoder ({@code socks5d.wire.Decoded}) obeys on any input, checked by the
+ * The laws every pure decoder ({@link Decoded}) obeys on any input, checked by the
  * codecs' property tests: it never throws; Ok consumes 1 to {@code max} octets and returns exactly
  * the bytes after them as {@code rest}, and those octets alone decode to the same value; NeedMore
  * only while fewer than {@code max} octets are there; and a stream stage that buffers chunks and
@@ -22,6 +23,25 @@ public final class DecoderLaws {
 
     /** What a stream stage makes of a byte stream: the messages, then Invalid or the bytes still buffered. */
     public record StreamResult(List<Object> messages, String invalid, ByteString buffered) {
+    }
+
+    /** A codec's decoding function as the laws take it. */
+    public static Function<ByteString, DecodeResult> decoder(Function<ByteString, ? extends Decoded<?>> decode) {
+        return in -> DecodeResult.of(decode.apply(in));
+    }
+
+    /**
+     * {@code frame}, the encoding of {@code value}, decodes to {@code value} with nothing left; followed
+     * by {@code next}, to {@code value} with {@code next} as the rest.
+     */
+    public static void roundTrips(Function<ByteString, DecodeResult> decoder, Object value, ByteString frame,
+                                  ByteString next) {
+        DecodeResult alone = decoder.apply(frame);
+        require(alone.equals(DecodeResult.ok(value, ByteString.emptyByteString())), frame,
+                "the encoding of " + value + " decodes to " + alone);
+        DecodeResult followed = decoder.apply(frame.concat(next));
+        require(followed.equals(DecodeResult.ok(value, next)), frame.concat(next),
+                "the encoding of " + value + " followed by " + Hex.show(next) + " decodes to " + followed);
     }
 
     /** Checks every law on {@code input}, chunked at {@code cuts} for the stream law. */

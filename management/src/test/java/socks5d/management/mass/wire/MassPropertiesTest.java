@@ -1,10 +1,8 @@
 package socks5d.management.mass.wire;
 
-import socks5d.wire.Decoded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import java.util.function.Function;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -30,52 +28,36 @@ final class MassPropertiesTest {
 
     @Property
     void greetingDecoderObeysTheLawsOnAnyInput(@ForAll("input") ByteString in, @ForAll("cuts") List<Integer> cuts) {
-        DecoderLaws.check(decoder(MassCodec::decodeGreeting), MassCodec.MAX_CLIENT_MESSAGE, in, cuts);
+        DecoderLaws.check(DecoderLaws.decoder(MassCodec::decodeGreeting), MassCodec.MAX_CLIENT_MESSAGE, in, cuts);
     }
 
     @Property
     void userPassDecoderObeysTheLawsOnAnyInput(@ForAll("input") ByteString in, @ForAll("cuts") List<Integer> cuts) {
-        DecoderLaws.check(decoder(MassCodec::decodeUserPass), MassCodec.MAX_CLIENT_MESSAGE, in, cuts);
+        DecoderLaws.check(DecoderLaws.decoder(MassCodec::decodeUserPass), MassCodec.MAX_CLIENT_MESSAGE, in, cuts);
     }
 
     @Property
     void requestDecoderObeysTheLawsOnAnyInput(@ForAll("input") ByteString in, @ForAll("cuts") List<Integer> cuts) {
-        DecodeResult r = DecoderLaws.check(decoder(MassCodec::decodeRequest), MassCodec.MAX_CLIENT_MESSAGE, in, cuts);
+        DecodeResult r = DecoderLaws.check(DecoderLaws.decoder(MassCodec::decodeRequest), MassCodec.MAX_CLIENT_MESSAGE, in, cuts);
         assertEquals(false, r.kind() == DecodeResult.Kind.INVALID, "the request decoder never returns Invalid");
     }
 
     @Property
     void everyGreetingRoundTrips(@ForAll("greetings") MassMessage.Greeting g, @ForAll("messages") ByteString next) {
-        roundTrips(decoder(MassCodec::decodeGreeting), g, MassCodec.encode(g), next);
+        DecoderLaws.roundTrips(DecoderLaws.decoder(MassCodec::decodeGreeting), g, MassCodec.encode(g), next);
     }
 
     @Property
     void everyUserPassRoundTrips(@ForAll("userPasses") MassMessage.UserPass u, @ForAll("messages") ByteString next) {
-        roundTrips(decoder(MassCodec::decodeUserPass), u, MassCodec.encode(u), next);
+        DecoderLaws.roundTrips(DecoderLaws.decoder(MassCodec::decodeUserPass), u, MassCodec.encode(u), next);
     }
 
     @Property
     void everyRequestRoundTrips(@ForAll("requests") MassRequest r, @ForAll("messages") ByteString next) {
-        roundTrips(decoder(MassCodec::decodeRequest), r, MassCodec.encode(r), next);
+        DecoderLaws.roundTrips(DecoderLaws.decoder(MassCodec::decodeRequest), r, MassCodec.encode(r), next);
     }
 
-    static void roundTrips(Function<ByteString, DecodeResult> decoder, Object value, ByteString frame, ByteString next) {
-        assertEquals(DecodeResult.ok(value, ByteString.emptyByteString()), decoder.apply(frame));
-        assertEquals(DecodeResult.ok(value, next), decoder.apply(frame.concat(next)));
-    }
 
-    static Function<ByteString, DecodeResult> decoder(Function<ByteString, Decoded<?>> decode) {
-        return in -> {
-            Decoded<?> d = decode.apply(in);
-            if (d instanceof Decoded.Ok<?> ok) {
-                return DecodeResult.ok(ok.value(), ok.rest());
-            }
-            if (d instanceof Decoded.Invalid<?> bad) {
-                return DecodeResult.invalid(bad.why());
-            }
-            return DecodeResult.needMore();
-        };
-    }
 
     // ---- generators ----
 

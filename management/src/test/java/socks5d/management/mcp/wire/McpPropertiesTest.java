@@ -56,12 +56,12 @@ final class McpPropertiesTest {
 
     @Property
     void everyRequestRoundTrips(@ForAll("requests") McpRequest r, @ForAll("requests") McpRequest next) {
-        roundTrips(requestDecoder(), r, McpCodec.encode(r), McpCodec.encode(next));
+        DecoderLaws.roundTrips(requestDecoder(), r, McpCodec.encode(r), McpCodec.encode(next));
     }
 
     @Property
     void everyResponseRoundTrips(@ForAll("responses") McpResponse r, @ForAll("responses") McpResponse next) {
-        roundTrips(responseDecoder(), r, McpCodec.encode(r), McpCodec.encode(next));
+        DecoderLaws.roundTrips(responseDecoder(), r, McpCodec.encode(r), McpCodec.encode(next));
     }
 
     @Property
@@ -74,28 +74,15 @@ final class McpPropertiesTest {
                 McpCodec.decodeDissectorState(McpCodec.encodeDissectorState(on)));
     }
 
-    static void roundTrips(Function<ByteString, DecodeResult> decoder, Object value, ByteString frame, ByteString next) {
-        assertEquals(DecodeResult.ok(value, ByteString.emptyByteString()), decoder.apply(frame));
-        assertEquals(DecodeResult.ok(value, next), decoder.apply(frame.concat(next)));
-    }
 
     static Function<ByteString, DecodeResult> requestDecoder() {
-        return in -> normal(McpCodec.decode(in));
+        return DecoderLaws.decoder(McpCodec::decode);
     }
 
     static Function<ByteString, DecodeResult> responseDecoder() {
-        return in -> normal(McpCodec.decodeResponse(in));
+        return DecoderLaws.decoder(McpCodec::decodeResponse);
     }
 
-    static DecodeResult normal(Decoded<?> d) {
-        if (d instanceof Decoded.Ok<?> ok) {
-            return DecodeResult.ok(ok.value(), ok.rest());
-        }
-        if (d instanceof Decoded.Invalid<?> bad) {
-            return DecodeResult.invalid(bad.why());
-        }
-        return DecodeResult.needMore();
-    }
 
     // ---- generators ----
 

@@ -22,7 +22,6 @@ import org.apache.pekko.util.ByteString;
 
 import socks5d.testkit.props.ByteArbitraries;
 import socks5d.testkit.props.Chunks;
-import socks5d.testkit.props.DecodeResult;
 import socks5d.testkit.props.DecoderLaws;
 import socks5d.testkit.props.TextArbitraries;
 
@@ -44,7 +43,7 @@ final class PctpPropertiesTest {
     @Property
     void lineDecoderObeysTheLawsOnAnyInput(@ForAll("input") ByteString in, @ForAll("cuts") List<Integer> cuts,
                                            @ForAll("maxLines") int maxLine) {
-        DecoderLaws.check(bytes -> normal(PctpCodec.decodeLine(bytes, maxLine)), maxLine + 2, in, cuts);
+        DecoderLaws.check(DecoderLaws.decoder(bytes -> PctpCodec.decodeLine(bytes, maxLine)), maxLine + 2, in, cuts);
     }
 
     @Property
@@ -130,15 +129,6 @@ final class PctpPropertiesTest {
         return new Framed(out, skipping);
     }
 
-    static DecodeResult normal(Decoded<?> d) {
-        if (d instanceof Decoded.Ok<?> ok) {
-            return DecodeResult.ok(ok.value(), ok.rest());
-        }
-        if (d instanceof Decoded.Invalid<?> bad) {
-            return DecodeResult.invalid(bad.why());
-        }
-        return DecodeResult.needMore();
-    }
 
     private static String line(PctpCommand c) {
         if (c instanceof PctpCommand.User u) {
