@@ -4,7 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,11 +27,18 @@ import socks5d.management.users.UserSnapshot;
  * user is remembered as an HMAC-SHA256 under a random key of this loop, never in clear, and
  * answered at once; any other check (a first login, a wrong password, an unknown name) costs a full
  * PBKDF2 computation on the hashing executor, off the event loop, and answers on the event loop.
- * When the hashing executor's queue is full the login is refused at once (RFC 1929 failure), so
- * password guessing cannot queue unbounded work. Confined to its event loop.
+ * Logins that arrive while the same name and password are being checked wait for that check
+ * instead of starting another: clients of one user connecting at once after a start cost one PBKDF2
+ * computation per loop, not one each. When the hashing executor's queue is full the login is refused
+ * at once (RFC 1929 failure), so password guessing cannot queue unbounded work. Confined to its
+ * event loop.
  */
 final class Logins {
     private record Verified(Object record, byte[] digest) {
+    }
+
+    /** One check on the hashing executor against {@code record}, and the logins waiting for its answer. */
+    private record Pending(Object record, List<Consumer<Boolean>> waiting) {
     }
 
     private final EventLoop loop;
@@ -36,6 +46,8 @@ final class Logins {
     private final Executor hashing;
     private final Mac mac;
     private final Map<String, Verified> verified = new HashMap<>();
+    /** Checks on the hashing executor, by name and password digest, with every login waiting for each. */
+    private final Map<String, Pending> inFlight = new HashMap<>();
 
     Logins(EventLoop loop, PublishedUsers users, Executor hashing) {
         this.loop = loop;
@@ -61,17 +73,37 @@ final class Logins {
             result.accept(Boolean.TRUE);
             return;
         }
+        String key = name + '\0' + HexFormat.of().formatHex(digest);
+        Pending pending = inFlight.get(key);
+        if (pending != null && pending.record() == record) {
+            pending.waiting().add(result);
+            return;
+        }
+        // A check against an older record of the user (changed since) is not joined: it may answer otherwise.
+        Pending mine = new Pending(record, new ArrayList<>(1));
+        mine.waiting().add(result);
+        inFlight.put(key, mine);
         try {
             hashing.execute(() -> {
-                boolean ok = snapshot.verify(name, password) != null;
+                boolean ok;
+                try {
+                    ok = snapshot.verify(name, password) != null;
+                } catch (RuntimeException e) {
+                    ok = false;
+                }
+                boolean verifiedOk = ok;
                 loop.execute(() -> {
-                    if (ok) {
+                    if (verifiedOk) {
                         verified.put(name, new Verified(record, digest));
                     }
-                    result.accept(ok);
+                    inFlight.remove(key, mine);
+                    for (Consumer<Boolean> r : mine.waiting()) {
+                        r.accept(verifiedOk);
+                    }
                 });
             });
         } catch (RejectedExecutionException full) {
+            inFlight.remove(key, mine);
             result.accept(Boolean.FALSE);
         }
     }
