@@ -1,6 +1,5 @@
 package socks5d.proxy.wire;
 
-import socks5d.wire.Decoded;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +7,11 @@ import java.util.List;
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 
+import socks5d.wire.Decoded;
+
 /**
- * Pure encoders and decoders of the SOCKS5 handshake: RFC 1928 §3, §4, §5, §6 and RFC 1929 §2.
- * Decoders take the bytes received so far and return {@link Decoded}: a message and the bytes
+ * Pure encoders and decoders of the SOCKS5 handshake, as the server speaks it: RFC 1928 §3, §4,
+ * §5, §6 and RFC 1929 §2 (it decodes what clients send and encodes its answers). Decoders take the bytes received so far and return {@link Decoded}: a message and the bytes
  * after it, a request for more, or why the bytes are invalid. They keep no state and never read
  * past {@code MAX_*} octets. Encoders return exactly the frame's bytes. No I/O; thread-safe.
  */
@@ -38,8 +39,6 @@ public final class Socks5Codec {
 
     private Socks5Codec() {
     }
-
-    // ---- decoders (server side) ----
 
     /** RFC 1928 §3 version identifier/method selection message. */
     public static Decoded<Greeting> decodeGreeting(ByteString in) {
@@ -152,42 +151,6 @@ public final class Socks5Codec {
         return new Decoded.Ok<>(new Request(cmd, address, port), in.drop(portAt + 2));
     }
 
-    // ---- decoders of server messages (for clients and round-trip tests) ----
-
-    /** RFC 1928 §3 METHOD selection message. */
-    public static Decoded<MethodSelection> decodeMethodSelection(ByteString in) {
-        if (in.size() < 2) {
-            return in.nonEmpty() && u8(in, 0) != SOCKS_VERSION ? Decoded.invalid("VER is not 5") : Decoded.needMore();
-        }
-        if (u8(in, 0) != SOCKS_VERSION) {
-            return Decoded.invalid("VER is not 5");
-        }
-        AuthMethod m = AuthMethod.fromCode(u8(in, 1));
-        if (m == AuthMethod.OTHER) {
-            return Decoded.invalid("server selected unknown method " + u8(in, 1));
-        }
-        return new Decoded.Ok<>(new MethodSelection(m), in.drop(2));
-    }
-
-    /** RFC 1928 §6 reply. */
-    public static Decoded<Reply> decodeReply(ByteString in) {
-        Decoded<Request> asRequest = decodeRequest(in);
-        if (asRequest instanceof Decoded.Ok<Request> ok) {
-            Request r = ok.value();
-            if (r.address() instanceof SocksAddress.Unsupported u) {
-                return Decoded.invalid("reply ATYP " + u.code() + " unknown");
-            }
-            if (r.commandCode() > ReplyCode.ADDRESS_TYPE_NOT_SUPPORTED.code()) {
-                return Decoded.invalid("REP " + r.commandCode() + " unknown");
-            }
-            return new Decoded.Ok<>(new Reply(ReplyCode.fromCode(r.commandCode()), r.address(), r.port()), ok.rest());
-        }
-        if (asRequest instanceof Decoded.Invalid<Request> bad) {
-            return Decoded.invalid(bad.why());
-        }
-        return Decoded.needMore();
-    }
-
     // ---- encoders ----
 
     public static ByteString encode(ServerMessage message) {
@@ -202,26 +165,8 @@ public final class Socks5Codec {
         return addressed(r.code().code(), r.boundAddress(), r.boundPort());
     }
 
-    public static ByteString encode(ClientMessage message) {
-        ByteStringBuilder b = new ByteStringBuilder();
-        if (message instanceof Greeting g) {
-            b.putByte((byte) SOCKS_VERSION).putByte((byte) g.methods().size());
-            g.methods().forEach(m -> b.putByte(m.byteValue()));
-            return b.result();
-        }
-        if (message instanceof UserPassRequest u) {
-            byte[] user = u.username().getBytes(StandardCharsets.UTF_8);
-            byte[] pass = u.password().getBytes(StandardCharsets.UTF_8);
-            b.putByte((byte) USERPASS_VERSION).putByte((byte) user.length).putBytes(user);
-            b.putByte((byte) pass.length).putBytes(pass);
-            return b.result();
-        }
-        Request r = (Request) message;
-        return addressed(r.commandCode(), r.address(), r.port());
-    }
-
     /** VER, a code octet, RSV, ATYP, address and port: the shared shape of §4 and §6. */
-    private static ByteString addressed(int code, SocksAddress address, int port) {
+    static ByteString addressed(int code, SocksAddress address, int port) {
         ByteStringBuilder b = new ByteStringBuilder();
         b.putByte((byte) SOCKS_VERSION).putByte((byte) code).putByte((byte) RESERVED);
         putAddress(b, address, port);

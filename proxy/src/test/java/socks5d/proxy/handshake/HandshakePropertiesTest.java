@@ -32,6 +32,7 @@ import socks5d.proxy.handshake.Handshake.Step;
 import socks5d.proxy.wire.ClientMessage;
 import socks5d.proxy.wire.ReplyCode;
 import socks5d.proxy.wire.Socks5Arbitraries;
+import socks5d.proxy.wire.Socks5ClientCodec;
 import socks5d.proxy.wire.Socks5Codec;
 import socks5d.testkit.props.ByteArbitraries;
 import socks5d.testkit.props.Chunks;
@@ -153,11 +154,11 @@ final class HandshakePropertiesTest {
         Arbitrary<ByteString> handshake = Combinators.combine(
                 Socks5Arbitraries.greetings(), Socks5Arbitraries.userPasses().optional(), Socks5Arbitraries.requests(),
                 ByteArbitraries.bytes(Socks5Codec.MAX_REQUEST)).as((g, u, r, payload) -> {
-                    ByteString b = Socks5Codec.encode(g);
+                    ByteString b = Socks5ClientCodec.encode(g);
                     if (u.isPresent()) {
-                        b = b.concat(Socks5Codec.encode(u.get()));
+                        b = b.concat(Socks5ClientCodec.encode(u.get()));
                     }
-                    return b.concat(Socks5Codec.encode(r)).concat(payload);
+                    return b.concat(Socks5ClientCodec.encode(r)).concat(payload);
                 });
         Arbitrary<ByteString> sequence = Socks5Arbitraries.clientMessages().list().ofMaxSize(4)
                 .map(ms -> concat(ms));
@@ -168,7 +169,7 @@ final class HandshakePropertiesTest {
     private static ByteString concat(List<ClientMessage> messages) {
         ByteString b = ByteString.emptyByteString();
         for (ClientMessage m : messages) {
-            b = b.concat(Socks5Codec.encode(m));
+            b = b.concat(Socks5ClientCodec.encode(m));
         }
         return b;
     }

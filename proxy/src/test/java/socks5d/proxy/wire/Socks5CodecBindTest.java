@@ -114,7 +114,7 @@ final class Socks5CodecBindTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("pairs")
     void decodesEachReplyFourWaysWithWhatFollowsIt(Pair p) {
-        Function<ByteString, Decoded<?>> reply = Socks5Codec::decodeReply;
+        Function<ByteString, Decoded<?>> reply = Socks5ClientCodec::decodeReply;
         Socks5CodecTest.decodesFourWays(Socks5CodecTest.ok("first", reply, p.firstBytes(), p.first(), p.secondBytes()));
         Socks5CodecTest.decodesFourWays(Socks5CodecTest.ok("second", reply, p.secondBytes(), p.second(), STREAM));
     }
@@ -147,7 +147,7 @@ final class Socks5CodecBindTest {
         List<Object> replies = new ArrayList<>();
         ByteString rest = both.concat(STREAM);
         for (int i = 0; i < 2; i++) {
-            Decoded.Ok<?> ok = (Decoded.Ok<?>) Socks5Codec.decodeReply(rest);
+            Decoded.Ok<?> ok = (Decoded.Ok<?>) Socks5ClientCodec.decodeReply(rest);
             replies.add(ok.value());
             rest = ok.rest();
         }

@@ -156,8 +156,8 @@ final class Socks5CodecTest {
     static final Function<ByteString, Decoded<?>> GREETING = Socks5Codec::decodeGreeting;
     static final Function<ByteString, Decoded<?>> USERPASS = Socks5Codec::decodeUserPass;
     static final Function<ByteString, Decoded<?>> REQUEST = Socks5Codec::decodeRequest;
-    static final Function<ByteString, Decoded<?>> METHOD_SELECTION = Socks5Codec::decodeMethodSelection;
-    static final Function<ByteString, Decoded<?>> REPLY = Socks5Codec::decodeReply;
+    static final Function<ByteString, Decoded<?>> METHOD_SELECTION = Socks5ClientCodec::decodeMethodSelection;
+    static final Function<ByteString, Decoded<?>> REPLY = Socks5ClientCodec::decodeReply;
 
     /** A username/password request: what a client pipelines after its greeting. */
     static final ByteString NEXT_USERPASS = hex("""
@@ -255,7 +255,7 @@ final class Socks5CodecTest {
                     05          # VER
                     02          # NMETHODS
                     00 02       # METHODS
-                    """)), show(Socks5Codec.encode(new Greeting(List.of(0x00, 0x02)))));
+                    """)), show(Socks5ClientCodec.encode(new Greeting(List.of(0x00, 0x02)))));
         }
 
         @Test
@@ -263,7 +263,7 @@ final class Socks5CodecTest {
             assertEquals(show(hex("""
                     05          # VER
                     00          # NMETHODS
-                    """)), show(Socks5Codec.encode(new Greeting(List.of()))));
+                    """)), show(Socks5ClientCodec.encode(new Greeting(List.of()))));
         }
 
         @Test
@@ -468,7 +468,7 @@ final class Socks5CodecTest {
                     61 6c 69 63 65      # UNAME "alice"
                     06                  # PLEN
                     73 65 63 72 65 74   # PASSWD "secret"
-                    """)), show(Socks5Codec.encode(new UserPassRequest("alice", "secret"))));
+                    """)), show(Socks5ClientCodec.encode(new UserPassRequest("alice", "secret"))));
         }
 
         @Test
@@ -688,7 +688,7 @@ final class Socks5CodecTest {
             // and it runs the four ways like every other request
             decodesFourWays(ok("::ffff:127.0.0.1", REQUEST, frame, r, NEXT_PAYLOAD));
             // and encodes back as ATYP X'04', not as IPv4
-            assertEquals(show(frame), show(Socks5Codec.encode(r)));
+            assertEquals(show(frame), show(Socks5ClientCodec.encode(r)));
         }
 
         @Test
@@ -716,7 +716,7 @@ final class Socks5CodecTest {
                     0b                  # DST.ADDR length 11
                     65 78 61 6d 70 6c 65 2e 63 6f 6d  # DST.ADDR "example.com"
                     01 bb               # DST.PORT 443
-                    """)), show(Socks5Codec.encode(
+                    """)), show(Socks5ClientCodec.encode(
                     new Request(CommandCode.CONNECT, new SocksAddress.DomainName("example.com"), 443))));
         }
 
@@ -743,7 +743,7 @@ final class Socks5CodecTest {
         @Test
         void unsupportedAddressCannotBeEncoded() {
             Request r = new Request(CommandCode.CONNECT, new SocksAddress.Unsupported(0x02), 0);
-            assertThrows(IllegalArgumentException.class, () -> Socks5Codec.encode(r));
+            assertThrows(IllegalArgumentException.class, () -> Socks5ClientCodec.encode(r));
         }
     }
 
@@ -1025,7 +1025,7 @@ final class Socks5CodecTest {
         @ParameterizedTest(name = "{0}")
         @MethodSource("clientMessages")
         void clientMessageRoundTrips(ClientMessage m) {
-            ByteString bytes = Socks5Codec.encode(m);
+            ByteString bytes = Socks5ClientCodec.encode(m);
             Decoded<?> d;
             if (m instanceof Greeting) {
                 d = Socks5Codec.decodeGreeting(bytes);
@@ -1051,8 +1051,8 @@ final class Socks5CodecTest {
         void serverMessageRoundTrips(ServerMessage m) {
             ByteString bytes = Socks5Codec.encode(m);
             Decoded<?> d = m instanceof MethodSelection
-                    ? Socks5Codec.decodeMethodSelection(bytes)
-                    : Socks5Codec.decodeReply(bytes);
+                    ? Socks5ClientCodec.decodeMethodSelection(bytes)
+                    : Socks5ClientCodec.decodeReply(bytes);
             assertEquals(new Decoded.Ok<>(m, ByteString.emptyByteString()), d);
         }
     }

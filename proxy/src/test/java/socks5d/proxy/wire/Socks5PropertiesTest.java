@@ -60,18 +60,18 @@ final class Socks5PropertiesTest {
 
     @Property
     void everyGreetingRoundTrips(@ForAll("greetings") Greeting g, @ForAll("clientMessages") ClientMessage next) {
-        DecoderLaws.roundTrips(greeting(), g, Socks5Codec.encode(g), Socks5Codec.encode(next));
+        DecoderLaws.roundTrips(greeting(), g, Socks5ClientCodec.encode(g), Socks5ClientCodec.encode(next));
     }
 
     @Property
     void everyUserPassRequestRoundTrips(@ForAll("userPasses") UserPassRequest u,
                                         @ForAll("clientMessages") ClientMessage next) {
-        DecoderLaws.roundTrips(userPass(), u, Socks5Codec.encode(u), Socks5Codec.encode(next));
+        DecoderLaws.roundTrips(userPass(), u, Socks5ClientCodec.encode(u), Socks5ClientCodec.encode(next));
     }
 
     @Property
     void everyRequestRoundTrips(@ForAll("requests") Request r, @ForAll("clientMessages") ClientMessage next) {
-        DecoderLaws.roundTrips(request(), r, Socks5Codec.encode(r), Socks5Codec.encode(next));
+        DecoderLaws.roundTrips(request(), r, Socks5ClientCodec.encode(r), Socks5ClientCodec.encode(next));
     }
 
     @Property
@@ -104,11 +104,11 @@ final class Socks5PropertiesTest {
     }
 
     static Function<ByteString, DecodeResult> methodSelection() {
-        return DecoderLaws.decoder(Socks5Codec::decodeMethodSelection);
+        return DecoderLaws.decoder(Socks5ClientCodec::decodeMethodSelection);
     }
 
     static Function<ByteString, DecodeResult> reply() {
-        return DecoderLaws.decoder(Socks5Codec::decodeReply);
+        return DecoderLaws.decoder(Socks5ClientCodec::decodeReply);
     }
 
 
@@ -123,7 +123,7 @@ final class Socks5PropertiesTest {
     @Provide
     Arbitrary<ByteString> clientInput() {
         Arbitrary<ByteString> pipelined = Socks5Arbitraries.clientMessages().list().ofMinSize(1).ofMaxSize(3)
-                .map(ms -> ms.stream().map(Socks5Codec::encode).reduce(ByteString.emptyByteString(), ByteString::concat));
+                .map(ms -> ms.stream().map(Socks5ClientCodec::encode).reduce(ByteString.emptyByteString(), ByteString::concat));
         return Arbitraries.oneOf(
                 ByteArbitraries.bytes(2 * Socks5Codec.MAX_USERPASS),
                 ByteArbitraries.mutated(pipelined),
