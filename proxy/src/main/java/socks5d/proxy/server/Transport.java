@@ -46,7 +46,7 @@ public record Transport(String name, IoHandlerFactory ioHandlers,
     }
 
     private static Transport epoll() {
-        return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+        return new Transport("epoll", new EpollKeepRegistered(EpollIoHandler.newFactory()), EpollServerSocketChannel.class,
                 EpollSocketChannel.class, EpollDatagramChannel.class);
     }
 

@@ -313,6 +313,28 @@ class SocksServerIT {
         }
 
         @Test
+        void aClientThatHalfClosesAndReadsLateGetsTheWholeDownload() throws Exception {
+            // The client's FIN arrives first, then the download fills every buffer on the way while the
+            // client does not read: the proxy must wait for the client's socket to drain, with its input
+            // already shut, and deliver every byte.
+            long size = 64L * 1024 * 1024;
+            try (SourceServer source = SourceServer.start(V4);
+                 Socks5Result r = proxy.client().withTimeouts(T, Duration.ofSeconds(60)).connect(V4, source.port())) {
+                assertEquals(0, r.reply());
+                r.socket().getOutputStream().write(SourcePattern.request(size));
+                r.socket().shutdownOutput();
+                Thread.sleep(1000);
+                SourcePattern.Verifier v = SourcePattern.verifier();
+                byte[] buf = new byte[256 * 1024];
+                InputStream in = r.socket().getInputStream();
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    assertTrue(v.update(buf, 0, n), "mismatch at " + v.firstMismatch());
+                }
+                assertTrue(v.matches(size), "received " + v.count() + " of " + size + " bytes");
+            }
+        }
+
+        @Test
         void propagatesHalfCloseAndDeliversTheRestOfTheReply() throws IOException {
             try (Socks5Result r = proxy.client().connect(V4, echo4.port())) {
                 byte[] data = new byte[200_000];
