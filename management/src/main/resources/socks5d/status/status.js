@@ -77,9 +77,9 @@ function show(s) {
   }
   const sessions = $('sessions').tBodies[0];
   sessions.replaceChildren();
-  for (const e of s.sessions.slice().reverse()) {
+  for (const e of s.sessions) { // newest first
     const row = sessions.insertRow();
-    cell(row, e.time.replace('T', ' ').replace('Z', ''));
+    cell(row, e.time.replace('T', ' ').replace(/(\.\d+)?Z$/, ''));
     cell(row, e.user || '-');
     cell(row, e.client);
     cell(row, e.kind === 'U' ? '(UDP)' : (e.destination || '-'));

@@ -131,7 +131,7 @@ public final class PrometheusExposition {
         b.metricSnapshot(histogram("socks5d_handshake_duration_seconds",
                 "From accept to the reply to the request (resolve and connect included)", o.handshake()));
         b.metricSnapshot(histogram("socks5d_connect_duration_seconds",
-                "Resolving and connecting to a CONNECT's destination, failed attempts included", o.connect()));
+                "Resolving, checking and connecting to a CONNECT's destination, failed and refused ones included", o.connect()));
         b.metricSnapshot(gauge("socks5d_users", "Users in the user directory", users));
         b.metricSnapshot(gauge("socks5d_ready", "1 when ready for traffic (GET /health/ready), else 0", ready ? 1 : 0));
         return b.build();

@@ -12,7 +12,8 @@ package socks5d.management.metrics;
  *                        index 9 sessions that ended before any reply
  * @param credentials     credentials reported by the password dissectors
  * @param handshake       from accept to the first reply of the request (connect included)
- * @param connect         resolving and connecting to the destination of a CONNECT, failed ones included
+ * @param connect         resolving, checking (ruleset) and connecting to the destination of a CONNECT,
+ *                        failed and refused ones included
  */
 public record Observations(long bytesFromClient, long bytesToClient, long[] replies, long credentials,
                            Latency handshake, Latency connect) {
