@@ -1,22 +1,20 @@
 package socks5d.proxy;
 
+import java.net.URL;
 import java.util.Locale;
 
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.util.ContextInitializer;
+import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
 
 /**
- * The log line format (docs/operations.md, Logs): {@code text} (the default) or {@code json}, one JSON
- * object per line from logback's JsonEncoder. logback.xml picks its appenders by the system property
- * {@code socks5d.log.format}; choosing json by flag or config sets it and reloads the configuration,
- * before the actor system starts. Stateless.
+ * The log line format (docs/operations.md, Logs): {@code text}, logback.xml as started, or {@code json},
+ * one JSON object per line from logback's JsonEncoder (logback-json.xml), loaded here before the actor
+ * system starts. Stateless.
  */
 final class LogFormat {
-    static final String PROPERTY = "socks5d.log.format";
-
     private LogFormat() {
     }
 
@@ -29,20 +27,20 @@ final class LogFormat {
         return v;
     }
 
-    /** Switches logging to {@code format} if it is not in force already. */
+    /** Switches logging to JSON lines for {@code json}; {@code text} keeps the configuration in force. */
     static void apply(String format) {
-        String current = System.getProperty(PROPERTY, "text");
-        if (current.equals(format)) {
+        URL json = LogFormat.class.getResource("/logback-json.xml");
+        if (!format.equals("json") || json == null
+                || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
-        System.setProperty(PROPERTY, format);
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            context.reset();
-            try {
-                new ContextInitializer(context).autoConfig();
-            } catch (JoranException e) {
-                throw new IllegalStateException("cannot reload the logging configuration", e);
-            }
+        context.reset();
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        try {
+            configurator.doConfigure(json);
+        } catch (JoranException e) {
+            throw new IllegalStateException("cannot load the JSON logging configuration", e);
         }
     }
 }
