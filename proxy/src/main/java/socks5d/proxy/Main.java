@@ -51,7 +51,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     @Option(names = "-p", paramLabel = "PORT", description = "SOCKS port (default 1080).")
     Integer socksPort;
 
-    @Option(names = "-L", paramLabel = "ADDR", description = "Management listen address, all three protocols (default 127.0.0.1).")
+    @Option(names = "-L", paramLabel = "ADDR", description = "Management listen address: MCP, MASS, PCTP, HTTP admin (default 127.0.0.1).")
     String managementAddress;
 
     @Option(names = "-P", paramLabel = "PORT", description = "MCP port, 0 disables (default 8080).")
