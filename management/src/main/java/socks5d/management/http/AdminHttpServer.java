@@ -76,6 +76,9 @@ public final class AdminHttpServer {
             "/status.js", resource("status.js", "application/javascript; charset=UTF-8"),
             "/status.css", resource("status.css", "text/css; charset=UTF-8"));
 
+    /** Largest request body read: forms of a few fields. */
+    private static final long MAX_BODY = 64 * 1024;
+
     private record Resource(ContentType type, byte[] bytes) {
     }
 
@@ -188,7 +191,14 @@ public final class AdminHttpServer {
             this.peer = peer;
         }
 
+        /** Reads the whole body first (at most {@link #MAX_BODY} bytes), so that no answer leaves it unread. */
         CompletionStage<HttpResponse> handle(HttpRequest request) {
+            return request.entity().toStrict(settings.askTimeout().toMillis(), MAX_BODY, mat)
+                    .thenCompose(strict -> handle(request, strict.getData().utf8String()))
+                    .exceptionally(e -> error(StatusCodes.BAD_REQUEST, "request body too large or too slow"));
+        }
+
+        private CompletionStage<HttpResponse> handle(HttpRequest request, String body) {
             String path = request.getUri().path();
             boolean get = request.method() == HttpMethods.GET || request.method() == HttpMethods.HEAD;
             CompletionStage<HttpResponse> answer;
@@ -213,13 +223,13 @@ public final class AdminHttpServer {
                     answer = asAdmin(request, admin -> done(json(StatusCodes.OK,
                             Json.obj("user", Json.str(admin), "role", Json.str("ADMIN")))));
                 } else if (request.method() == HttpMethods.POST && path.equals("/api/users")) {
-                    answer = asAdmin(request, admin -> form(request).thenCompose(f -> addUser(admin, f)));
+                    answer = asAdmin(request, admin -> addUser(admin, parseForm(body)));
                 } else if (request.method() == HttpMethods.DELETE && path.equals("/api/users")) {
                     Optional<String> name = request.getUri().query().get("name");
                     answer = asAdmin(request, admin -> name.map(n -> deleteUser(admin, n))
                             .orElseGet(() -> done(error(StatusCodes.BAD_REQUEST, "name missing"))));
                 } else if (request.method() == HttpMethods.POST && path.equals("/api/switches")) {
-                    answer = asAdmin(request, admin -> form(request).thenCompose(f -> setSwitches(admin, f)));
+                    answer = asAdmin(request, admin -> setSwitches(admin, parseForm(body)));
                 } else if (RESOURCES.containsKey(path) || path.startsWith("/api/") || path.startsWith("/health/")
                         || path.equals("/metrics")) {
                     answer = done(error(StatusCodes.METHOD_NOT_ALLOWED, "method not allowed"));
@@ -233,12 +243,8 @@ public final class AdminHttpServer {
                 log.debug("HTTP admin request [{} {}] of [{}] failed: [{}]", request.method().name(), path, peer,
                         e.toString());
                 return error(StatusCodes.SERVICE_UNAVAILABLE, "internal error, try again");
-            }).thenApply(r -> {
-                // Discard an unread body so the connection can carry the next request.
-                request.discardEntityBytes(mat);
-                return r.addHeader(RawHeader.create("Cache-Control", "no-store"))
-                        .addHeader(RawHeader.create("X-Content-Type-Options", "nosniff"));
-            });
+            }).thenApply(r -> r.addHeader(RawHeader.create("Cache-Control", "no-store"))
+                    .addHeader(RawHeader.create("X-Content-Type-Options", "nosniff")));
         }
 
         // ------------------------------------------------------------------ reading
@@ -326,10 +332,6 @@ public final class AdminHttpServer {
                     });
         }
 
-        private CompletionStage<Map<String, String>> form(HttpRequest request) {
-            return request.entity().toStrict(settings.askTimeout().toMillis(), mat)
-                    .thenApply(strict -> parseForm(strict.getData().utf8String()));
-        }
 
         private CompletionStage<HttpResponse> addUser(String admin, Map<String, String> form) {
             String name = form.getOrDefault("name", "");

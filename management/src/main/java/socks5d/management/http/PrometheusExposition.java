@@ -85,7 +85,7 @@ public final class PrometheusExposition {
                 "SOCKS connections accepted, served or refused for capacity", s.connectionAttempts()));
         b.metricSnapshot(counter("socks5d_refused_capacity",
                 "SOCKS connections closed at once because max-clients or the descriptor budget was reached",
-                s.connectionAttempts() - s.historicConnections()));
+                Math.max(0, s.connectionAttempts() - s.historicConnections())));
         b.metricSnapshot(gauge("socks5d_sessions", "SOCKS connections open now", s.currentConnections()));
         b.metricSnapshot(gauge("socks5d_sessions_max", "Most SOCKS connections open at once since start",
                 s.maxConcurrentConnections()));
