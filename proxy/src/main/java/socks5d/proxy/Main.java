@@ -51,7 +51,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     @Option(names = "-p", paramLabel = "PORT", description = "SOCKS port (default 1080).")
     Integer socksPort;
 
-    @Option(names = "-L", paramLabel = "ADDR", description = "Management listen address, all three protocols (default 127.0.0.1).")
+    @Option(names = "-L", paramLabel = "ADDR", description = "Management listen address: MCP, MASS, PCTP, HTTP admin (default 127.0.0.1).")
     String managementAddress;
 
     @Option(names = "-P", paramLabel = "PORT", description = "MCP port, 0 disables (default 8080).")
@@ -62,6 +62,14 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--pctp-port", paramLabel = "PORT", description = "PCTP port, 0 disables (default 9090).")
     Integer pctpPort;
+
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "HTTP admin port (/metrics, /health/*, status page), 0 disables (default 8090).")
+    Integer httpPort;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "Log lines as text (default) or json: one JSON object per line.")
+    String logFormat;
 
     @Option(names = "-u", paramLabel = "USER:PASS", description = "Add (or update) an ADMIN user; repeatable.")
     List<String> users = new ArrayList<>();
@@ -120,9 +128,12 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             admins = parseUsers();
             config = config();
             ProxySettings.fromConfig(config); // fail fast on bad values
+            socks5d.management.http.HttpSettings.fromConfig(config);
+            logFormat = LogFormat.parse(config.getString("socks5d.proxy.log-format"));
         } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        LogFormat.apply(logFormat);
         Socks5d server = Socks5d.start(config, admins);
         CompletableFuture<Integer> exit = server.whenStopped();
         try {
@@ -182,6 +193,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         putIf(flags, "socks5d.management.mcp.port", port("-P", mcpPort));
         putIf(flags, "socks5d.management.mass.port", port("--mass-port", massPort));
         putIf(flags, "socks5d.management.pctp.port", port("--pctp-port", pctpPort));
+        putIf(flags, "socks5d.management.http.port", port("--http-port", httpPort));
+        putIf(flags, "socks5d.proxy.log-format", logFormat);
         if (dissectorsOff) {
             flags.put("socks5d.management.switches.dissectors", false);
         }

@@ -1,6 +1,9 @@
 package socks5d.proxy;
 
+import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -11,6 +14,9 @@ import com.typesafe.config.Config;
 import socks5d.management.ManagementServers;
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
+import socks5d.management.http.AdminHttpServer;
+import socks5d.management.http.HttpSettings;
+import socks5d.management.http.Readiness;
 
 /** Starts the management listeners (docs/protocols/mcp.md, mass.md, pctp.md) enabled in config; their bindings, for the ruleset and shutdown. */
 final class ManagementListeners {
@@ -20,5 +26,15 @@ final class ManagementListeners {
     static CompletionStage<List<Tcp.ServerBinding>> start(ActorSystem<?> system, Config config, StateActors state) {
         return ManagementServers.start(system, ManagementSettings.fromConfig(config), state)
                 .thenApply(ManagementServers.Bindings::all);
+    }
+
+    /** The HTTP admin listener (docs/operations.md, HTTP admin endpoint) unless its port is 0; where it bound. */
+    static CompletionStage<Optional<InetSocketAddress>> startHttp(ActorSystem<?> system, Config config,
+                                                                 StateActors state, Readiness readiness) {
+        HttpSettings settings = HttpSettings.fromConfig(config);
+        if (!settings.enabled()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return AdminHttpServer.bind(system, settings, state, readiness).thenApply(b -> Optional.of(b.localAddress()));
     }
 }

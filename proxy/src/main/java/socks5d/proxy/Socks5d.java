@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,6 +27,7 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import com.typesafe.config.Config;
 
 import socks5d.management.StateActors;
+import socks5d.management.http.Readiness;
 import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
 import socks5d.proxy.relay.RelayMemory;
@@ -45,7 +47,11 @@ public final class Socks5d {
 
     /** Where the listeners ended up (ports resolved when 0 was asked for); a disabled one is {@code null}. */
     public record Bindings(InetSocketAddress socks, List<InetSocketAddress> management, StateActors state,
-                           RelayMemory relayMemory) {
+                           RelayMemory relayMemory, InetSocketAddress http) {
+        public Bindings(InetSocketAddress socks, List<InetSocketAddress> management, StateActors state,
+                        RelayMemory relayMemory) {
+            this(socks, management, state, relayMemory, null);
+        }
     }
 
     private final ActorSystem<Void> system;
@@ -124,7 +130,13 @@ public final class Socks5d {
         CompletionStage<Void> usersReady = putAdmins(sys, state, admins, askTimeout);
         CompletionStage<List<Tcp.ServerBinding>> managementBound =
                 usersReady.thenCompose(v -> ManagementListeners.start(sys, config, state));
-        CompletionStage<Bindings> all = managementBound.thenCompose(mgmt -> {
+        Readiness readiness = Readiness.watching(sys);
+        CompletableFuture<Optional<InetSocketAddress>> httpBound = new CompletableFuture<>();
+        CompletionStage<Bindings> all = managementBound.thenCompose(mgmt ->
+                ManagementListeners.startHttp(sys, config, state, readiness).thenApply(http -> {
+                    httpBound.complete(http);
+                    return mgmt;
+                })).thenCompose(mgmt -> {
             Set<Integer> protectedPorts = new HashSet<>();
             List<InetSocketAddress> mgmtAddresses = new ArrayList<>();
             for (Tcp.ServerBinding b : mgmt) {
@@ -135,7 +147,8 @@ public final class Socks5d {
                 protectedPorts.add(settings.port());
             }
             // Configured management ports are protected even when a listener is disabled or not yet bound.
-            for (String key : List.of("mcp.port", "mass.port", "pctp.port")) {
+            httpBound.join().ifPresent(http -> protectedPorts.add(http.getPort()));
+            for (String key : List.of("mcp.port", "mass.port", "pctp.port", "http.port")) {
                 int port = config.getInt("socks5d.management." + key);
                 if (port != 0) {
                     protectedPorts.add(port);
@@ -164,8 +177,9 @@ public final class Socks5d {
                 SocksServer socks = SocksServer.bind(settings, state, switches, rules, gauge, memory);
                 log.info("Bound SOCKS listener on [{}]", socks.localAddress());
                 registerShutdown(sys, socks, mgmt, gauge);
+                readiness.socksBound();
                 return CompletableFuture.completedFuture(
-                        new Bindings(socks.localAddress(), mgmtAddresses, state, memory));
+                        new Bindings(socks.localAddress(), mgmtAddresses, state, memory, httpBound.join().orElse(null)));
             } catch (Exception e) {
                 return CompletableFuture.failedFuture(e);
             }

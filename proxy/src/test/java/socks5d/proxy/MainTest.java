@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 final class MainTest {
     /** Every flag of the README's command line table. */
     static final List<String> FLAGS = List.of("-h", "-v", "-l", "-p", "-L", "-P", "--mass-port", "--pctp-port",
-            "-u", "-N", "--data-dir", "--config");
+            "--http-port", "--log-format", "-u", "-N", "--data-dir", "--config");
 
     /** Exit status and what went to standard output and standard error. */
     record Outcome(int status, String out, String err) {
@@ -118,7 +118,7 @@ final class MainTest {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             String port = Integer.toString(taken.getLocalPort());
             int status = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Main.run(
-                    "-l", "127.0.0.1", "-p", port, "-P", "0", "--mass-port", "0", "--pctp-port", "0",
+                    "-l", "127.0.0.1", "-p", port, "-P", "0", "--mass-port", "0", "--pctp-port", "0", "--http-port", "0",
                     "--data-dir", dataDir.toString()));
             assertEquals(Main.EXIT_START_FAILED, status);
         }
@@ -128,7 +128,7 @@ final class MainTest {
     void corruptUserFileStopsTheServerAndLeavesTheFileAlone(@TempDir Path dataDir) throws Exception {
         Path users = Files.writeString(dataDir.resolve("users.db"), "not a user file\n");
         int status = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Main.run(
-                "-l", "127.0.0.1", "-p", "0", "-P", "0", "--mass-port", "0", "--pctp-port", "0",
+                "-l", "127.0.0.1", "-p", "0", "-P", "0", "--mass-port", "0", "--pctp-port", "0", "--http-port", "0",
                 "--data-dir", dataDir.toString()));
         assertEquals(Main.EXIT_START_FAILED, status);
         assertEquals("not a user file\n", Files.readString(users), "the users on disk are never overwritten");

@@ -57,6 +57,7 @@ public final class ProxyHarness implements AutoCloseable {
                             "socks5d.management.mcp.port = 0",
                             "socks5d.management.mass.port = 0",
                             "socks5d.management.pctp.port = 0",
+                            "socks5d.management.http.port = 0",
                             "socks5d.management.users.hash-iterations = 1000",
                             "socks5d.management.users.data-dir = \"" + dir.toString().replace("\\", "/") + "\"",
                             "socks5d.proxy.dns.nameservers = [\"127.0.0.1:1\"]",

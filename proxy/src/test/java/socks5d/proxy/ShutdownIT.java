@@ -99,7 +99,7 @@ class ShutdownIT {
         assertTrue(Files.isRegularFile(jar), "run after package: " + jar);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString(),
-                "-l", "127.0.0.1", "-p", Integer.toString(port), "-P", "0", "--mass-port", "0", "--pctp-port", "0",
+                "-l", "127.0.0.1", "-p", Integer.toString(port), "-P", "0", "--mass-port", "0", "--pctp-port", "0", "--http-port", "0",
                 "-u", "admin:secret", "--data-dir", dir.resolve("data").toString(), "--config", conf.toString())
                 .redirectOutput(dir.resolve("stdout").toFile())
                 .redirectError(dir.resolve("stderr").toFile())

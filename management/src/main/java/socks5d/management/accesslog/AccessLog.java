@@ -130,6 +130,32 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
         return sb.toString();
     }
 
+    /**
+     * Writes the line, with its fields also as key-value pairs: the text format prints the line
+     * only, the JSON format (flag --log-format json) adds them as JSON fields (docs/operations.md, Logs).
+     */
+    private static void log(Entry e) {
+        if (!ACCESS.isInfoEnabled()) {
+            return;
+        }
+        org.slf4j.spi.LoggingEventBuilder b = ACCESS.atInfo()
+                .addKeyValue("time", DateTimeFormatter.ISO_INSTANT.format(e.time().truncatedTo(ChronoUnit.SECONDS)))
+                .addKeyValue("user", e.user())
+                .addKeyValue("kind", e.udp() == null ? "A" : "U")
+                .addKeyValue("client_address", e.clientAddress())
+                .addKeyValue("client_port", e.clientPort());
+        if (e.udp() == null) {
+            b = b.addKeyValue("destination", e.destination())
+                    .addKeyValue("destination_port", e.destinationPort())
+                    .addKeyValue("reply_code", e.replyCode())
+                    .addKeyValue("bytes", e.bytes());
+        } else {
+            b = b.addKeyValue("datagrams_in", e.udp().datagramsIn()).addKeyValue("bytes_in", e.udp().bytesIn())
+                    .addKeyValue("datagrams_out", e.udp().datagramsOut()).addKeyValue("bytes_out", e.udp().bytesOut());
+        }
+        b.addKeyValue("auth", e.authenticated()).log(format(e));
+    }
+
     private static StringBuilder appendField(StringBuilder sb, String value) {
         if (value == null || value.isEmpty()) {
             return sb.append(NONE);
@@ -173,7 +199,7 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
     }
 
     private void record(Entry entry) {
-        ACCESS.info(format(entry));
+        log(entry);
         if (ringSize > 0) {
             if (ring.size() == ringSize) {
                 ring.removeLast();

@@ -69,10 +69,19 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
      * @param authFailures           the failed ones
      * @param peakConcurrent         the most connections open at once that the sender saw (0: none seen)
      * @param traffic                byte counts, as {@link Traffic}
+     * @param observed               directions, reply codes, credential reports and latencies
+     *                               ({@link Observations}) of the same period
      */
     public record Batch(long opened, long rejected, long closed, long closedProxiedBytes, long succeeded,
-                        long failed, long authAttempts, long authFailures, long peakConcurrent, Traffic traffic)
+                        long failed, long authAttempts, long authFailures, long peakConcurrent, Traffic traffic,
+                        Observations observed)
             implements Command {
+        /** A batch without observations. */
+        public Batch(long opened, long rejected, long closed, long closedProxiedBytes, long succeeded,
+                     long failed, long authAttempts, long authFailures, long peakConcurrent, Traffic traffic) {
+            this(opened, rejected, closed, closedProxiedBytes, succeeded, failed, authAttempts, authFailures,
+                    peakConcurrent, traffic, null);
+        }
     }
 
     /**
@@ -87,6 +96,14 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
     }
 
     public record GetSnapshot(ActorRef<Snapshot> replyTo) implements Command {
+    }
+
+    /** Asks for the counters and the observations at one instant: one ask per Prometheus scrape. */
+    public record GetDetail(ActorRef<Detail> replyTo) implements Command {
+    }
+
+    /** The counters and the observations since start, taken at one instant. */
+    public record Detail(Snapshot snapshot, Observations observed) {
     }
 
     /** Every counter of docs/operations.md (Metrics) at one instant. */
@@ -117,6 +134,12 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
     private long udpDatagrams;
     private long udpBytes;
     private long udpDropped;
+    private long bytesFromClient;
+    private long bytesToClient;
+    private final long[] replies = new long[Observations.REPLY_SLOTS];
+    private long credentials;
+    private final Latency handshake = new Latency();
+    private final Latency connect = new Latency();
 
     private Metrics(ActorContext<Command> context) {
         super(context);
@@ -138,6 +161,7 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
                 .onMessage(Batch.class, this::onBatch)
                 .onMessage(UdpTraffic.class, this::onUdpTraffic)
                 .onMessage(GetSnapshot.class, this::onGetSnapshot)
+                .onMessage(GetDetail.class, this::onGetDetail)
                 .build();
     }
 
@@ -220,6 +244,17 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
         authFailures += m.authFailures();
         onTraffic(m.traffic());
         currentBytesProxied = Math.max(0, currentBytesProxied - m.closedProxiedBytes());
+        Observations o = m.observed();
+        if (o != null) {
+            bytesFromClient += o.bytesFromClient();
+            bytesToClient += o.bytesToClient();
+            for (int i = 0; i < Observations.REPLY_SLOTS; i++) {
+                replies[i] += o.replies(i);
+            }
+            credentials += o.credentials();
+            handshake.add(o.handshake());
+            connect.add(o.connect());
+        }
         return this;
     }
 
@@ -232,12 +267,22 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
     }
 
     private Behavior<Command> onGetSnapshot(GetSnapshot m) {
-        m.replyTo().tell(new Snapshot(connectionAttempts, historicConnections, currentConnections,
+        m.replyTo().tell(snapshot());
+        return this;
+    }
+
+    private Behavior<Command> onGetDetail(GetDetail m) {
+        m.replyTo().tell(new Detail(snapshot(), new Observations(bytesFromClient, bytesToClient, replies.clone(),
+                credentials, handshake.copy(), connect.copy())));
+        return this;
+    }
+
+    private Snapshot snapshot() {
+        return new Snapshot(connectionAttempts, historicConnections, currentConnections,
                 maxConcurrentConnections, successfulConnections, failedConnections, authAttempts, authFailures,
                 bytesProxied, currentBytesProxied, bytesTransferred, clientBytes,
                 average(relayReadBytes, relayReads), average(relayWriteBytes, relayWrites),
-                udpAssociations, udpDatagrams, udpBytes, udpDropped));
-        return this;
+                udpAssociations, udpDatagrams, udpBytes, udpDropped);
     }
 
     /** Integer mean, 0 before any read or write (docs/operations.md, Metrics). */

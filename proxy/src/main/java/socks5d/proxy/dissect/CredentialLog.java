@@ -35,7 +35,20 @@ public final class CredentialLog {
     }
 
     public static void report(String socksUser, String destination, int destinationPort, Credential c) {
-        log.info(format(Instant.now(), socksUser, destination, destinationPort, c));
+        if (!log.isInfoEnabled()) {
+            return;
+        }
+        Instant now = Instant.now();
+        // The fields again as key-value pairs, for the JSON log format (docs/operations.md, Logs).
+        log.atInfo().addKeyValue("time", DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)))
+                .addKeyValue("user", socksUser)
+                .addKeyValue("kind", "P")
+                .addKeyValue("protocol", c.protocol())
+                .addKeyValue("destination", destination)
+                .addKeyValue("destination_port", destinationPort)
+                .addKeyValue("protocol_user", c.user())
+                .addKeyValue("protocol_password", c.password())
+                .log(format(now, socksUser, destination, destinationPort, c));
     }
 
     /** Client-supplied text stays on one line of eight fields: control characters and backslash become {@code \xHH}. */

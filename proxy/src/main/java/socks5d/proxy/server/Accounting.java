@@ -7,7 +7,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 import socks5d.management.accesslog.AccessLog;
 import socks5d.management.admission.ConnectionGauge;
+import socks5d.management.metrics.Latency;
 import socks5d.management.metrics.Metrics;
+import socks5d.management.metrics.Observations;
 
 /**
  * What the sessions of one event loop counted and logged since the last report: plain fields,
@@ -39,6 +41,15 @@ final class Accounting implements Runnable {
     long udpDatagrams;
     long udpBytes;
     long udpDropped;
+    long bytesFromClient;
+    long bytesToClient;
+    /** Sessions ended per reply code (0..8), and without a reply ({@link Observations#NO_REPLY}). */
+    final long[] replies = new long[Observations.REPLY_SLOTS];
+    long credentials;
+    /** Accept to first reply of the request. */
+    final Latency handshake = new Latency();
+    /** Resolve and connect of a CONNECT's destination. */
+    final Latency connect = new Latency();
     private List<AccessLog.Entry> entries = new ArrayList<>();
 
     Accounting(ActorRef<Metrics.Command> metrics, ActorRef<AccessLog.Command> accessLog, ConnectionGauge gauge) {
@@ -54,11 +65,18 @@ final class Accounting implements Runnable {
     /** Sends what changed since the last call; nothing when nothing did. */
     @Override
     public void run() {
-        if (opened + rejected + closed + succeeded + failed + authAttempts + transferred + relayReads + relayWrites != 0) {
+        if (opened + rejected + closed + succeeded + failed + authAttempts + transferred + relayReads + relayWrites
+                + credentials + handshake.count() + connect.count() != 0) {
             metrics.tell(new Metrics.Batch(opened, rejected, closed, closedProxied, succeeded, failed,
                     authAttempts, authFailures, gauge.peak(),
                     new Metrics.Traffic(proxied, transferred, clientBytes, relayReads, relayReadBytes,
-                            relayWrites, relayWriteBytes)));
+                            relayWrites, relayWriteBytes),
+                    new Observations(bytesFromClient, bytesToClient, replies.clone(), credentials,
+                            handshake.copy(), connect.copy())));
+            bytesFromClient = bytesToClient = credentials = 0;
+            java.util.Arrays.fill(replies, 0);
+            handshake.clear();
+            connect.clear();
             opened = rejected = closed = closedProxied = succeeded = failed = authAttempts = authFailures = 0;
             proxied = transferred = clientBytes = relayReads = relayReadBytes = relayWrites = relayWriteBytes = 0;
         }

@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import socks5d.management.accesslog.AccessLog;
+import socks5d.management.metrics.Observations;
 import socks5d.management.switches.Switches;
 import socks5d.proxy.connect.Binder;
 import socks5d.proxy.connect.Dialer;
@@ -70,6 +71,10 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
     private boolean relaySessionTaken;
     private long clientIn;
     private long proxied;
+    /** System.nanoTime() at accept, for the handshake histogram; 0 once observed. */
+    private long acceptedNanos;
+    /** System.nanoTime() when the dial started, for the connect histogram. */
+    private long dialNanos;
 
     SocksHandler(DataPlane plane, DataPlane.Loop loop) {
         this.plane = plane;
@@ -83,6 +88,7 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         client = ctx.channel();
         clientAddress = (InetSocketAddress) client.remoteAddress();
         loop.accounting().opened++;
+        acceptedNanos = System.nanoTime();
         client.closeFuture().addListener(f -> clientClosed());
         handshakeTimer = client.eventLoop().schedule(this::handshakeTimedOut,
                 plane.settings.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -141,6 +147,10 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
 
     private void apply(Handshake.Step step) {
         Handshake.Action action = step.action();
+        if (acceptedNanos != 0 && handshake.replyCode() != null) {
+            loop.accounting().handshake.observe(System.nanoTime() - acceptedNanos);
+            acceptedNanos = 0;
+        }
         if (action instanceof Handshake.Close close) {
             log.debug("Closing client [{}]: {}", clientAddress, close.why());
             if (step.output().isEmpty()) {
@@ -196,16 +206,19 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
     }
 
     private void connect(Request request) {
+        dialNanos = System.nanoTime();
         dialer = new Dialer(client.eventLoop(), plane.resolver, plane.rules, loop.outbound(), request,
                 this::admitOutbound, new Dialer.Outcome() {
                     @Override
                     public void connected(Channel destination) {
+                        loop.accounting().connect.observe(System.nanoTime() - dialNanos);
                         onConnected(destination);
                     }
 
                     @Override
                     public void failed(ReplyCode reply) {
                         dialer = null;
+                        loop.accounting().connect.observe(System.nanoTime() - dialNanos);
                         if (!ended) {
                             apply(handshake.onConnectFailed(reply));
                         }
@@ -340,11 +353,15 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         a.relayWriteBytes += bytes;
         if (fromClient) {
             clientIn += bytes;
+            a.bytesFromClient += bytes;
+        } else {
+            a.bytesToClient += bytes;
         }
     }
 
     @Override
     public void credential(Credential credential) {
+        loop.accounting().credentials++;
         Request request = handshake.request();
         CredentialLog.report(handshake.user(), request.address().host(), request.port(), credential);
     }
@@ -399,6 +416,8 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         a.closed++;
         a.closedProxied += proxied;
         boolean succeeded = handshake.replyCode() == ReplyCode.SUCCEEDED;
+        int sent = handshake.replyCode() == null ? -1 : handshake.replyCode().code();
+        a.replies[sent >= 0 && sent < Observations.NO_REPLY ? sent : Observations.NO_REPLY]++;
         if (succeeded) {
             a.succeeded++;
         } else {

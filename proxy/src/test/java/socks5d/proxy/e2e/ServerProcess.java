@@ -35,22 +35,26 @@ final class ServerProcess implements AutoCloseable {
     final int mcp;
     final int mass;
     final int pctp;
+    /** The HTTP admin port (/metrics, /health/*). */
+    final int http;
     final Path stdout;
     final Path stderr;
 
-    private ServerProcess(Process process, int socks, int mcp, int mass, int pctp, Path stdout, Path stderr) {
+    private ServerProcess(Process process, int socks, int mcp, int mass, int pctp, int http, Path stdout,
+                          Path stderr) {
         this.process = process;
         this.socks = socks;
         this.mcp = mcp;
         this.mass = mass;
         this.pctp = pctp;
+        this.http = http;
         this.stdout = stdout;
         this.stderr = stderr;
     }
 
     /**
-     * Starts the server with {@code --data-dir dataDir --config conf} and {@code args}, MCP, MASS and
-     * PCTP on free ports, output captured in {@code logs} (files named after {@code tag}); returns
+     * Starts the server with {@code --data-dir dataDir --config conf} and {@code args}, MCP, MASS,
+     * PCTP and HTTP admin on free ports, output captured in {@code logs} (files named after {@code tag}); returns
      * once the SOCKS and management ports accept connections.
      */
     static ServerProcess start(Path logs, String tag, Path dataDir, Path conf, List<String> jvmArgs,
@@ -61,21 +65,22 @@ final class ServerProcess implements AutoCloseable {
         int mcp = freePort();
         int mass = freePort();
         int pctp = freePort();
+        int http = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", jar.toString(),
                 "-l", "127.0.0.1", "-p", Integer.toString(socks), "-L", "127.0.0.1",
                 "-P", Integer.toString(mcp), "--mass-port", Integer.toString(mass),
-                "--pctp-port", Integer.toString(pctp),
+                "--pctp-port", Integer.toString(pctp), "--http-port", Integer.toString(http),
                 "--data-dir", dataDir.toString(), "--config", conf.toString()));
         command.addAll(args);
         Path out = logs.resolve(tag + ".stdout");
         Path err = logs.resolve(tag + ".stderr");
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        ServerProcess server = new ServerProcess(p, socks, mcp, mass, pctp, out, err);
+        ServerProcess server = new ServerProcess(p, socks, mcp, mass, pctp, http, out, err);
         try {
-            server.awaitListening(Duration.ofSeconds(40), socks, mcp, mass, pctp);
+            server.awaitListening(Duration.ofSeconds(40), socks, mcp, mass, pctp, http);
             return server;
         } catch (RuntimeException | Error | IOException e) {
             p.destroyForcibly();

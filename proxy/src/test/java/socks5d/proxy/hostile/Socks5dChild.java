@@ -79,7 +79,7 @@ final class Socks5dChild implements AutoCloseable {
         int pctp = freePort();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar.toString(),
                 "-l", "127.0.0.1", "-p", Integer.toString(socks), "-L", "127.0.0.1", "-P", Integer.toString(mcp),
-                "--mass-port", Integer.toString(mass), "--pctp-port", Integer.toString(pctp),
+                "--mass-port", Integer.toString(mass), "--pctp-port", Integer.toString(pctp), "--http-port", "0",
                 "-u", USER + ":" + PASSWORD, "-u", FUZZ_USER + ":" + FUZZ_PASSWORD,
                 "--data-dir", dir.resolve("data").toString(), "--config", conf.toString()));
         if (ulimit > 0) {

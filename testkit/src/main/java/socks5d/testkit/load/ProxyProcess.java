@@ -120,7 +120,7 @@ public final class ProxyProcess implements AutoCloseable {
         cmd.add(java.toString());
         cmd.addAll(jvmFlags);
         cmd.addAll(List.of("-jar", jar.toString(), "-l", LOOPBACK, "-p", Integer.toString(port),
-                "-P", "0", "--mass-port", "0", "--pctp-port", "0", "-u", USER + ":" + PASSWORD,
+                "-P", "0", "--mass-port", "0", "--pctp-port", "0", "--http-port", "0", "-u", USER + ":" + PASSWORD,
                 "--data-dir", scratch.resolve("data").toString()));
         if (!dissectors) {
             cmd.add("-N");

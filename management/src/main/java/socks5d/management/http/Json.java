@@ -1,0 +1,45 @@
+package socks5d.management.http;
+
+/** The few JSON pieces the admin endpoint writes; strings escaped per RFC 8259. Stateless. */
+final class Json {
+    private Json() {
+    }
+
+    static String str(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    // Also < > & so that a value never closes a script or markup around it.
+                    if (c < 0x20 || c == 0x7F || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** {@code {"k1":v1,...}} from alternating keys and already-encoded values. */
+    static String obj(String... keysAndValues) {
+        StringBuilder b = new StringBuilder("{");
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append(str(keysAndValues[i])).append(':').append(keysAndValues[i + 1]);
+        }
+        return b.append('}').toString();
+    }
+}

@@ -1,0 +1,171 @@
+package socks5d.management.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.typesafe.config.Config;
+
+import socks5d.management.ManagementFixture;
+import socks5d.management.StateActors;
+import socks5d.management.users.UserDirectory;
+
+/**
+ * The HTTP admin listener over real sockets (docs/operations.md, HTTP admin endpoint): readiness as
+ * JSON through its transitions, unknown paths and methods, repeated failed logins answered later,
+ * and max-connections enforced by closing the extra connection at once.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(TestKitJUnit5Extension.class)
+class AdminHttpServerIT {
+    @JUnit5TestKit
+    ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private record Running(StateActors state, Readiness readiness, InetSocketAddress address) {
+    }
+
+    private Running start(Path dir, int maxConnections) {
+        Config config = ManagementFixture.config(testKit, dir, Map.of(
+                "socks5d.management.users.hash-iterations", 1000,
+                "socks5d.management.max-connections", maxConnections));
+        StateActors state = ManagementFixture.spawnState(testKit, config);
+        ManagementFixture.addUser(testKit, state, "admin", "secret", UserDirectory.Role.ADMIN);
+        Readiness readiness = new Readiness();
+        ServerBinding b = AdminHttpServer.bind(testKit.system(), HttpSettings.fromConfig(config), state, readiness, 0)
+                .toCompletableFuture().join();
+        return new Running(state, readiness, b.localAddress());
+    }
+
+    @Test
+    void readinessTransitionsAreAnsweredAsJsonWithTheReason(@TempDir Path dir) throws Exception {
+        Running r = start(dir, 4);
+        HttpResponse<String> starting = awaitBody(r, "/health/ready",
+                "{\"status\":\"not ready\",\"reason\":\"starting: SOCKS listener not bound yet\"}");
+        assertEquals(503, starting.statusCode());
+        r.readiness().socksBound();
+        HttpResponse<String> ready = get(r, "/health/ready", null);
+        assertEquals(200, ready.statusCode());
+        assertEquals("{\"status\":\"ready\"}", ready.body());
+        r.readiness().draining();
+        assertEquals("{\"status\":\"not ready\",\"reason\":\"shutting down: draining open sessions\"}",
+                get(r, "/health/ready", null).body());
+        assertEquals(200, get(r, "/health/live", null).statusCode());
+        assertEquals(404, get(r, "/nothing", null).statusCode());
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(uri(r, "/metrics"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, post.statusCode());
+        HttpResponse<String> page = get(r, "/", null);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(page.headers().firstValue("Content-Security-Policy").isPresent());
+    }
+
+    @Test
+    void repeatedFailedLoginsAreAnsweredLater(@TempDir Path dir) throws Exception {
+        Running r = start(dir, 4);
+        String wrong = "Basic " + Base64.getEncoder().encodeToString("admin:wrong".getBytes(StandardCharsets.UTF_8));
+        long before = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(401, get(r, "/api/login", wrong).statusCode());
+        }
+        long elapsedMs = (System.nanoTime() - before) / 1_000_000;
+        // The 2nd and 3rd failures wait 200 and 400 ms (docs/protocols/mass.md, Login).
+        assertTrue(elapsedMs >= 600, "failures were not slowed down: " + elapsedMs + " ms");
+        String right = "Basic " + Base64.getEncoder().encodeToString("admin:secret".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> ok = get(r, "/api/login", right);
+        assertEquals(200, ok.statusCode());
+        assertEquals("{\"user\":\"admin\",\"role\":\"ADMIN\"}", ok.body());
+    }
+
+    @Test
+    void aConnectionBeyondMaxConnectionsIsClosedAtOnce(@TempDir Path dir) throws Exception {
+        Running r = start(dir, 1);
+        try (Socket first = new Socket()) {
+            first.connect(r.address(), 5000);
+            first.setSoTimeout(5000);
+            String request = "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n";
+            first.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            assertTrue(readHead(first.getInputStream()).startsWith("HTTP/1.1 200"));
+            try (Socket second = new Socket()) {
+                second.connect(r.address(), 5000);
+                second.setSoTimeout(5000);
+                OutputStream out = second.getOutputStream();
+                try {
+                    out.write(request.getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException closedAlready) {
+                    // also a refusal
+                }
+                assertEquals(-1, readOrEnd(second.getInputStream()), "closed without an answer");
+            }
+        }
+    }
+
+    private static int readOrEnd(InputStream in) {
+        try {
+            return in.read();
+        } catch (IOException reset) {
+            return -1;
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        while (!b.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            b.append((char) c);
+        }
+        return b.toString();
+    }
+
+    private HttpResponse<String> awaitBody(Running r, String path, String body) throws Exception {
+        long deadline = System.nanoTime() + ManagementFixture.WAIT.toNanos();
+        while (true) {
+            HttpResponse<String> res = get(r, path, null);
+            if (res.body().equals(body) || System.nanoTime() > deadline) {
+                assertEquals(body, res.body());
+                return res;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private URI uri(Running r, String path) {
+        return URI.create("http://127.0.0.1:" + r.address().getPort() + path);
+    }
+
+    private HttpResponse<String> get(Running r, String path, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(r, path)).timeout(Duration.ofSeconds(10));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
