@@ -44,6 +44,10 @@ public final class LoginThrottle {
             }
         }
 
+        /** The defaults of reference.conf. */
+        public static final Settings DEFAULT = new Settings(3, Duration.ofMillis(200), Duration.ofSeconds(3), 10,
+                Duration.ofMinutes(5), Duration.ofMinutes(15), 65_536, false);
+
         /** Reads {@code socks5d.management.login-throttle} of {@code root}. */
         public static Settings fromConfig(Config root) {
             Config c = root.getConfig("socks5d.management.login-throttle");
