@@ -186,6 +186,22 @@ final class PctpSession {
             return AskPattern.<UserDirectory.Command, UserDirectory.UserList>ask(state.users(),
                     UserDirectory.ListUsers::new, timeout, scheduler).thenApply(list -> lines("Sending user list...",
                     list.users().stream().map(u -> u.name() + "\t" + display(u.role())).toList()));
+        } else if (command instanceof PctpCommand.ListLimits) {
+            // The durable directory as published: the same the data plane reads.
+            List<String> lines = state.publishedUsers().current().allLimits().entrySet().stream()
+                    .map(e -> e.getKey() + "\t" + limitText(e.getValue().maxSessions()) + "\t"
+                            + limitText(e.getValue().bandwidth()))
+                    .toList();
+            return CompletableFuture.completedFuture(lines("Sending limits...", lines));
+        } else if (command instanceof PctpCommand.Limit limit) {
+            UserDirectory.Limits limits = new UserDirectory.Limits(limit.sessions(), limit.bandwidth());
+            return AskPattern.<UserDirectory.Command, UserDirectory.SetLimitsReply>ask(state.users(),
+                            replyTo -> new UserDirectory.SetLimits(limit.name(), limits, replyTo), timeout, scheduler)
+                    .thenApply(reply -> reply instanceof UserDirectory.LimitsSet
+                            ? new Answer(new PctpReply.Ok("Limits set"), false)
+                            : reply instanceof UserDirectory.NotFound
+                            ? new Answer(new PctpReply.Err("User not found"), false)
+                            : new Answer(new PctpReply.Err("Could not save the user list"), false));
         } else if (command instanceof PctpCommand.Exit) {
             return exit();
         }
@@ -268,6 +284,11 @@ final class PctpSession {
      */
     static int relayBufferSize(PctpCommand.ConfigIo io) {
         return Math.max(io.bytes(), Switches.MIN_RELAY_BUFFER);
+    }
+
+    /** docs/protocols/pctp.md, LIMITS: {@code -} for the default, else the number (0: no limit). */
+    private static String limitText(long value) {
+        return value < 0 ? "-" : Long.toString(value);
     }
 
     private static String display(UserDirectory.Role role) {

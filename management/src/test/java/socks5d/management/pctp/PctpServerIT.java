@@ -149,6 +149,21 @@ class PctpServerIT {
     }
 
     @Test
+    void setsAndListsEachUsersOwnLimits() throws IOException {
+        ManagementFixture.addUser(testKit, state, "limited user", "pw", UserDirectory.Role.BASIC);
+        try (Client c = loggedIn()) {
+            assertEquals("+OK Limits set", c.sendLine("LIMIT 4 250000 limited user").readLine());
+            assertEquals("-ERR User not found", c.sendLine("LIMIT - - nobody").readLine());
+            assertEquals("-ERR Invalid LIMIT: a limit is a number or -", c.sendLine("LIMIT many 1 x").readLine());
+            assertEquals("+OK Sending limits...", c.sendLine("LIMITS").readLine());
+            List<String> lines = body(c);
+            assertTrue(lines.contains("limited user\t4\t250000"), lines.toString());
+            assertTrue(lines.contains("admin\t-\t-"), lines.toString());
+        }
+        assertEquals(new UserDirectory.Limits(4, 250_000), state.publishedUsers().current().limits("limited user"));
+    }
+
+    @Test
     void printsEveryStatsKey() throws IOException {
         state.metrics().tell(Metrics.ConnectionOpened.INSTANCE);
         state.metrics().tell(Metrics.ConnectionOpened.INSTANCE);

@@ -18,6 +18,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import socks5d.management.limits.TokenBucket;
+import socks5d.management.limits.UserSessions;
 import socks5d.proxy.dissect.Credential;
 import socks5d.proxy.dissect.Dissector;
 
@@ -31,7 +33,10 @@ import socks5d.proxy.dissect.Dissector;
  * written ({@code shutdownOutput}), so a client that half-closes still receives the rest of the
  * answer; the session ends when both directions are finished, or at once on an error, a reset or
  * the idle timeout. Password dissectors see a copy of the first bytes of each direction and then
- * step out of the path.
+ * step out of the path. A session of a user with a bandwidth limit draws every read from the
+ * user's bucket of that direction and, when the bucket is in debt, reads that side again only after
+ * the bucket has refilled (a timer of the loop): it slows its sender by not reading, never by
+ * buffering. An unshaped session only checks that it has no bucket.
  *
  * <p>Confined to the event loop both channels live on (the destination is dialed on the client's
  * loop): no field needs synchronisation.
@@ -48,6 +53,10 @@ public final class Relay {
 
         /** A dissector reported a credential. */
         void credential(Credential credential);
+
+        /** The session waited for its user's bandwidth (docs/operations.md, Limits); called per pause. */
+        default void shaped() {
+        }
 
         /** Both channels are closed; called once. */
         void ended();
@@ -74,7 +83,7 @@ public final class Relay {
     private boolean ended;
 
     private Relay(Channel client, Channel dest, Meter meter, RelayMemory memory, Duration idleTimeout,
-                  Dissector dissector, int inspectBytes) {
+                  Dissector dissector, int inspectBytes, UserSessions.Grant shaping) {
         this.client = client;
         this.dest = dest;
         this.meter = meter;
@@ -83,8 +92,8 @@ public final class Relay {
         this.dissector = dissector;
         this.clientInspect = inspectBytes;
         this.serverInspect = inspectBytes;
-        this.fromClient = new Half(client, dest, true);
-        this.fromDest = new Half(dest, client, false);
+        this.fromClient = new Half(client, dest, true, shaping == null ? null : shaping.up());
+        this.fromDest = new Half(dest, client, false, shaping == null ? null : shaping.down());
     }
 
     /**
@@ -93,11 +102,12 @@ public final class Relay {
      * and goes to the destination first; {@code clientFinished} says the client already half-closed.
      *
      * @param dissector the password dissectors for this session, or {@code null} when off
+     * @param shaping   the user's bandwidth buckets, or {@code null} when the session is not shaped
      */
     public static void start(Channel client, Channel dest, ByteString pipelined, boolean clientFinished,
                              Meter meter, RelayMemory memory, Duration idleTimeout, Dissector dissector,
-                             int inspectBytes) {
-        Relay relay = new Relay(client, dest, meter, memory, idleTimeout, dissector, inspectBytes);
+                             int inspectBytes, UserSessions.Grant shaping) {
+        Relay relay = new Relay(client, dest, meter, memory, idleTimeout, dissector, inspectBytes, shaping);
         relay.begin(pipelined, clientFinished);
     }
 
@@ -185,11 +195,17 @@ public final class Relay {
         private boolean inputDone;
         private boolean outputShut;
         private final Runnable wake = this::onRoom;
+        /** The user's bucket for this direction, or null when unshaped (then nothing below costs more than this check). */
+        private final TokenBucket bucket;
+        /** Waiting for the bucket: no read until the timer clears it. */
+        private boolean waitingForTokens;
+        private final Runnable tokens = this::onTokens;
 
-        Half(Channel from, Channel to, boolean isClient) {
+        Half(Channel from, Channel to, boolean isClient, TokenBucket bucket) {
             this.from = from;
             this.to = to;
             this.isClient = isClient;
+            this.bucket = bucket;
         }
 
         @Override
@@ -214,7 +230,28 @@ public final class Relay {
             meter.relayed(isClient, n);
             held += n;
             memory.take(n);
+            if (bucket != null) {
+                shape(n);
+            }
             to.write(buf).addListener(f -> written(n));
+        }
+
+        /**
+         * Takes {@code n} bytes from the user's bucket; when it is in debt, stops reading this side
+         * until the bucket has room again (the bytes wait in the socket, TCP slows the sender).
+         */
+        private void shape(int n) {
+            long wait = bucket.take(n);
+            if (wait > 0 && !waitingForTokens) {
+                waitingForTokens = true;
+                meter.shaped();
+                ScheduledFuture<?> unused = from.eventLoop().schedule(tokens, wait, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void onTokens() {
+            waitingForTokens = false;
+            readIfAllowed();
         }
 
         private void written(int n) {
@@ -236,7 +273,7 @@ public final class Relay {
 
         /** Reads once more if the peer can take it and the budget allows (see the class comment). */
         void readIfAllowed() {
-            if (inputDone || !from.isActive() || !to.isActive() || !to.isWritable()) {
+            if (inputDone || waitingForTokens || !from.isActive() || !to.isActive() || !to.isWritable()) {
                 return;
             }
             if (held == 0 || memory.hasRoom()) {

@@ -39,6 +39,11 @@ final class Accounting implements Runnable {
     long udpDatagrams;
     long udpBytes;
     long udpDropped;
+    long refusedAddressConcurrency;
+    long refusedAddressRate;
+    long refusedUserSessions;
+    long loginsThrottled;
+    long sessionsShaped;
     private List<AccessLog.Entry> entries = new ArrayList<>();
 
     Accounting(ActorRef<Metrics.Command> metrics, ActorRef<AccessLog.Command> accessLog, ConnectionGauge gauge) {
@@ -65,6 +70,11 @@ final class Accounting implements Runnable {
         if (udpAssociations != 0) {
             metrics.tell(new Metrics.UdpTraffic(udpAssociations, udpDatagrams, udpBytes, udpDropped));
             udpAssociations = udpDatagrams = udpBytes = udpDropped = 0;
+        }
+        if (refusedAddressConcurrency + refusedAddressRate + refusedUserSessions + loginsThrottled + sessionsShaped != 0) {
+            metrics.tell(new Metrics.LimitEvents(refusedAddressConcurrency, refusedAddressRate, refusedUserSessions,
+                    loginsThrottled, sessionsShaped));
+            refusedAddressConcurrency = refusedAddressRate = refusedUserSessions = loginsThrottled = sessionsShaped = 0;
         }
         if (!entries.isEmpty()) {
             accessLog.tell(new AccessLog.RecordAll(entries));

@@ -31,6 +31,15 @@ final class Logins {
     private record Verified(Object record, byte[] digest) {
     }
 
+    /** A check's outcome. */
+    enum Result {
+        OK,
+        /** Wrong password or unknown name, after a full check. */
+        WRONG,
+        /** Not checked: the hashing queue was full (answered as a failure, not counted against the address). */
+        BUSY
+    }
+
     private final EventLoop loop;
     private final PublishedUsers users;
     private final Executor hashing;
@@ -52,13 +61,13 @@ final class Logins {
     }
 
     /** Checks {@code name}/{@code password} and calls {@code result} on this event loop (maybe at once). */
-    void check(String name, String password, Consumer<Boolean> result) {
+    void check(String name, String password, Consumer<Result> result) {
         UserSnapshot snapshot = users.current();
         Object record = snapshot.record(name);
         byte[] digest = mac.doFinal(password.getBytes(StandardCharsets.UTF_8));
         Verified known = record == null ? null : verified.get(name);
         if (known != null && known.record() == record && MessageDigest.isEqual(known.digest(), digest)) {
-            result.accept(Boolean.TRUE);
+            result.accept(Result.OK);
             return;
         }
         try {
@@ -68,11 +77,11 @@ final class Logins {
                     if (ok) {
                         verified.put(name, new Verified(record, digest));
                     }
-                    result.accept(ok);
+                    result.accept(ok ? Result.OK : Result.WRONG);
                 });
             });
         } catch (RejectedExecutionException full) {
-            result.accept(Boolean.FALSE);
+            result.accept(Result.BUSY);
         }
     }
 }
