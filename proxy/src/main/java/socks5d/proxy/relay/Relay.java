@@ -7,6 +7,7 @@ import org.apache.pekko.util.ByteString;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -43,6 +44,11 @@ import socks5d.proxy.dissect.Dissector;
  */
 public final class Relay {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    /** A shaped session's reads carry at most this fraction of a second of its user's rate ... */
+    private static final long SHAPED_READS_PER_SECOND = 128;
+    /** ... but at least this many bytes, and at most this many. */
+    private static final int MIN_SHAPED_READ = 1024;
+    private static final int MAX_SHAPED_READ = 128 * 1024;
     /** Idle checks per idle timeout. */
     private static final int IDLE_CHECKS = 4;
 
@@ -206,6 +212,12 @@ public final class Relay {
             this.to = to;
             this.isClient = isClient;
             this.bucket = bucket;
+            if (bucket != null) {
+                // Reads of at most 1/128 s of the user's rate: each read is charged after it is made, so
+                // smaller reads keep the bytes a user's sessions move ahead of their bucket small.
+                int max = (int) Math.max(MIN_SHAPED_READ, Math.min(MAX_SHAPED_READ, bucket.rate() / SHAPED_READS_PER_SECOND));
+                from.config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(64, Math.min(1024, max), max));
+            }
         }
 
         @Override
