@@ -240,8 +240,8 @@ public final class Socks5Ctl implements Callable<Integer> {
         @Override
         public Integer call() throws CtlException {
             McpResponse r = ctl.call(McpRequest.GetLimitMetrics.INSTANCE, "");
-            ctl.printFields(ctl.spec.commandLine().getOut(), limitFields(payload(McpCodec.decodeLimitMetrics(r.payload()))),
-                    Optional.empty());
+            McpLimitMetrics limits = payload(McpCodec.decodeLimitMetrics(r.payload()));
+            ctl.printFields(ctl.spec.commandLine().getOut(), limitFields(limits), Optional.empty());
             return 0;
         }
     }

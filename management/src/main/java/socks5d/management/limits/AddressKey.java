@@ -15,16 +15,20 @@ public record AddressKey(boolean v6, long bits) {
     public static AddressKey of(InetAddress address) {
         byte[] b = address.getAddress();
         if (address instanceof Inet4Address) {
-            return new AddressKey(false, ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL));
+            return new AddressKey(false, ipv4(b, 0));
         }
         if (address instanceof Inet6Address && isMappedV4(b)) {
-            return new AddressKey(false, ((b[12] & 0xFFL) << 24) | ((b[13] & 0xFFL) << 16) | ((b[14] & 0xFFL) << 8) | (b[15] & 0xFFL));
+            return new AddressKey(false, ipv4(b, 12));
         }
         long prefix = 0;
         for (int i = 0; i < 8; i++) {
             prefix = (prefix << 8) | (b[i] & 0xFFL);
         }
         return new AddressKey(true, prefix);
+    }
+
+    private static long ipv4(byte[] b, int at) {
+        return ((b[at] & 0xFFL) << 24) | ((b[at + 1] & 0xFFL) << 16) | ((b[at + 2] & 0xFFL) << 8) | (b[at + 3] & 0xFFL);
     }
 
     private static boolean isMappedV4(byte[] b) {
@@ -39,7 +43,8 @@ public record AddressKey(boolean v6, long bits) {
     @Override
     public String toString() {
         if (!v6) {
-            return ((bits >>> 24) & 0xFF) + "." + ((bits >>> 16) & 0xFF) + "." + ((bits >>> 8) & 0xFF) + "." + (bits & 0xFF);
+            return ((bits >>> 24) & 0xFF) + "." + ((bits >>> 16) & 0xFF) + "." + ((bits >>> 8) & 0xFF) + "."
+                    + (bits & 0xFF);
         }
         return String.format("%x:%x:%x:%x::/64", (bits >>> 48) & 0xFFFF, (bits >>> 32) & 0xFFFF,
                 (bits >>> 16) & 0xFFFF, bits & 0xFFFF);

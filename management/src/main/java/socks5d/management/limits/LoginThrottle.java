@@ -37,10 +37,11 @@ public final class LoginThrottle {
                            Duration forgetAfter, int maxAddresses, boolean exemptLoopback) {
         public Settings {
             if (freeFailures < 0 || blockAfter < 0 || maxAddresses < 1) {
-                throw new IllegalArgumentException("login-throttle: free-failures and block-after must be 0 or more, max-addresses at least 1");
+                throw new IllegalArgumentException("socks5d.management.login-throttle: free-failures and block-after"
+                        + " must be 0 or more, max-addresses at least 1");
             }
             if (delay.isNegative() || maxDelay.isNegative() || blockFor.isNegative() || forgetAfter.isNegative()) {
-                throw new IllegalArgumentException("login-throttle: durations must be 0 or more");
+                throw new IllegalArgumentException("socks5d.management.login-throttle: durations must be 0 or more");
             }
         }
 

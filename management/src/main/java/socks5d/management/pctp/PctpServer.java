@@ -60,8 +60,8 @@ public final class PctpServer {
                         settings.pctp().idleTimeout())
                 .to(Sink.foreach(connection -> {
                     log.debug("PCTP connection from [{}]", connection.remoteAddress());
-                    if (!gauge.admit(connection, flow(state, settings, throttle, system.scheduler(), connection.remoteAddress()),
-                            system)) {
+                    if (!gauge.admit(connection,
+                            flow(state, settings, throttle, system.scheduler(), connection.remoteAddress()), system)) {
                         log.warn("Refusing PCTP connection from [{}]: max-connections reached", connection.remoteAddress());
                     }
                 }))

@@ -532,7 +532,8 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
         if (c.request instanceof SetLimits l) {
             StoredUser old = next.get(l.name());
             if (old == null) {
-                outcomes.add(new Outcome(() -> l.replyTo().tell(NotFound.INSTANCE), why -> l.replyTo().tell(new Failed(why))));
+                outcomes.add(new Outcome(() -> l.replyTo().tell(NotFound.INSTANCE),
+                        why -> l.replyTo().tell(new Failed(why))));
                 return false;
             }
             next.put(l.name(), old.withLimits(l.limits()));

@@ -205,7 +205,7 @@ final class UserFile {
                 throw new CorruptException("line " + lineNo + ": field out of range");
             }
             UserDirectory.Limits limits = fields == 7
-                    ? new UserDirectory.Limits((int) Math.max(-1, Math.min(Integer.MAX_VALUE, parseLimit(f[5]))), parseLimit(f[6]))
+                    ? new UserDirectory.Limits((int) Math.min(Integer.MAX_VALUE, parseLimit(f[5])), parseLimit(f[6]))
                     : UserDirectory.Limits.DEFAULT;
             return new StoredUser(name, role, iterations, salt, hash, limits);
         } catch (IllegalArgumentException e) {

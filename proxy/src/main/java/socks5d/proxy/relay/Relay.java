@@ -201,7 +201,7 @@ public final class Relay {
         private boolean inputDone;
         private boolean outputShut;
         private final Runnable wake = this::onRoom;
-        /** The user's bucket for this direction, or null when unshaped (then nothing below costs more than this check). */
+        /** The user's bucket for this direction, or null when unshaped (then this null check is all it costs). */
         private final TokenBucket bucket;
         /** Waiting for the bucket: no read until the timer clears it. */
         private boolean waitingForTokens;
@@ -215,7 +215,8 @@ public final class Relay {
             if (bucket != null) {
                 // Reads of at most 1/128 s of the user's rate: each read is charged after it is made, so
                 // smaller reads keep the bytes a user's sessions move ahead of their bucket small.
-                int max = (int) Math.max(MIN_SHAPED_READ, Math.min(MAX_SHAPED_READ, bucket.rate() / SHAPED_READS_PER_SECOND));
+                int max = (int) Math.max(MIN_SHAPED_READ,
+                        Math.min(MAX_SHAPED_READ, bucket.rate() / SHAPED_READS_PER_SECOND));
                 from.config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(64, Math.min(1024, max), max));
             }
         }

@@ -71,7 +71,8 @@ final class Accounting implements Runnable {
             metrics.tell(new Metrics.UdpTraffic(udpAssociations, udpDatagrams, udpBytes, udpDropped));
             udpAssociations = udpDatagrams = udpBytes = udpDropped = 0;
         }
-        if (refusedAddressConcurrency + refusedAddressRate + refusedUserSessions + loginsThrottled + sessionsShaped != 0) {
+        if (refusedAddressConcurrency + refusedAddressRate + refusedUserSessions + loginsThrottled
+                + sessionsShaped != 0) {
             metrics.tell(new Metrics.LimitEvents(refusedAddressConcurrency, refusedAddressRate, refusedUserSessions,
                     loginsThrottled, sessionsShaped));
             refusedAddressConcurrency = refusedAddressRate = refusedUserSessions = loginsThrottled = sessionsShaped = 0;

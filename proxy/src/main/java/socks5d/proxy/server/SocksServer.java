@@ -144,7 +144,10 @@ public final class SocksServer implements AutoCloseable {
         }
     }
 
-    /** What {@link #admitAddress} returns for a refused connection (compared by identity). */
+    /**
+     * What {@link #admitAddress} returns for a refused connection, compared by identity: a client's
+     * address is a new object per connection, never this shared instance.
+     */
     private static final InetAddress REFUSED = InetAddress.getLoopbackAddress();
 
     /**
