@@ -8,6 +8,8 @@ import java.util.Optional;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueType;
 
+import socks5d.management.limits.LoginThrottle;
+
 /**
  * Settings of the three management listeners (docs/protocols/), read once from
  * {@code socks5d.management} in {@code reference.conf} (flags -L, -P, --mass-port, --pctp-port are
@@ -19,14 +21,21 @@ import com.typesafe.config.ConfigValueType;
  * @param mcp           {@code socks5d.management.mcp}
  * @param mass          {@code socks5d.management.mass}
  * @param pctp          {@code socks5d.management.pctp}
+ * @param loginThrottle  {@code socks5d.management.login-throttle}: slows and stops password guessing per address
  * @param maxConnections sessions each listener serves at once; more are closed at once
  *                       ({@code max-connections}), so idle admin connections cannot use up descriptors
  */
 public record ManagementSettings(String listenAddress, Duration askTimeout, Mcp mcp, Mass mass, Pctp pctp,
-                                 int maxConnections) {
+                                 int maxConnections, LoginThrottle.Settings loginThrottle) {
     /** The settings with the default of 16 sessions per listener. */
     public ManagementSettings(String listenAddress, Duration askTimeout, Mcp mcp, Mass mass, Pctp pctp) {
         this(listenAddress, askTimeout, mcp, mass, pctp, DEFAULT_MAX_CONNECTIONS);
+    }
+
+    /** The settings with the default login throttle ({@link LoginThrottle.Settings#DEFAULT}). */
+    public ManagementSettings(String listenAddress, Duration askTimeout, Mcp mcp, Mass mass, Pctp pctp,
+                              int maxConnections) {
+        this(listenAddress, askTimeout, mcp, mass, pctp, maxConnections, LoginThrottle.Settings.DEFAULT);
     }
 
     public static final int DEFAULT_MAX_CONNECTIONS = 16;
@@ -87,6 +96,7 @@ public record ManagementSettings(String listenAddress, Duration askTimeout, Mcp 
         Objects.requireNonNull(mcp, "mcp");
         Objects.requireNonNull(mass, "mass");
         Objects.requireNonNull(pctp, "pctp");
+        Objects.requireNonNull(loginThrottle, "loginThrottle");
         if (maxConnections < 1) {
             throw new IllegalArgumentException("socks5d.management.max-connections must be at least 1");
         }
@@ -102,7 +112,8 @@ public record ManagementSettings(String listenAddress, Duration askTimeout, Mcp 
                 new Mass(c.getInt("mass.port"), c.getBoolean("mass.allow-no-auth"),
                         c.getDuration("mass.session-timeout")),
                 new Pctp(c.getInt("pctp.port"), c.getInt("pctp.max-line"), optionalDuration(c, "pctp.idle-timeout")),
-                c.getInt("max-connections"));
+                c.getInt("max-connections"),
+                LoginThrottle.Settings.fromConfig(root));
     }
 
     /** {@code 0} or {@code off} mean "no timeout" (reference.conf). */

@@ -18,7 +18,36 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
                             Duration resolveTimeout, Duration metricsFlushInterval, Duration shutdownGrace,
                             int dissectorInspectBytes, long relayMemory, Ruleset.Settings rules,
                             String transport, int eventLoops, int readSize, int hashingQueue,
-                            Resolver.Settings dns, Duration bindTimeout, UdpRelay.Settings udp) {
+                            Resolver.Settings dns, Duration bindTimeout, UdpRelay.Settings udp,
+                            int hashingThreads, Limits limits) {
+    /**
+     * {@code socks5d.proxy.limits} (docs/operations.md, Limits).
+     *
+     * @param addressConnections   connections open at once per client address (IPv6: per /64), 0 no limit
+     * @param addressNewPerSecond  new connections a second per client address, 0 no limit
+     * @param exemptLoopback       whether clients on a loopback address are left out of the per-address limits
+     * @param userSessions         sessions open at once per user unless the user has its own, 0 no limit
+     * @param userBandwidth        bytes a second per direction per user unless the user has its own, 0 no limit
+     * @param userBurst            bytes a user's bandwidth bucket holds when full
+     */
+    public record Limits(int addressConnections, int addressNewPerSecond, boolean exemptLoopback,
+                         int userSessions, long userBandwidth, long userBurst) {
+        public Limits {
+            if (addressConnections < 0 || addressNewPerSecond < 0 || userSessions < 0 || userBandwidth < 0) {
+                throw new IllegalArgumentException("socks5d.proxy.limits: a limit must be 0 (none) or more");
+            }
+            if (userBurst < 1) {
+                throw new IllegalArgumentException("socks5d.proxy.limits.per-user.burst must be at least 1 byte");
+            }
+        }
+
+        static Limits fromConfig(Config c) {
+            return new Limits(c.getInt("per-address.max-connections"), c.getInt("per-address.new-per-second"),
+                    c.getBoolean("per-address.exempt-loopback"), c.getInt("per-user.max-sessions"),
+                    c.getBytes("per-user.bandwidth"), c.getBytes("per-user.burst"));
+        }
+    }
+
     public ProxySettings {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("socks5d.proxy.port must be 0..65535, was " + port);
@@ -44,6 +73,9 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
         }
         if (readSize < 64) {
             throw new IllegalArgumentException("socks5d.proxy.relay.read-size must be at least 64 bytes");
+        }
+        if (hashingThreads < 0) {
+            throw new IllegalArgumentException("socks5d.proxy.hashing-threads must be 0 (half the cores) or more");
         }
         if (hashingQueue < 1) {
             throw new IllegalArgumentException("socks5d.proxy.hashing-queue must be at least 1");
@@ -94,7 +126,9 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
                 new UdpRelay.Settings(
                         c.getInt("udp.max-associations"),
                         (int) Math.min(Integer.MAX_VALUE, c.getBytes("udp.max-datagram")),
-                        optionalDuration(c, "udp.idle-timeout")));
+                        optionalDuration(c, "udp.idle-timeout")),
+                c.getInt("hashing-threads"),
+                Limits.fromConfig(c.getConfig("limits")));
     }
 
     /** {@code auto}: a quarter of the direct memory limit (the relay's buffers are direct); otherwise a size. */

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import com.sun.management.UnixOperatingSystemMXBean;
 import com.typesafe.config.Config;
 
+import socks5d.management.limits.LoginThrottle;
 import socks5d.management.StateActors;
 import socks5d.management.http.Readiness;
 import socks5d.management.switches.Switches;
@@ -174,7 +175,8 @@ public final class Socks5d {
                         memory.maxSessions(), settings.readSize() >> 10);
             }
             try {
-                SocksServer socks = SocksServer.bind(settings, state, switches, rules, gauge, memory);
+                SocksServer socks = SocksServer.bind(settings, state, switches, rules, gauge, memory,
+                        LoginThrottle.Settings.fromConfig(config));
                 log.info("Bound SOCKS listener on [{}]", socks.localAddress());
                 registerShutdown(sys, socks, mgmt, gauge);
                 readiness.socksBound();

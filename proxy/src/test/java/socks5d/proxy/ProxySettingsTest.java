@@ -36,6 +36,8 @@ final class ProxySettingsTest {
         assertEquals(Duration.ofMinutes(5), s.idleTimeout());
         assertTrue(s.rules().defaultAllow());
         assertTrue(s.rules().rules().isEmpty());
+        assertEquals(new ProxySettings.Limits(512, 200, true, 0, 0, 256 * 1024), s.limits());
+        assertEquals(0, s.hashingThreads());
     }
 
     @ParameterizedTest
@@ -59,6 +61,11 @@ final class ProxySettingsTest {
         "socks5d.proxy.backlog = 0",
         "socks5d.proxy.rules.default = maybe",
         "socks5d.proxy.rules.list = [ { action = permit } ]",
+        "socks5d.proxy.limits.per-address.max-connections = -1",
+        "socks5d.proxy.limits.per-address.new-per-second = -1",
+        "socks5d.proxy.limits.per-user.max-sessions = -1",
+        "socks5d.proxy.limits.per-user.burst = 0",
+        "socks5d.proxy.hashing-threads = -1",
     })
     void rejectsOutOfRangeValues(String override) {
         assertThrows(IllegalArgumentException.class, () -> with(override));

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 
 import socks5d.wire.Decoded;
 import socks5d.management.mcp.wire.McpCodec;
+import socks5d.management.mcp.wire.McpLimitMetrics;
 import socks5d.management.mcp.wire.McpMetrics;
 import socks5d.management.mcp.wire.McpRequest;
 import socks5d.management.mcp.wire.McpResponse;
@@ -46,12 +47,14 @@ import socks5d.management.mcp.wire.McpStatus;
  *   socks5ctl del-user NAME
  *   socks5ctl toggle-dissector [on|off] (no argument flips the switch: TOGGLE_DISECTOR without STATE)
  *   socks5ctl watch [--count N]         (metrics every second until Ctrl-C, or N times)
+ *   socks5ctl limits                    (what the limits refused or slowed: GET_LIMIT_METRICS)
  * </pre>
  */
 @Command(name = "socks5ctl", mixinStandardHelpOptions = true, version = "socks5ctl 0.1.0",
         description = "Monitor and configure a running socks5d over MCP.",
         subcommands = {Socks5Ctl.MetricsCommand.class, Socks5Ctl.UsersCommand.class, Socks5Ctl.AddUserCommand.class,
-                Socks5Ctl.DelUserCommand.class, Socks5Ctl.ToggleDissectorCommand.class, Socks5Ctl.WatchCommand.class})
+                Socks5Ctl.DelUserCommand.class, Socks5Ctl.ToggleDissectorCommand.class, Socks5Ctl.WatchCommand.class,
+                Socks5Ctl.LimitsCommand.class})
 public final class Socks5Ctl implements Callable<Integer> {
     /** Exit status of a failed command (usage errors are picocli's 2). */
     public static final int FAILURE = 1;
@@ -186,8 +189,21 @@ public final class Socks5Ctl implements Callable<Integer> {
         return fields;
     }
 
+    static Map<String, Long> limitFields(McpLimitMetrics m) {
+        Map<String, Long> fields = new LinkedHashMap<>();
+        fields.put("refused_address_concurrency", m.refusedAddressConcurrency());
+        fields.put("refused_address_rate", m.refusedAddressRate());
+        fields.put("refused_user_sessions", m.refusedUserSessions());
+        fields.put("logins_throttled", m.loginsThrottled());
+        fields.put("sessions_shaped", m.sessionsShaped());
+        return fields;
+    }
+
     void printMetrics(PrintWriter out, McpMetrics m, Optional<Instant> time) {
-        Map<String, Long> fields = metricsFields(m);
+        printFields(out, metricsFields(m), time);
+    }
+
+    void printFields(PrintWriter out, Map<String, Long> fields, Optional<Instant> time) {
         if (json) {
             StringBuilder s = new StringBuilder("{");
             time.ifPresent(t -> s.append("\"time\":").append(Json.string(t.toString())).append(','));
@@ -212,6 +228,20 @@ public final class Socks5Ctl implements Callable<Integer> {
             McpResponse r = ctl.call(McpRequest.GetMetrics.INSTANCE, "");
             ctl.printMetrics(ctl.spec.commandLine().getOut(), payload(McpCodec.decodeMetrics(r.payload())),
                     Optional.empty());
+            return 0;
+        }
+    }
+
+    @Command(name = "limits", description = "Print what the limits refused or slowed (GET_LIMIT_METRICS).")
+    static final class LimitsCommand implements Callable<Integer> {
+        @ParentCommand
+        Socks5Ctl ctl;
+
+        @Override
+        public Integer call() throws CtlException {
+            McpResponse r = ctl.call(McpRequest.GetLimitMetrics.INSTANCE, "");
+            McpLimitMetrics limits = payload(McpCodec.decodeLimitMetrics(r.payload()));
+            ctl.printFields(ctl.spec.commandLine().getOut(), limitFields(limits), Optional.empty());
             return 0;
         }
     }

@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
 import socks5d.management.StateActors;
 import socks5d.management.accesslog.AccessLog;
 import socks5d.management.admission.ConnectionGauge;
-import socks5d.management.mass.FailedLogins;
+import socks5d.management.limits.LoginThrottle;
 import socks5d.management.metrics.Metrics;
 import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
@@ -61,7 +61,8 @@ import socks5d.management.users.UserDirectory;
  * {@code /metrics}, {@code /health/live} and {@code /health/ready}, and the status page {@code /}
  * with its JSON API. Reading is open (like MCP, it belongs on loopback); changing users or switches
  * needs HTTP Basic credentials of an ADMIN user of the same user directory, and failed logins from
- * one address are answered later and later as for MASS ({@link FailedLogins}). No response ever
+ * one address are answered later and later, then refused for a while, as for MASS and PCTP
+ * ({@link LoginThrottle}). No response ever
  * carries a password. Each request asks every state actor it needs at most once (a scrape asks only
  * the metrics actor, once). Connections beyond {@code max-connections} are closed at once, as on
  * the other management listeners. Stateless beyond the actors and an immutable set of resources;
@@ -108,8 +109,7 @@ public final class AdminHttpServer {
                         log.warn("The user directory did not answer: /health/ready stays not ready ({})", failure.toString());
                     }
                 });
-        ActorRef<FailedLogins.Command> failedLogins = system.systemActorOf(FailedLogins.create(),
-                "http-failed-logins-" + System.nanoTime(), Props.empty());
+        LoginThrottle failedLogins = new LoginThrottle("HTTP", settings.loginThrottle(), System::nanoTime);
         ConnectionGauge gauge = new ConnectionGauge(settings.maxConnections());
         PrometheusExposition exposition = new PrometheusExposition();
         Materializer mat = SystemMaterializer.get(system).materializer();
@@ -173,13 +173,15 @@ public final class AdminHttpServer {
         private final HttpSettings settings;
         private final Readiness readiness;
         private final PrometheusExposition exposition;
-        private final ActorRef<FailedLogins.Command> failedLogins;
+        /** One login throttled (refused at once or answered late), for the metrics. */
+    private static final Metrics.LimitEvents THROTTLED = new Metrics.LimitEvents(0, 0, 0, 1, 0);
+    private final LoginThrottle failedLogins;
         private final Scheduler scheduler;
         private final Materializer mat;
         private final InetSocketAddress peer;
 
         Handler(StateActors state, HttpSettings settings, Readiness readiness, PrometheusExposition exposition,
-                ActorRef<FailedLogins.Command> failedLogins, Scheduler scheduler, Materializer mat,
+                LoginThrottle failedLogins, Scheduler scheduler, Materializer mat,
                 InetSocketAddress peer) {
             this.state = state;
             this.settings = settings;
@@ -314,26 +316,34 @@ public final class AdminHttpServer {
             }
             String user = credentials.get()[0];
             String password = credentials.get()[1];
+            if (failedLogins.admit(peer.getAddress()) == LoginThrottle.Admission.REFUSE) {
+                // docs/operations.md, Limits: a blocked address is refused without a password check.
+                log.debug("HTTP admin login of [{}] from [{}] refused: address blocked", user, peer);
+                state.metrics().tell(THROTTLED);
+                return done(unauthorized());
+            }
             return AskPattern.<UserDirectory.Command, UserDirectory.AuthReply>ask(state.users(),
                             replyTo -> new UserDirectory.Authenticate(user, password, replyTo),
                             settings.askTimeout(), scheduler)
                     .thenCompose(reply -> {
                         if (reply instanceof UserDirectory.Authenticated a && a.user().role() == UserDirectory.Role.ADMIN) {
-                            failedLogins.tell(new FailedLogins.Succeeded(peer.getAddress()));
+                            failedLogins.succeeded(peer.getAddress());
                             return action.apply(user);
                         }
                         // A BASIC user gets the same answer as a wrong password, as on PCTP.
                         log.debug("HTTP admin login of [{}] from [{}] refused", user, peer);
-                        return AskPattern.<FailedLogins.Command, FailedLogins.Delay>ask(failedLogins,
-                                        replyTo -> new FailedLogins.Failed(peer.getAddress(), replyTo),
-                                        settings.askTimeout(), scheduler)
-                                .thenCompose(delay -> CompletableFuture.supplyAsync(AdminHttpServer::unauthorized,
-                                        CompletableFuture.delayedExecutor(delay.delay().toMillis(), TimeUnit.MILLISECONDS)));
+                        long delay = failedLogins.failed(peer.getAddress());
+                        if (delay == 0) {
+                            return done(unauthorized());
+                        }
+                        state.metrics().tell(THROTTLED);
+                        return CompletableFuture.supplyAsync(AdminHttpServer::unauthorized,
+                                CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS));
                     });
         }
 
 
-        private CompletionStage<HttpResponse> addUser(String admin, Map<String, String> form) {
+    private CompletionStage<HttpResponse> addUser(String admin, Map<String, String> form) {
             String name = form.getOrDefault("name", "");
             String password = form.getOrDefault("password", "");
             UserDirectory.Role role;

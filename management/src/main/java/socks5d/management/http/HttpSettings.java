@@ -5,6 +5,8 @@ import java.util.Objects;
 
 import com.typesafe.config.Config;
 
+import socks5d.management.limits.LoginThrottle;
+
 /**
  * Settings of the HTTP admin listener (docs/operations.md, HTTP admin endpoint), read from
  * {@code socks5d.management.http} and the management keys it shares with MCP, MASS and PCTP
@@ -15,10 +17,13 @@ import com.typesafe.config.Config;
  * @param askTimeout     {@code socks5d.management.ask-timeout}
  * @param maxConnections {@code socks5d.management.max-connections}: more are closed at once
  * @param logLines       {@code http.log-lines}: access-log sessions the status page shows
+ * @param loginThrottle  {@code socks5d.management.login-throttle}: ADMIN logins to the page, as on MASS and PCTP
  */
-public record HttpSettings(String listenAddress, int port, Duration askTimeout, int maxConnections, int logLines) {
+public record HttpSettings(String listenAddress, int port, Duration askTimeout, int maxConnections, int logLines,
+                           LoginThrottle.Settings loginThrottle) {
     public HttpSettings {
         Objects.requireNonNull(listenAddress, "listenAddress");
+        Objects.requireNonNull(loginThrottle, "loginThrottle");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("socks5d.management.http.port must be 0 to 65535, was " + port);
         }
@@ -40,6 +45,6 @@ public record HttpSettings(String listenAddress, int port, Duration askTimeout, 
     public static HttpSettings fromConfig(Config root) {
         Config c = root.getConfig("socks5d.management");
         return new HttpSettings(c.getString("listen-address"), c.getInt("http.port"), c.getDuration("ask-timeout"),
-                c.getInt("max-connections"), c.getInt("http.log-lines"));
+                c.getInt("max-connections"), c.getInt("http.log-lines"), LoginThrottle.Settings.fromConfig(root));
     }
 }

@@ -128,6 +128,20 @@ public final class PrometheusExposition {
                 .help("UDP payload relayed, both directions")
                 .dataPoint(CounterDataPointSnapshot.builder().value(s.udpBytes()).build()).build());
         b.metricSnapshot(counter("socks5d_udp_dropped", "UDP datagrams dropped", s.udpDropped()));
+        Metrics.LimitEvents limits = s.limits();
+        b.metricSnapshot(CounterSnapshot.builder().name("socks5d_limit_refusals")
+                .help("Connections and sessions refused by a limit (docs/operations.md, Limits), by reason")
+                .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("reason", "address_connections"))
+                        .value(limits.refusedAddressConcurrency()).build())
+                .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("reason", "address_rate"))
+                        .value(limits.refusedAddressRate()).build())
+                .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("reason", "user_sessions"))
+                        .value(limits.refusedUserSessions()).build())
+                .build());
+        b.metricSnapshot(counter("socks5d_logins_throttled",
+                "Logins refused at once or answered late by the login throttle, every port", limits.loginsThrottled()));
+        b.metricSnapshot(counter("socks5d_sessions_shaped", "Sessions whose user has a bandwidth limit",
+                limits.sessionsShaped()));
         b.metricSnapshot(histogram("socks5d_handshake_duration_seconds",
                 "From accept to the reply to the request (resolve and connect included)", o.handshake()));
         b.metricSnapshot(histogram("socks5d_connect_duration_seconds",

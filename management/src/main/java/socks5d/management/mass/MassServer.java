@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -17,9 +16,7 @@ import java.util.function.ToLongFunction;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -33,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
 import socks5d.management.admission.ConnectionGauge;
+import socks5d.management.limits.LoginThrottle;
 import socks5d.management.mass.wire.MassCodec;
 import socks5d.management.mass.wire.MassIndex;
 import socks5d.management.mass.wire.MassReply;
@@ -47,7 +45,7 @@ import socks5d.management.users.UserDirectory;
  * one request, one reply, close. The protocol logic is {@link MassSession}; this class drives it
  * and asks the state actors. A session that has not finished within
  * {@code mass.session-timeout} is closed. Repeated failed logins from one address are answered
- * later and later ({@link FailedLogins}, one per listener). Each connection's flow is confined to its stream.
+ * later and later ({@link LoginThrottle}, one per listener). Each connection's flow is confined to its stream.
  */
 public final class MassServer {
     private static final Logger log = LoggerFactory.getLogger(MassServer.class);
@@ -66,9 +64,8 @@ public final class MassServer {
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
                                                           StateActors state, int port) {
         ConnectionGauge gauge = new ConnectionGauge(settings.maxConnections());
-        // One failure table per listener; a unique name because tests bind several listeners in one system.
-        ActorRef<FailedLogins.Command> failedLogins = system.systemActorOf(FailedLogins.create(),
-                "mass-failed-logins-" + UUID.randomUUID(), Props.empty());
+        // One throttle per listener, shared by all of its connections.
+        LoginThrottle failedLogins = new LoginThrottle("MASS", settings.loginThrottle(), System::nanoTime);
         return Tcp.get(system)
                 .bind(settings.listenAddress(), port, BACKLOG, List.of(),
                         // halfClose: a client may shut down its write side after its request and
@@ -96,9 +93,12 @@ public final class MassServer {
     private record Answer(ByteString bytes, boolean close) {
     }
 
+    /** One login refused at once or answered late by the throttle. */
+    private static final Metrics.LimitEvents THROTTLED = new Metrics.LimitEvents(0, 0, 0, 1, 0);
+
     /** The per-connection flow: session steps, answered in order, closed after the reply or at the timeout. */
     public static Flow<ByteString, ByteString, NotUsed> flow(StateActors state,
-                                                            ActorRef<FailedLogins.Command> failedLogins,
+                                                            LoginThrottle failedLogins,
                                                             ManagementSettings settings,
                                                             Scheduler scheduler, InetSocketAddress peer) {
         Connection connection = new Connection(state, failedLogins, settings.askTimeout(), scheduler, peer);
@@ -134,14 +134,14 @@ public final class MassServer {
     /** One connection's progress: whether its login succeeded. Confined to its stream (mapAsync(1)). */
     private static final class Connection {
         private final StateActors state;
-        private final ActorRef<FailedLogins.Command> failedLogins;
+        private final LoginThrottle failedLogins;
         private final Duration timeout;
         private final Scheduler scheduler;
         private final InetSocketAddress peer;
         /** Set when an ADMIN logged in or no authentication was chosen; read before running the request. */
         private final AtomicBoolean authorized = new AtomicBoolean();
 
-        Connection(StateActors state, ActorRef<FailedLogins.Command> failedLogins, Duration timeout,
+        Connection(StateActors state, LoginThrottle failedLogins, Duration timeout,
                    Scheduler scheduler, InetSocketAddress peer) {
             this.state = state;
             this.failedLogins = failedLogins;
@@ -177,6 +177,12 @@ public final class MassServer {
 
         private CompletionStage<Answer> authenticate(MassSession.Authenticate auth) {
             String user = auth.credentials().user();
+            if (failedLogins.admit(peer.getAddress()) == LoginThrottle.Admission.REFUSE) {
+                // docs/operations.md, Limits: a blocked address is refused without a password check.
+                log.debug("MASS login of [{}] from [{}] refused: address blocked", user, peer);
+                state.metrics().tell(THROTTLED);
+                return done(new Answer(MassCodec.encodeAuthReply(false), true));
+            }
             return AskPattern.<UserDirectory.Command, UserDirectory.AuthReply>ask(state.users(),
                             replyTo -> new UserDirectory.Authenticate(user, auth.credentials().password(), replyTo),
                             timeout, scheduler)
@@ -186,7 +192,7 @@ public final class MassServer {
                                 && a.user().role() == UserDirectory.Role.ADMIN;
                         if (admin) {
                             authorized.set(true);
-                            failedLogins.tell(new FailedLogins.Succeeded(peer.getAddress()));
+                            failedLogins.succeeded(peer.getAddress());
                         } else {
                             log.debug("MASS login of [{}] from [{}] refused: [{}]", user, peer,
                                     failure != null ? failure.toString()
@@ -200,17 +206,18 @@ public final class MassServer {
         }
 
         /**
-         * docs/protocols/mass.md, Login: the failure reply waits as long as {@link FailedLogins}
+         * docs/protocols/mass.md, Login: the failure reply waits as long as the {@link LoginThrottle}
          * says, to slow guessing.
          */
         private CompletionStage<Answer> refuseLater() {
             Answer refused = new Answer(MassCodec.encodeAuthReply(false), true);
-            return AskPattern.<FailedLogins.Command, FailedLogins.Delay>ask(failedLogins,
-                            replyTo -> new FailedLogins.Failed(peer.getAddress(), replyTo), timeout, scheduler)
-                    // Without an answer the refusal is not held back: the table is only a brake.
-                    .handle((d, failure) -> d == null ? 0L : d.delay().toMillis())
-                    .thenCompose(delay -> CompletableFuture.supplyAsync(() -> refused,
-                            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)));
+            long delay = failedLogins.failed(peer.getAddress());
+            if (delay == 0) {
+                return done(refused);
+            }
+            state.metrics().tell(THROTTLED);
+            return CompletableFuture.supplyAsync(() -> refused,
+                    CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS));
         }
 
         private CompletionStage<MassReply> execute(MassRequest request) {

@@ -26,6 +26,7 @@ import socks5d.management.StateActors;
 import socks5d.management.admission.ConnectionGauge;
 import socks5d.wire.Decoded;
 import socks5d.management.mcp.wire.McpCodec;
+import socks5d.management.mcp.wire.McpLimitMetrics;
 import socks5d.management.mcp.wire.McpMetrics;
 import socks5d.management.mcp.wire.McpRequest;
 import socks5d.management.mcp.wire.McpResponse;
@@ -174,6 +175,14 @@ public final class McpServer {
                     timeout, scheduler).thenApply(s -> new McpResponse(McpStatus.OK, McpCodec.encodeMetrics(
                     new McpMetrics(s.historicConnections(), s.currentConnections(), s.bytesTransferred(),
                             s.successfulConnections(), s.failedConnections(), s.clientBytes()))));
+        } else if (request instanceof McpRequest.GetLimitMetrics) {
+            return AskPattern.<Metrics.Command, Metrics.Snapshot>ask(state.metrics(), Metrics.GetSnapshot::new,
+                    timeout, scheduler).thenApply(s -> {
+                        Metrics.LimitEvents l = s.limits();
+                        return new McpResponse(McpStatus.OK, McpCodec.encodeLimitMetrics(new McpLimitMetrics(
+                                l.refusedAddressConcurrency(), l.refusedAddressRate(), l.refusedUserSessions(),
+                                l.loginsThrottled(), l.sessionsShaped())));
+                    });
         } else if (request instanceof McpRequest.ListUsers) {
             return AskPattern.<UserDirectory.Command, UserDirectory.UserList>ask(state.users(),
                     UserDirectory.ListUsers::new, timeout, scheduler).thenApply(list -> {

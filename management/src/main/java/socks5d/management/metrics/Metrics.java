@@ -95,6 +95,24 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
     public record UdpTraffic(long associations, long datagrams, long bytes, long dropped) implements Command {
     }
 
+    /**
+     * What the limits refused or slowed since the previous report of the same sender
+     * (docs/operations.md, Limits).
+     *
+     * @param refusedAddressConcurrency connections closed at once: their address had its most connections open
+     * @param refusedAddressRate        connections closed at once: their address opened too many a second
+     * @param refusedUserSessions       requests refused (0x02): their user had its most sessions open
+     * @param loginsThrottled           logins refused at once or answered late by the login throttle
+     * @param sessionsShaped            sessions that waited for their user's bandwidth at least once
+     */
+    public record LimitEvents(long refusedAddressConcurrency, long refusedAddressRate, long refusedUserSessions,
+                              long loginsThrottled, long sessionsShaped) implements Command {
+        public boolean isEmpty() {
+            return refusedAddressConcurrency + refusedAddressRate + refusedUserSessions + loginsThrottled
+                    + sessionsShaped == 0;
+        }
+    }
+
     public record GetSnapshot(ActorRef<Snapshot> replyTo) implements Command {
     }
 
@@ -111,7 +129,8 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
                            long maxConcurrentConnections, long successfulConnections, long failedConnections,
                            long authAttempts, long authFailures, long bytesProxied, long currentBytesProxied,
                            long bytesTransferred, long clientBytes, long avgReadSize, long avgWriteSize,
-                           long udpAssociations, long udpDatagrams, long udpBytes, long udpDropped) {
+                           long udpAssociations, long udpDatagrams, long udpBytes, long udpDropped,
+                           LimitEvents limits) {
     }
 
     private long connectionAttempts;
@@ -140,6 +159,11 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
     private long credentials;
     private final Latency handshake = new Latency();
     private final Latency connect = new Latency();
+    private long refusedAddressConcurrency;
+    private long refusedAddressRate;
+    private long refusedUserSessions;
+    private long loginsThrottled;
+    private long sessionsShaped;
 
     private Metrics(ActorContext<Command> context) {
         super(context);
@@ -160,6 +184,7 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
                 .onMessage(Traffic.class, this::onTraffic)
                 .onMessage(Batch.class, this::onBatch)
                 .onMessage(UdpTraffic.class, this::onUdpTraffic)
+                .onMessage(LimitEvents.class, this::onLimitEvents)
                 .onMessage(GetSnapshot.class, this::onGetSnapshot)
                 .onMessage(GetDetail.class, this::onGetDetail)
                 .build();
@@ -266,6 +291,15 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
         return this;
     }
 
+    private Behavior<Command> onLimitEvents(LimitEvents m) {
+        refusedAddressConcurrency += m.refusedAddressConcurrency();
+        refusedAddressRate += m.refusedAddressRate();
+        refusedUserSessions += m.refusedUserSessions();
+        loginsThrottled += m.loginsThrottled();
+        sessionsShaped += m.sessionsShaped();
+        return this;
+    }
+
     private Behavior<Command> onGetSnapshot(GetSnapshot m) {
         m.replyTo().tell(snapshot());
         return this;
@@ -282,7 +316,9 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
                 maxConcurrentConnections, successfulConnections, failedConnections, authAttempts, authFailures,
                 bytesProxied, currentBytesProxied, bytesTransferred, clientBytes,
                 average(relayReadBytes, relayReads), average(relayWriteBytes, relayWrites),
-                udpAssociations, udpDatagrams, udpBytes, udpDropped);
+                udpAssociations, udpDatagrams, udpBytes, udpDropped,
+                new LimitEvents(refusedAddressConcurrency, refusedAddressRate, refusedUserSessions, loginsThrottled,
+                        sessionsShaped));
     }
 
     /** Integer mean, 0 before any read or write (docs/operations.md, Metrics). */

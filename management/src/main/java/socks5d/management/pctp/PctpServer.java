@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
 import socks5d.management.admission.ConnectionGauge;
+import socks5d.management.limits.LoginThrottle;
 import socks5d.wire.Decoded;
 import socks5d.management.pctp.wire.PctpCodec;
 import socks5d.management.pctp.wire.PctpLine;
@@ -48,6 +49,8 @@ public final class PctpServer {
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
                                                           StateActors state, int port) {
         ConnectionGauge gauge = new ConnectionGauge(settings.maxConnections());
+        // One throttle per listener: failed logins count per address across its connections.
+        LoginThrottle throttle = new LoginThrottle("PCTP", settings.loginThrottle(), System::nanoTime);
         return Tcp.get(system)
                 .bind(settings.listenAddress(), port, BACKLOG, List.of(),
                         // halfClose: a scripted client may send its lines and shut down its write
@@ -57,8 +60,8 @@ public final class PctpServer {
                         settings.pctp().idleTimeout())
                 .to(Sink.foreach(connection -> {
                     log.debug("PCTP connection from [{}]", connection.remoteAddress());
-                    if (!gauge.admit(connection, flow(state, settings, system.scheduler(), connection.remoteAddress()),
-                            system)) {
+                    if (!gauge.admit(connection,
+                            flow(state, settings, throttle, system.scheduler(), connection.remoteAddress()), system)) {
                         log.warn("Refusing PCTP connection from [{}]: max-connections reached", connection.remoteAddress());
                     }
                 }))
@@ -74,8 +77,9 @@ public final class PctpServer {
 
     /** The per-connection flow: the {@link #codec} stack joined with one {@link PctpSession}, answering in order. */
     public static Flow<ByteString, ByteString, NotUsed> flow(StateActors state, ManagementSettings settings,
-                                                            Scheduler scheduler, InetSocketAddress peer) {
-        PctpSession session = new PctpSession(state, settings.askTimeout(), scheduler, peer);
+                                                            LoginThrottle throttle, Scheduler scheduler,
+                                                            InetSocketAddress peer) {
+        PctpSession session = new PctpSession(state, settings.askTimeout(), scheduler, peer, throttle);
         Flow<PctpLine, PctpSession.Answer, NotUsed> handler = Flow.<PctpLine>create().mapAsync(1, session::handle);
         return codec(settings.pctp().maxLine()).join(handler).named("pctp-session");
     }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import socks5d.management.StateActors;
 import socks5d.management.accesslog.AccessLog;
+import socks5d.management.limits.LoginThrottle;
 import socks5d.management.metrics.Metrics;
 import socks5d.management.pctp.wire.PctpCodec;
 import socks5d.management.pctp.wire.PctpCommand;
@@ -27,15 +28,13 @@ import socks5d.management.users.UserDirectory;
  * One PCTP session's phases (docs/protocols/pctp.md, Session): AUTHORIZATION (USER then
  * PASS of an ADMIN), then MAIN, where ADD opens a USER/PASS sub-dialogue for the new user. A
  * command out of phase, unknown or malformed gets -ERR and changes nothing. Repeated failed
- * logins are answered later and later, to slow password guessing. Confined to its connection's
+ * logins from one address are answered later and later and then refused at once, to slow password
+ * guessing ({@link LoginThrottle}, shared by the listener's connections). Confined to its connection's
  * stream: {@code mapAsync(1)} calls {@link #handle} for one line at a time.
  */
 final class PctpSession {
     private static final Logger log = LoggerFactory.getLogger(PctpSession.class);
-    /** Each failed login after the first delays its -ERR by this much more ... */
-    static final Duration LOGIN_DELAY_STEP = Duration.ofMillis(200);
-    /** ... up to this many steps (2 s). */
-    static final int LOGIN_DELAY_MAX_STEPS = 10;
+    private static final Metrics.LimitEvents THROTTLED = new Metrics.LimitEvents(0, 0, 0, 1, 0);
 
     /** One reply and whether the connection closes after it (EXIT). */
     record Answer(PctpReply reply, boolean close) {
@@ -65,9 +64,11 @@ final class PctpSession {
     private final InetSocketAddress peer;
     // Written only inside handle's continuation; mapAsync(1) orders it before the next call.
     private volatile Phase phase = new AwaitUser();
-    private volatile int failedLogins;
+    private final LoginThrottle throttle;
 
-    PctpSession(StateActors state, Duration timeout, Scheduler scheduler, InetSocketAddress peer) {
+    PctpSession(StateActors state, Duration timeout, Scheduler scheduler, InetSocketAddress peer,
+                LoginThrottle throttle) {
+        this.throttle = throttle;
         this.state = state;
         this.timeout = timeout;
         this.scheduler = scheduler;
@@ -121,25 +122,34 @@ final class PctpSession {
     }
 
     private CompletionStage<Answer> login(String user, String password) {
+        if (throttle.admit(peer.getAddress()) == LoginThrottle.Admission.REFUSE) {
+            // docs/operations.md, Limits: a blocked address is refused without a password check.
+            log.debug("PCTP login of [{}] from [{}] refused: address blocked", user, peer);
+            state.metrics().tell(THROTTLED);
+            return err("Invalid credentials");
+        }
         return AskPattern.<UserDirectory.Command, UserDirectory.AuthReply>ask(state.users(),
                         replyTo -> new UserDirectory.Authenticate(user, password, replyTo), timeout, scheduler)
                 .handle((reply, failure) -> reply instanceof UserDirectory.Authenticated a
                         && a.user().role() == UserDirectory.Role.ADMIN)
                 .thenCompose(admin -> {
                     if (admin) {
-                        failedLogins = 0;
+                        throttle.succeeded(peer.getAddress());
                         phase = new Main(user);
                         log.debug("PCTP client [{}] logged in as [{}]", peer, user);
                         return ok("Successfully logged in");
                     }
-                    int failures = ++failedLogins;
-                    log.debug("PCTP login of [{}] from [{}] refused (failure {})", user, peer, failures);
-                    long delay = LOGIN_DELAY_STEP.toMillis() * Math.min(failures - 1, LOGIN_DELAY_MAX_STEPS);
+                    long delay = throttle.failed(peer.getAddress());
+                    log.debug("PCTP login of [{}] from [{}] refused", user, peer);
                     // docs/protocols/pctp.md, Session: only an ADMIN logs in; a BASIC user gets the
                     // same answer as a wrong password.
                     Answer answer = new Answer(new PctpReply.Err("Invalid credentials"), false);
+                    if (delay == 0) {
+                        return CompletableFuture.completedFuture(answer);
+                    }
+                    state.metrics().tell(THROTTLED);
                     return CompletableFuture.supplyAsync(() -> answer,
-                            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS));
+                            CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS));
                 });
     }
 
@@ -176,6 +186,22 @@ final class PctpSession {
             return AskPattern.<UserDirectory.Command, UserDirectory.UserList>ask(state.users(),
                     UserDirectory.ListUsers::new, timeout, scheduler).thenApply(list -> lines("Sending user list...",
                     list.users().stream().map(u -> u.name() + "\t" + display(u.role())).toList()));
+        } else if (command instanceof PctpCommand.ListLimits) {
+            // The durable directory as published: the same the data plane reads.
+            List<String> lines = state.publishedUsers().current().allLimits().entrySet().stream()
+                    .map(e -> e.getKey() + "\t" + limitText(e.getValue().maxSessions()) + "\t"
+                            + limitText(e.getValue().bandwidth()))
+                    .toList();
+            return CompletableFuture.completedFuture(lines("Sending limits...", lines));
+        } else if (command instanceof PctpCommand.Limit limit) {
+            UserDirectory.Limits limits = new UserDirectory.Limits(limit.sessions(), limit.bandwidth());
+            return AskPattern.<UserDirectory.Command, UserDirectory.SetLimitsReply>ask(state.users(),
+                            replyTo -> new UserDirectory.SetLimits(limit.name(), limits, replyTo), timeout, scheduler)
+                    .thenApply(reply -> reply instanceof UserDirectory.LimitsSet
+                            ? new Answer(new PctpReply.Ok("Limits set"), false)
+                            : reply instanceof UserDirectory.NotFound
+                            ? new Answer(new PctpReply.Err("User not found"), false)
+                            : new Answer(new PctpReply.Err("Could not save the user list"), false));
         } else if (command instanceof PctpCommand.Exit) {
             return exit();
         }
@@ -243,7 +269,12 @@ final class PctpSession {
                 "udp_associations: " + s.udpAssociations(),
                 "udp_datagrams: " + s.udpDatagrams(),
                 "udp_bytes: " + s.udpBytes(),
-                "udp_dropped: " + s.udpDropped());
+                "udp_dropped: " + s.udpDropped(),
+                "refused_address_concurrency: " + s.limits().refusedAddressConcurrency(),
+                "refused_address_rate: " + s.limits().refusedAddressRate(),
+                "refused_user_sessions: " + s.limits().refusedUserSessions(),
+                "logins_throttled: " + s.limits().loginsThrottled(),
+                "sessions_shaped: " + s.limits().sessionsShaped());
     }
 
     /**
@@ -253,6 +284,11 @@ final class PctpSession {
      */
     static int relayBufferSize(PctpCommand.ConfigIo io) {
         return Math.max(io.bytes(), Switches.MIN_RELAY_BUFFER);
+    }
+
+    /** docs/protocols/pctp.md, LIMITS: {@code -} for the default, else the number (0: no limit). */
+    private static String limitText(long value) {
+        return value < 0 ? "-" : Long.toString(value);
     }
 
     private static String display(UserDirectory.Role role) {

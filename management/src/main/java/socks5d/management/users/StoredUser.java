@@ -6,7 +6,17 @@ package socks5d.management.users;
  * arrays are never changed after construction, so instances may cross threads (to the blocking
  * dispatcher) freely.
  */
-record StoredUser(String name, UserDirectory.Role role, int iterations, byte[] salt, byte[] hash) {
+record StoredUser(String name, UserDirectory.Role role, int iterations, byte[] salt, byte[] hash,
+                  UserDirectory.Limits limits) {
+
+    StoredUser(String name, UserDirectory.Role role, int iterations, byte[] salt, byte[] hash) {
+        this(name, role, iterations, salt, hash, UserDirectory.Limits.DEFAULT);
+    }
+
+    /** The same user (same hash arrays, so the same password record) with other limits. */
+    StoredUser withLimits(UserDirectory.Limits newLimits) {
+        return new StoredUser(name, role, iterations, salt, hash, newLimits);
+    }
 
     UserDirectory.UserInfo info() {
         return new UserDirectory.UserInfo(name, role);

@@ -73,6 +73,21 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
     /** What a user may do: ADMIN logs in to MASS and PCTP and uses the proxy; BASIC uses the proxy only. */
     public enum Role { ADMIN, BASIC }
 
+    /**
+     * A user's own limits (docs/operations.md, Limits): sessions open at once and bandwidth in
+     * bytes a second per direction, shared by its sessions. 0 is no limit; -1 is the global default
+     * ({@code socks5d.proxy.limits.per-user}).
+     */
+    public record Limits(int maxSessions, long bandwidth) {
+        public static final Limits DEFAULT = new Limits(-1, -1);
+
+        public Limits {
+            if (maxSessions < -1 || bandwidth < -1) {
+                throw new IllegalArgumentException("a limit is -1 (default), 0 (none) or more");
+            }
+        }
+    }
+
     /** A user as others may see it: never the password or its hash. */
     public record UserInfo(String name, Role role) {
     }
@@ -116,7 +131,7 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
     }
 
     /** The change could not be persisted; the directory is unchanged. */
-    public record Failed(String why) implements AddUserReply, RemoveUserReply {
+    public record Failed(String why) implements AddUserReply, RemoveUserReply, SetLimitsReply {
     }
 
     public record RemoveUser(String name, ActorRef<RemoveUserReply> replyTo) implements Command {
@@ -128,7 +143,17 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
     public record Removed(UserInfo user) implements RemoveUserReply {
     }
 
-    public enum NotFound implements RemoveUserReply { INSTANCE }
+    public enum NotFound implements RemoveUserReply, SetLimitsReply { INSTANCE }
+
+    /** Sets {@code name}'s own limits; acknowledged once durable, like every change. */
+    public record SetLimits(String name, Limits limits, ActorRef<SetLimitsReply> replyTo) implements Command {
+    }
+
+    public sealed interface SetLimitsReply {
+    }
+
+    public record LimitsSet(UserInfo user, Limits limits) implements SetLimitsReply {
+    }
 
     /** Lists every user, sorted by name. */
     public record ListUsers(ActorRef<UserList> replyTo) implements Command {
@@ -312,6 +337,8 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
             p.replyTo().tell(new Failed(why));
         } else if (m instanceof RemoveUser r) {
             r.replyTo().tell(new Failed(why));
+        } else if (m instanceof SetLimits l) {
+            l.replyTo().tell(new Failed(why));
         }
         // ListUsers has no failure reply: the caller's ask times out.
         return Behaviors.same();
@@ -337,6 +364,7 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
                 .onMessage(AddUser.class, this::onAddUser)
                 .onMessage(PutUser.class, this::onPutUser)
                 .onMessage(RemoveUser.class, this::onRemoveUser)
+                .onMessage(SetLimits.class, this::onSetLimits)
                 .onMessage(Hashed.class, this::onHashed)
                 .onMessage(Written.class, this::onWritten)
                 .onMessage(ListUsers.class, this::onListUsers)
@@ -427,6 +455,12 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
         return this;
     }
 
+    private Behavior<Command> onSetLimits(SetLimits m) {
+        changes.add(new Change(nextSeq++, m, true));
+        writeReadyChanges();
+        return this;
+    }
+
     private static String invalidCredentials(String name, String password) {
         String why = invalidField("name", name);
         return why != null ? why : invalidField("password", password);
@@ -495,6 +529,19 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
             outcomes.add(new Outcome(() -> r.replyTo().tell(new Removed(old.info())), why -> r.replyTo().tell(new Failed(why))));
             return true;
         }
+        if (c.request instanceof SetLimits l) {
+            StoredUser old = next.get(l.name());
+            if (old == null) {
+                outcomes.add(new Outcome(() -> l.replyTo().tell(NotFound.INSTANCE),
+                        why -> l.replyTo().tell(new Failed(why))));
+                return false;
+            }
+            next.put(l.name(), old.withLimits(l.limits()));
+            names.add(l.name());
+            outcomes.add(new Outcome(() -> l.replyTo().tell(new LimitsSet(old.info(), l.limits())),
+                    why -> l.replyTo().tell(new Failed(why))));
+            return true;
+        }
         boolean put = c.request instanceof PutUser;
         ActorRef<AddUserReply> replyTo = put ? ((PutUser) c.request).replyTo() : ((AddUser) c.request).replyTo();
         Consumer<String> onFailure = why -> replyTo.tell(new Failed(why));
@@ -511,6 +558,10 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
         } else if (!exists && next.size() >= settings.maxUsers()) {
             reply = LimitReached.INSTANCE;
         } else {
+            if (exists) {
+                // A new password or role keeps the user's own limits.
+                u = u.withLimits(next.get(u.name()).limits());
+            }
             next.put(u.name(), u);
             names.add(u.name());
             reply = exists ? new Updated(u.info()) : new Added(u.info());

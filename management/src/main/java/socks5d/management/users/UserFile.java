@@ -32,7 +32,11 @@ import java.util.Set;
  * NAME ROLE ITERATIONS SALT HASH      (one line per user, fields separated by one space)
  * end COUNT
  * </pre>
- * NAME is the UTF-8 name in base64url without padding (names may hold any character, spaces,
+ * or, when any user has its own limits (docs/operations.md, Limits), {@code socks5d-users 2} with
+ * two more fields per line, {@code NAME ROLE ITERATIONS SALT HASH SESSIONS BANDWIDTH}: the user's
+ * session limit and bandwidth in bytes a second, each a decimal number (0: no limit) or {@code -}
+ * (the global default). A file without limits is still written as version 1, so an older socks5d
+ * reads it. NAME is the UTF-8 name in base64url without padding (names may hold any character, spaces,
  * TABs and newlines included), ROLE is {@code ADMIN} or {@code BASIC}, ITERATIONS the PBKDF2
  * iteration count this user's hash was made with, SALT and HASH standard base64 of the
  * PBKDF2-HMAC-SHA256 salt and derived key. The {@code end} line with the user count makes a
@@ -45,6 +49,7 @@ import java.util.Set;
 final class UserFile {
     static final String FILE_NAME = "users.db";
     static final String HEADER = "socks5d-users 1";
+    static final String HEADER_V2 = "socks5d-users 2";
     static final String TRAILER = "end ";
     private static final String TEMP_PREFIX = FILE_NAME + ".";
     private static final String TEMP_SUFFIX = ".tmp";
@@ -111,13 +116,19 @@ final class UserFile {
     static byte[] encode(Collection<StoredUser> users) {
         Base64.Encoder names = Base64.getUrlEncoder().withoutPadding();
         Base64.Encoder bytes = Base64.getEncoder();
-        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+        boolean v2 = users.stream().anyMatch(u -> !u.limits().equals(UserDirectory.Limits.DEFAULT));
+        StringBuilder sb = new StringBuilder(v2 ? HEADER_V2 : HEADER).append('\n');
         for (StoredUser u : users) {
             sb.append(names.encodeToString(u.name().getBytes(StandardCharsets.UTF_8))).append(' ')
                     .append(u.role().name()).append(' ')
                     .append(u.iterations()).append(' ')
                     .append(bytes.encodeToString(u.salt())).append(' ')
-                    .append(bytes.encodeToString(u.hash())).append('\n');
+                    .append(bytes.encodeToString(u.hash()));
+            if (v2) {
+                sb.append(' ').append(limitField(u.limits().maxSessions()))
+                        .append(' ').append(limitField(u.limits().bandwidth()));
+            }
+            sb.append('\n');
         }
         sb.append(TRAILER).append(users.size()).append('\n');
         return sb.toString().getBytes(StandardCharsets.US_ASCII);
@@ -134,7 +145,12 @@ final class UserFile {
             throw new CorruptException("truncated: no final line break");
         }
         String[] lines = text.substring(0, text.length() - 1).split("\n", -1);
-        if (!lines[0].equals(HEADER)) {
+        int fields;
+        if (lines[0].equals(HEADER)) {
+            fields = 5;
+        } else if (lines[0].equals(HEADER_V2)) {
+            fields = 7;
+        } else {
             throw new CorruptException("unknown header [" + abbreviate(lines[0]) + "]");
         }
         String last = lines[lines.length - 1];
@@ -148,7 +164,7 @@ final class UserFile {
         List<StoredUser> users = new ArrayList<>(count);
         Set<String> seen = new HashSet<>();
         for (int i = 1; i <= count; i++) {
-            StoredUser u = decodeLine(lines[i], i + 1);
+            StoredUser u = decodeLine(lines[i], i + 1, fields);
             if (!seen.add(u.name())) {
                 throw new CorruptException("line " + (i + 1) + ": duplicate user");
             }
@@ -157,10 +173,26 @@ final class UserFile {
         return users;
     }
 
-    private static StoredUser decodeLine(String line, int lineNo) throws CorruptException {
+    private static String limitField(long value) {
+        return value < 0 ? "-" : Long.toString(value);
+    }
+
+    /** A limit field: {@code -} is the default (-1), otherwise a decimal number of at least 0. */
+    private static long parseLimit(String field) {
+        if (field.equals("-")) {
+            return -1;
+        }
+        long v = Long.parseLong(field);
+        if (v < 0 || field.startsWith("+")) {
+            throw new IllegalArgumentException("negative limit");
+        }
+        return v;
+    }
+
+    private static StoredUser decodeLine(String line, int lineNo, int fields) throws CorruptException {
         String[] f = line.split(" ", -1);
-        if (f.length != 5) {
-            throw new CorruptException("line " + lineNo + ": expected 5 fields, found " + f.length);
+        if (f.length != fields) {
+            throw new CorruptException("line " + lineNo + ": expected " + fields + " fields, found " + f.length);
         }
         try {
             String name = UserDirectory.decodeUtf8(Base64.getUrlDecoder().decode(f[0]));
@@ -172,7 +204,10 @@ final class UserFile {
                     || hash.length != PasswordHasher.HASH_BYTES) {
                 throw new CorruptException("line " + lineNo + ": field out of range");
             }
-            return new StoredUser(name, role, iterations, salt, hash);
+            UserDirectory.Limits limits = fields == 7
+                    ? new UserDirectory.Limits((int) Math.min(Integer.MAX_VALUE, parseLimit(f[5])), parseLimit(f[6]))
+                    : UserDirectory.Limits.DEFAULT;
+            return new StoredUser(name, role, iterations, salt, hash, limits);
         } catch (IllegalArgumentException e) {
             // Base64, enum and number parse errors; the message may hold file content, so it is not echoed.
             throw new CorruptException("line " + lineNo + ": malformed field");

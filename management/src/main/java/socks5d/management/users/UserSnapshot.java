@@ -25,9 +25,26 @@ public final class UserSnapshot {
         this.dummy = dummy;
     }
 
-    /** An opaque token of {@code name}'s current record (changes with every change of the user), or {@code null}. */
+    /**
+     * An opaque token of {@code name}'s current password record (changes whenever the user's
+     * password or record is replaced, not when only its limits change), or {@code null}.
+     */
     public Object record(String name) {
-        return users.get(name);
+        StoredUser u = users.get(name);
+        return u == null ? null : u.hash();
+    }
+
+    /** {@code name}'s own limits ({@link UserDirectory.Limits#DEFAULT} when it has none, or is unknown). */
+    public UserDirectory.Limits limits(String name) {
+        StoredUser u = name == null ? null : users.get(name);
+        return u == null ? UserDirectory.Limits.DEFAULT : u.limits();
+    }
+
+    /** Every user's own limits, sorted by name. */
+    public java.util.SortedMap<String, UserDirectory.Limits> allLimits() {
+        java.util.TreeMap<String, UserDirectory.Limits> all = new java.util.TreeMap<>();
+        users.forEach((n, u) -> all.put(n, u.limits()));
+        return all;
     }
 
     public int size() {

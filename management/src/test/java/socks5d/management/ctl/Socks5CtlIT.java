@@ -94,6 +94,21 @@ class Socks5CtlIT {
     }
 
     @Test
+    void printsTheLimitCountersAsATableAndAsJson() {
+        state.metrics().tell(new Metrics.LimitEvents(1, 2, 3, 4, 5));
+        assertEquals(new Run(0, """
+                refused_address_concurrency 1
+                refused_address_rate     2
+                refused_user_sessions    3
+                logins_throttled         4
+                sessions_shaped          5
+                """, ""), ctl("limits"));
+        assertEquals(new Run(0, "{\"refused_address_concurrency\":1,\"refused_address_rate\":2,"
+                + "\"refused_user_sessions\":3,\"logins_throttled\":4,\"sessions_shaped\":5}\n", ""),
+                ctl("limits", "--json"));
+    }
+
+    @Test
     void addsListsAndRemovesUsers() {
         assertEquals(new Run(0, "added user bob\n", ""), ctl("add-user", "bob", "pw"));
         assertEquals(new Run(0, "{\"added\":\"al\\\"ice\"}\n", ""), ctl("--json", "add-user", "al\"ice", "pw"));

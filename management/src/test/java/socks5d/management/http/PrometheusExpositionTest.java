@@ -18,7 +18,7 @@ class PrometheusExpositionTest {
 
     private static Metrics.Detail detail() {
         Metrics.Snapshot s = new Metrics.Snapshot(12, 10, 3, 7, 6, 1, 9, 2, 3000, 500, 7000, 3500, 100, 100,
-                1, 4, 400, 1);
+                1, 4, 400, 1, new Metrics.LimitEvents(5, 6, 7, 8, 9));
         long[] replies = new long[Observations.REPLY_SLOTS];
         replies[0] = 6;
         replies[2] = 1;
@@ -59,6 +59,11 @@ class PrometheusExpositionTest {
                 "socks5d_handshake_duration_seconds_bucket{le=\"+Inf\"} 2",
                 "socks5d_handshake_duration_seconds_count 2",
                 "socks5d_connect_duration_seconds_count 0",
+                "socks5d_limit_refusals_total{reason=\"address_connections\"} 5.0",
+                "socks5d_limit_refusals_total{reason=\"address_rate\"} 6.0",
+                "socks5d_limit_refusals_total{reason=\"user_sessions\"} 7.0",
+                "socks5d_logins_throttled_total 8.0",
+                "socks5d_sessions_shaped_total 9.0",
                 "socks5d_users 3.0",
                 "socks5d_ready 1.0",
                 "# TYPE socks5d_handshake_duration_seconds histogram"}) {

@@ -166,6 +166,24 @@ class McpServerIT {
     }
 
     @Test
+    void answersTheLimitCountersExtension() throws IOException {
+        state.metrics().tell(new Metrics.LimitEvents(1, 2, 3, 4, 5));
+        try (Client c = client()) {
+            c.send(hex("01 05 00 00  # GET_LIMIT_METRICS"));
+            assertEquals(show(hex("""
+                    01 00 00 28              # OK, LEN 40
+                    00 00 00 00 00 00 00 01  # refused_address_concurrency
+                    00 00 00 00 00 00 00 02  # refused_address_rate
+                    00 00 00 00 00 00 00 03  # refused_user_sessions
+                    00 00 00 00 00 00 00 04  # logins_throttled
+                    00 00 00 00 00 00 00 05  # sessions_shaped
+                    """)), show(c.read(44)));
+            c.send(hex("01 05 00 01 00  # a payload is malformed"));
+            assertEquals(show(hex("01 01 00 00  # ERROR")), show(c.read(4)));
+        }
+    }
+
+    @Test
     void answersUnknownCommandAndMalformedPayloadsAndStaysUsable() throws IOException {
         try (Client c = client()) {
             c.send(hex("01 07 00 02 aa bb  # unknown CMD 7 with a payload"));

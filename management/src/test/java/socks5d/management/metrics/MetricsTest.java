@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 class MetricsTest {
+    private static final Metrics.LimitEvents NONE = new Metrics.LimitEvents(0, 0, 0, 0, 0);
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     @JUnit5TestKit
@@ -42,9 +43,17 @@ class MetricsTest {
     }
 
     @Test
+    void addsUpLimitEvents() {
+        ActorRef<Metrics.Command> metrics = testKit.spawn(Metrics.create());
+        metrics.tell(new Metrics.LimitEvents(1, 2, 3, 4, 5));
+        metrics.tell(new Metrics.LimitEvents(10, 20, 30, 40, 50));
+        assertEquals(new Metrics.LimitEvents(11, 22, 33, 44, 55), snapshot(metrics).limits());
+    }
+
+    @Test
     void startsWithEveryCounterAtZero() {
         ActorRef<Metrics.Command> metrics = testKit.spawn(Metrics.create());
-        assertEquals(new Metrics.Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), snapshot(metrics));
+        assertEquals(new Metrics.Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NONE), snapshot(metrics));
     }
 
     @Test
@@ -63,7 +72,7 @@ class MetricsTest {
         metrics.tell(new Metrics.ConnectionClosed(100));
         // attempts 3, historic 2, current 1, max 2, ok 1, failed 1, auth 3 / 2 failures,
         // proxied 150, current proxied 50, transferred 370, client 190, reads 110/6 = 18, writes 110/4 = 27
-        assertEquals(new Metrics.Snapshot(3, 2, 1, 2, 1, 1, 3, 2, 150, 50, 370, 190, 18, 27, 0, 0, 0, 0), snapshot(metrics));
+        assertEquals(new Metrics.Snapshot(3, 2, 1, 2, 1, 1, 3, 2, 150, 50, 370, 190, 18, 27, 0, 0, 0, 0, NONE), snapshot(metrics));
     }
 
     @Test

@@ -30,6 +30,7 @@ import socks5d.management.ManagementFixture.Client;
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
 import socks5d.management.accesslog.AccessLog;
+import socks5d.management.limits.LoginThrottle;
 import socks5d.management.metrics.Metrics;
 import socks5d.management.users.UserDirectory;
 
@@ -121,14 +122,16 @@ class PctpServerIT {
     void answersRepeatedFailedLoginsLaterAndLater() throws IOException {
         try (Client c = new Client(binding.localAddress())) {
             c.sendLine("USER admin").readLine();
-            long[] took = new long[3];
+            long[] took = new long[5];
             for (int i = 0; i < took.length; i++) {
                 long start = System.nanoTime();
                 assertEquals("-ERR Invalid credentials", c.sendLine("PASS guess" + i).readLine());
                 took[i] = (System.nanoTime() - start) / 1_000_000;
             }
-            // Failure n waits (n - 1) x 200 ms: the third waits at least 400 ms.
-            assertTrue(took[2] >= 2 * PctpSession.LOGIN_DELAY_STEP.toMillis(), java.util.Arrays.toString(took));
+            // docs/operations.md, Limits: three free failures, then 200 ms, doubled per failure.
+            long step = LoginThrottle.Settings.DEFAULT.delay().toMillis();
+            assertTrue(took[4] >= 2 * step, java.util.Arrays.toString(took));
+            assertTrue(took[4] > took[0] + step, java.util.Arrays.toString(took));
             assertEquals("+OK Successfully logged in", c.sendLine("PASS secret").readLine());
         }
     }
@@ -146,6 +149,21 @@ class PctpServerIT {
     }
 
     @Test
+    void setsAndListsEachUsersOwnLimits() throws IOException {
+        ManagementFixture.addUser(testKit, state, "limited user", "pw", UserDirectory.Role.BASIC);
+        try (Client c = loggedIn()) {
+            assertEquals("+OK Limits set", c.sendLine("LIMIT 4 250000 limited user").readLine());
+            assertEquals("-ERR User not found", c.sendLine("LIMIT - - nobody").readLine());
+            assertEquals("-ERR Invalid LIMIT: a limit is a number or -", c.sendLine("LIMIT many 1 x").readLine());
+            assertEquals("+OK Sending limits...", c.sendLine("LIMITS").readLine());
+            List<String> lines = body(c);
+            assertTrue(lines.contains("limited user\t4\t250000"), lines.toString());
+            assertTrue(lines.contains("admin\t-\t-"), lines.toString());
+        }
+        assertEquals(new UserDirectory.Limits(4, 250_000), state.publishedUsers().current().limits("limited user"));
+    }
+
+    @Test
     void printsEveryStatsKey() throws IOException {
         state.metrics().tell(Metrics.ConnectionOpened.INSTANCE);
         state.metrics().tell(Metrics.ConnectionOpened.INSTANCE);
@@ -153,6 +171,7 @@ class PctpServerIT {
         state.metrics().tell(new Metrics.Traffic(1234, 2000, 1500, 2, 1234, 1, 1234));
         state.metrics().tell(new Metrics.AuthAttempted(false));
         state.metrics().tell(new Metrics.SessionEnded(true));
+        state.metrics().tell(new Metrics.LimitEvents(1, 2, 3, 4, 5));
         try (Client c = loggedIn()) {
             assertEquals("+OK Sending stats...", c.sendLine("STATS").readLine());
             assertEquals(List.of(
@@ -175,7 +194,12 @@ class PctpServerIT {
                     "udp_associations: 0",
                     "udp_datagrams: 0",
                     "udp_bytes: 0",
-                    "udp_dropped: 0"), body(c));
+                    "udp_dropped: 0",
+                    "refused_address_concurrency: 1",
+                    "refused_address_rate: 2",
+                    "refused_user_sessions: 3",
+                    "logins_throttled: 4",
+                    "sessions_shaped: 5"), body(c));
         }
     }
 

@@ -24,6 +24,7 @@ import com.typesafe.config.Config;
 
 import socks5d.management.ManagementFixture;
 import socks5d.management.StateActors;
+import socks5d.management.limits.LoginThrottle;
 import socks5d.management.pctp.wire.PctpCommand;
 import socks5d.management.pctp.wire.PctpLine;
 import socks5d.management.pctp.wire.PctpReply;
@@ -48,7 +49,8 @@ class PctpSessionTest {
         state = ManagementFixture.spawnState(testKit, config);
         ManagementFixture.addUser(testKit, state, "admin", "secret", UserDirectory.Role.ADMIN);
         session = new PctpSession(state, ManagementFixture.WAIT, testKit.system().scheduler(),
-                new InetSocketAddress("127.0.0.1", 40000));
+                new InetSocketAddress("127.0.0.1", 40000),
+                new LoginThrottle("PCTP", LoginThrottle.Settings.DEFAULT, System::nanoTime));
         assertEquals(new PctpReply.Ok("Please send password"), send("USER admin"));
         assertEquals(new PctpReply.Ok("Successfully logged in"), send("PASS secret"));
     }

@@ -191,6 +191,36 @@ class UserDirectoryTest {
     }
 
     @Test
+    void keepsEachUsersOwnLimitsAcrossAPasswordChangeAndARestart() throws Exception {
+        PublishedUsers published = new PublishedUsers();
+        ActorRef<UserDirectory.Command> users = testKit.spawn(UserDirectory.create(settings(dir, 10), published));
+        add(users, "alice", "pw-alice", Role.BASIC);
+        add(users, "bob", "pw-bob", Role.BASIC);
+        assertTrue(Files.readString(dir.resolve(UserFile.FILE_NAME)).startsWith("socks5d-users 1\n"),
+                "no limits: the file stays version 1");
+        Object record = published.current().record("alice");
+        UserDirectory.Limits limits = new UserDirectory.Limits(4, 250_000);
+        TestProbe<UserDirectory.SetLimitsReply> probe = testKit.createTestProbe();
+        users.tell(new UserDirectory.SetLimits("alice", limits, probe.getRef()));
+        assertEquals(new UserDirectory.LimitsSet(new UserInfo("alice", Role.BASIC), limits), probe.receiveMessage(WAIT));
+        assertEquals(limits, published.current().limits("alice"), "published before the acknowledgement");
+        assertTrue(record == published.current().record("alice"), "a limits change keeps the password record");
+        users.tell(new UserDirectory.SetLimits("nobody", limits, probe.getRef()));
+        assertEquals(UserDirectory.NotFound.INSTANCE, probe.receiveMessage(WAIT));
+        put(users, "alice", "pw-new", Role.BASIC);
+        assertEquals(limits, published.current().limits("alice"), "a new password keeps the limits");
+        testKit.stop(users, WAIT);
+
+        String file = Files.readString(dir.resolve(UserFile.FILE_NAME));
+        assertTrue(file.startsWith("socks5d-users 2\n") && file.contains(" 4 250000\n") && file.contains(" - -\n"), file);
+        PublishedUsers again = new PublishedUsers();
+        ActorRef<UserDirectory.Command> restarted = testKit.spawn(UserDirectory.create(settings(dir, 10), again));
+        assertInstanceOf(UserDirectory.Authenticated.class, auth(restarted, "alice", "pw-new"));
+        assertEquals(limits, again.current().limits("alice"));
+        assertEquals(UserDirectory.Limits.DEFAULT, again.current().limits("bob"));
+    }
+
+    @Test
     void keepsTheFileOwnerOnlyAndWithoutPasswords() throws Exception {
         ActorRef<UserDirectory.Command> users = spawn(dir, 10);
         add(users, "alice", "CorrectHorseBatteryStaple", Role.ADMIN);

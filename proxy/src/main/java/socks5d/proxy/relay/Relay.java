@@ -7,6 +7,7 @@ import org.apache.pekko.util.ByteString;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,6 +19,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import socks5d.management.limits.TokenBucket;
+import socks5d.management.limits.UserSessions;
 import socks5d.proxy.dissect.Credential;
 import socks5d.proxy.dissect.Dissector;
 
@@ -31,13 +34,21 @@ import socks5d.proxy.dissect.Dissector;
  * written ({@code shutdownOutput}), so a client that half-closes still receives the rest of the
  * answer; the session ends when both directions are finished, or at once on an error, a reset or
  * the idle timeout. Password dissectors see a copy of the first bytes of each direction and then
- * step out of the path.
+ * step out of the path. A session of a user with a bandwidth limit draws every read from the
+ * user's bucket of that direction and, when the bucket is in debt, reads that side again only after
+ * the bucket has refilled (a timer of the loop): it slows its sender by not reading, never by
+ * buffering. An unshaped session only checks that it has no bucket.
  *
  * <p>Confined to the event loop both channels live on (the destination is dialed on the client's
  * loop): no field needs synchronisation.
  */
 public final class Relay {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    /** A shaped session's reads carry at most this fraction of a second of its user's rate ... */
+    private static final long SHAPED_READS_PER_SECOND = 128;
+    /** ... but at least this many bytes, and at most this many. */
+    private static final int MIN_SHAPED_READ = 1024;
+    private static final int MAX_SHAPED_READ = 128 * 1024;
     /** Idle checks per idle timeout. */
     private static final int IDLE_CHECKS = 4;
 
@@ -48,6 +59,10 @@ public final class Relay {
 
         /** A dissector reported a credential. */
         void credential(Credential credential);
+
+        /** The session waited for its user's bandwidth (docs/operations.md, Limits); called per pause. */
+        default void shaped() {
+        }
 
         /** Both channels are closed; called once. */
         void ended();
@@ -74,7 +89,7 @@ public final class Relay {
     private boolean ended;
 
     private Relay(Channel client, Channel dest, Meter meter, RelayMemory memory, Duration idleTimeout,
-                  Dissector dissector, int inspectBytes) {
+                  Dissector dissector, int inspectBytes, UserSessions.Grant shaping) {
         this.client = client;
         this.dest = dest;
         this.meter = meter;
@@ -83,8 +98,8 @@ public final class Relay {
         this.dissector = dissector;
         this.clientInspect = inspectBytes;
         this.serverInspect = inspectBytes;
-        this.fromClient = new Half(client, dest, true);
-        this.fromDest = new Half(dest, client, false);
+        this.fromClient = new Half(client, dest, true, shaping == null ? null : shaping.up());
+        this.fromDest = new Half(dest, client, false, shaping == null ? null : shaping.down());
     }
 
     /**
@@ -93,11 +108,12 @@ public final class Relay {
      * and goes to the destination first; {@code clientFinished} says the client already half-closed.
      *
      * @param dissector the password dissectors for this session, or {@code null} when off
+     * @param shaping   the user's bandwidth buckets, or {@code null} when the session is not shaped
      */
     public static void start(Channel client, Channel dest, ByteString pipelined, boolean clientFinished,
                              Meter meter, RelayMemory memory, Duration idleTimeout, Dissector dissector,
-                             int inspectBytes) {
-        Relay relay = new Relay(client, dest, meter, memory, idleTimeout, dissector, inspectBytes);
+                             int inspectBytes, UserSessions.Grant shaping) {
+        Relay relay = new Relay(client, dest, meter, memory, idleTimeout, dissector, inspectBytes, shaping);
         relay.begin(pipelined, clientFinished);
     }
 
@@ -185,11 +201,24 @@ public final class Relay {
         private boolean inputDone;
         private boolean outputShut;
         private final Runnable wake = this::onRoom;
+        /** The user's bucket for this direction, or null when unshaped (then this null check is all it costs). */
+        private final TokenBucket bucket;
+        /** Waiting for the bucket: no read until the timer clears it. */
+        private boolean waitingForTokens;
+        private final Runnable tokens = this::onTokens;
 
-        Half(Channel from, Channel to, boolean isClient) {
+        Half(Channel from, Channel to, boolean isClient, TokenBucket bucket) {
             this.from = from;
             this.to = to;
             this.isClient = isClient;
+            this.bucket = bucket;
+            if (bucket != null) {
+                // Reads of at most 1/128 s of the user's rate: each read is charged after it is made, so
+                // smaller reads keep the bytes a user's sessions move ahead of their bucket small.
+                int max = (int) Math.max(MIN_SHAPED_READ,
+                        Math.min(MAX_SHAPED_READ, bucket.rate() / SHAPED_READS_PER_SECOND));
+                from.config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(64, Math.min(1024, max), max));
+            }
         }
 
         @Override
@@ -214,7 +243,28 @@ public final class Relay {
             meter.relayed(isClient, n);
             held += n;
             memory.take(n);
+            if (bucket != null) {
+                shape(n);
+            }
             to.write(buf).addListener(f -> written(n));
+        }
+
+        /**
+         * Takes {@code n} bytes from the user's bucket; when it is in debt, stops reading this side
+         * until the bucket has room again (the bytes wait in the socket, TCP slows the sender).
+         */
+        private void shape(int n) {
+            long wait = bucket.take(n);
+            if (wait > 0 && !waitingForTokens) {
+                waitingForTokens = true;
+                meter.shaped();
+                ScheduledFuture<?> unused = from.eventLoop().schedule(tokens, wait, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void onTokens() {
+            waitingForTokens = false;
+            readIfAllowed();
         }
 
         private void written(int n) {
@@ -236,7 +286,7 @@ public final class Relay {
 
         /** Reads once more if the peer can take it and the budget allows (see the class comment). */
         void readIfAllowed() {
-            if (inputDone || !from.isActive() || !to.isActive() || !to.isWritable()) {
+            if (inputDone || waitingForTokens || !from.isActive() || !to.isActive() || !to.isWritable()) {
                 return;
             }
             if (held == 0 || memory.hasRoom()) {

@@ -50,6 +50,11 @@ final class Accounting implements Runnable {
     final Latency handshake = new Latency();
     /** Resolve and connect of a CONNECT's destination. */
     final Latency connect = new Latency();
+    long refusedAddressConcurrency;
+    long refusedAddressRate;
+    long refusedUserSessions;
+    long loginsThrottled;
+    long sessionsShaped;
     private List<AccessLog.Entry> entries = new ArrayList<>();
 
     Accounting(ActorRef<Metrics.Command> metrics, ActorRef<AccessLog.Command> accessLog, ConnectionGauge gauge) {
@@ -83,6 +88,12 @@ final class Accounting implements Runnable {
         if (udpAssociations != 0) {
             metrics.tell(new Metrics.UdpTraffic(udpAssociations, udpDatagrams, udpBytes, udpDropped));
             udpAssociations = udpDatagrams = udpBytes = udpDropped = 0;
+        }
+        if (refusedAddressConcurrency + refusedAddressRate + refusedUserSessions + loginsThrottled
+                + sessionsShaped != 0) {
+            metrics.tell(new Metrics.LimitEvents(refusedAddressConcurrency, refusedAddressRate, refusedUserSessions,
+                    loginsThrottled, sessionsShaped));
+            refusedAddressConcurrency = refusedAddressRate = refusedUserSessions = loginsThrottled = sessionsShaped = 0;
         }
         if (!entries.isEmpty()) {
             accessLog.tell(new AccessLog.RecordAll(entries));

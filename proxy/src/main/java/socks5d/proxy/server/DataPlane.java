@@ -17,6 +17,10 @@ import io.netty.util.concurrent.EventExecutor;
 
 import socks5d.management.StateActors;
 import socks5d.management.admission.ConnectionGauge;
+import socks5d.management.limits.AddressLimits;
+import socks5d.management.limits.LoginThrottle;
+import socks5d.management.limits.UserSessions;
+import socks5d.management.users.PublishedUsers;
 import socks5d.proxy.ProxySettings;
 import socks5d.proxy.connect.Resolver;
 import socks5d.proxy.relay.RelayMemory;
@@ -24,7 +28,7 @@ import socks5d.proxy.rules.Ruleset;
 
 /**
  * What every SOCKS session shares: settings, the state actors' published snapshots (switches,
- * users), the resolver, the ruleset, admission, the relay memory budget, the hashing executor and,
+ * users), the resolver, the ruleset, admission and the limits, the relay memory budget, the hashing executor and,
  * per event loop, that loop's {@link Accounting} and {@link Logins}. Built once by {@link SocksServer};
  * immutable after that (the per-loop map is filled before any connection is accepted), so sessions
  * read it from their event loops without synchronisation.
@@ -47,14 +51,34 @@ final class DataPlane {
     final ServerBootstrap inbound;
     /** Options of UDP association sockets; cloned onto the client's event loop. */
     final Bootstrap datagrams;
+    /**
+     * Per-address admission, or {@code null} when no per-address limit is set (then nothing is
+     * looked up per connection). One object for all event loops: Netty assigns accepted connections
+     * to loops round robin, so one address's connections are spread over loops; its counters are a
+     * lock-free {@code ConcurrentHashMap} ({@link AddressLimits}).
+     */
+    final AddressLimits addressLimits;
+    /** Failed logins per address across all connections and loops (thread-safe, like addressLimits). */
+    final LoginThrottle loginThrottle;
+    /** Per-user sessions and bandwidth buckets, shared by all loops (thread-safe). */
+    final UserSessions userSessions;
+    /** The users the directory published: each user's own limits. */
+    final PublishedUsers users;
     /** UDP associations open now, against {@code socks5d.proxy.udp.max-associations}. */
     final AtomicInteger udpAssociations = new AtomicInteger();
     private final Map<EventExecutor, Loop> loops = new IdentityHashMap<>();
 
     DataPlane(ProxySettings settings, Transport transport, StateActors state, LiveSwitches switches,
               Resolver resolver, Ruleset rules, ConnectionGauge gauge, RelayMemory relayMemory,
-              EventLoopGroup group, Executor hashing) {
+              EventLoopGroup group, Executor hashing, LoginThrottle loginThrottle) {
         this.settings = settings;
+        ProxySettings.Limits limits = settings.limits();
+        AddressLimits address = new AddressLimits(limits.addressConnections(), limits.addressNewPerSecond(),
+                limits.exemptLoopback(), System::nanoTime);
+        this.addressLimits = address.enabled() ? address : null;
+        this.loginThrottle = loginThrottle;
+        this.userSessions = new UserSessions(limits.userBurst(), System::nanoTime);
+        this.users = state.publishedUsers();
         this.switches = switches;
         this.resolver = resolver;
         this.rules = rules;

@@ -38,7 +38,16 @@ final class Logins {
     }
 
     /** One check on the hashing executor against {@code record}, and the logins waiting for its answer. */
-    private record Pending(Object record, List<Consumer<Boolean>> waiting) {
+    private record Pending(Object record, List<Consumer<Result>> waiting) {
+    }
+
+    /** A check's outcome. */
+    enum Result {
+        OK,
+        /** Wrong password or unknown name, after a full check. */
+        WRONG,
+        /** Not checked: the hashing queue was full (answered as a failure, not counted against the address). */
+        BUSY
     }
 
     private final EventLoop loop;
@@ -64,13 +73,13 @@ final class Logins {
     }
 
     /** Checks {@code name}/{@code password} and calls {@code result} on this event loop (maybe at once). */
-    void check(String name, String password, Consumer<Boolean> result) {
+    void check(String name, String password, Consumer<Result> result) {
         UserSnapshot snapshot = users.current();
         Object record = snapshot.record(name);
         byte[] digest = mac.doFinal(password.getBytes(StandardCharsets.UTF_8));
         Verified known = record == null ? null : verified.get(name);
         if (known != null && known.record() == record && MessageDigest.isEqual(known.digest(), digest)) {
-            result.accept(Boolean.TRUE);
+            result.accept(Result.OK);
             return;
         }
         String key = name + '\0' + HexFormat.of().formatHex(digest);
@@ -97,14 +106,14 @@ final class Logins {
                         verified.put(name, new Verified(record, digest));
                     }
                     inFlight.remove(key, mine);
-                    for (Consumer<Boolean> r : mine.waiting()) {
-                        r.accept(verifiedOk);
+                    for (Consumer<Result> r : mine.waiting()) {
+                        r.accept(verifiedOk ? Result.OK : Result.WRONG);
                     }
                 });
             });
         } catch (RejectedExecutionException full) {
             inFlight.remove(key, mine);
-            result.accept(Boolean.FALSE);
+            result.accept(Result.BUSY);
         }
     }
 }

@@ -23,7 +23,11 @@ import org.slf4j.LoggerFactory;
 
 import socks5d.management.accesslog.AccessLog;
 import socks5d.management.metrics.Observations;
+import socks5d.management.limits.LoginThrottle;
+import socks5d.management.limits.UserSessions;
 import socks5d.management.switches.Switches;
+import socks5d.management.users.UserDirectory;
+import socks5d.proxy.ProxySettings;
 import socks5d.proxy.connect.Binder;
 import socks5d.proxy.connect.Dialer;
 import socks5d.proxy.dissect.Credential;
@@ -75,10 +79,18 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
     private long acceptedNanos;
     /** System.nanoTime() when the dial started, for the connect histogram. */
     private long dialNanos;
+    /** The client's address when the per-address limits counted it (given back at the end), else null. */
+    private final InetAddress countedAddress;
+    /** The user whose session limits counted this session (given back at the end), else null. */
+    private String countedUser;
+    /** The user's bandwidth buckets when it is shaped, else null. */
+    private UserSessions.Grant shaping;
+    private boolean shaped;
 
-    SocksHandler(DataPlane plane, DataPlane.Loop loop) {
+    SocksHandler(DataPlane plane, DataPlane.Loop loop, InetAddress countedAddress) {
         this.plane = plane;
         this.loop = loop;
+        this.countedAddress = countedAddress;
         this.switches = plane.switches.get();
         this.handshake = new Handshake(switches.authRequired());
     }
@@ -166,17 +178,19 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
                 reply(step.output());
             }
             if (action instanceof Handshake.Authenticate auth) {
-                String name = auth.credentials().username();
-                loop.logins().check(name, auth.credentials().password(), ok -> authenticated(name, ok));
-            } else if (action instanceof Handshake.Connect connect) {
+                login(auth);
+            } else if (action instanceof Handshake.Connect || action instanceof Handshake.Bind
+                    || action instanceof Handshake.Associate) {
                 handshakeTimer.cancel(false);
-                connect(connect.request());
-            } else if (action instanceof Handshake.Bind bind) {
-                handshakeTimer.cancel(false);
-                bind(bind.request());
-            } else if (action instanceof Handshake.Associate associate) {
-                handshakeTimer.cancel(false);
-                associate(associate.request());
+                if (!admitUser()) {
+                    apply(handshake.onConnectFailed(ReplyCode.CONNECTION_NOT_ALLOWED_BY_RULESET));
+                } else if (action instanceof Handshake.Connect connect) {
+                    connect(connect.request());
+                } else if (action instanceof Handshake.Bind bind) {
+                    bind(bind.request());
+                } else {
+                    associate(((Handshake.Associate) action).request());
+                }
             } else if (!clientFinished && handshake.buffered() < MAX_EARLY_BYTES) {
                 // AwaitInput, or HoldControl (read only to see the close). While a BIND waits for its
                 // peer, at most MAX_EARLY_BYTES of client bytes are read ahead of the relay.
@@ -191,6 +205,67 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         a.transferred += n;
         a.clientBytes += n;
         return client.writeAndFlush(Unpooled.wrappedBuffer(bytes.toArrayUnsafe()));
+    }
+
+    /**
+     * RFC 1929 check under the login throttle (docs/operations.md, Limits): a blocked address is
+     * refused at once without a password check; a wrong password is answered as late as the
+     * throttle says (a timer of this loop; the handshake timeout still runs).
+     */
+    private void login(Handshake.Authenticate auth) {
+        String name = auth.credentials().username();
+        InetAddress from = clientAddress.getAddress();
+        LoginThrottle throttle = plane.loginThrottle;
+        if (throttle.admit(from) == LoginThrottle.Admission.REFUSE) {
+            loop.accounting().loginsThrottled++;
+            log.debug("Client [{}]: login refused, the address is blocked", clientAddress);
+            authenticated(name, false);
+            return;
+        }
+        loop.logins().check(name, auth.credentials().password(), result -> {
+            if (result == Logins.Result.OK) {
+                throttle.succeeded(from);
+                authenticated(name, true);
+                return;
+            }
+            long delay = result == Logins.Result.WRONG ? throttle.failed(from) : 0;
+            if (delay == 0) {
+                authenticated(name, false);
+            } else {
+                loop.accounting().loginsThrottled++;
+                ScheduledFuture<?> unused = client.eventLoop().schedule(() -> authenticated(name, false), delay,
+                        TimeUnit.NANOSECONDS);
+            }
+        });
+    }
+
+    /**
+     * The user's session limit and bandwidth (its own, else the defaults of
+     * {@code socks5d.proxy.limits.per-user}), taken when its request comes: false when the user
+     * already has its most sessions open. Unauthenticated sessions and users without limits are
+     * not counted at all.
+     */
+    private boolean admitUser() {
+        if (!handshake.authenticated()) {
+            return true;
+        }
+        String user = handshake.user();
+        UserDirectory.Limits own = plane.users.current().limits(user);
+        ProxySettings.Limits defaults = plane.settings.limits();
+        int sessions = own.maxSessions() >= 0 ? own.maxSessions() : defaults.userSessions();
+        long bandwidth = own.bandwidth() >= 0 ? own.bandwidth() : defaults.userBandwidth();
+        if (sessions == 0 && bandwidth == 0) {
+            return true;
+        }
+        UserSessions.Grant grant = plane.userSessions.tryOpen(user, sessions, bandwidth);
+        if (grant == null) {
+            loop.accounting().refusedUserSessions++;
+            log.debug("Client [{}]: user [{}] has its [{}] sessions open", clientAddress, user, sessions);
+            return false;
+        }
+        countedUser = user;
+        shaping = grant.shaped() ? grant : null;
+        return true;
     }
 
     private void authenticated(String name, boolean ok) {
@@ -335,7 +410,7 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         Relay.start(client, dest, pipelined, clientFinished, this, plane.relayMemory,
                 plane.settings.idleTimeout(),
                 dissect ? Dissectors.forSession(plane.settings.dissectorInspectBytes()) : null,
-                plane.settings.dissectorInspectBytes());
+                plane.settings.dissectorInspectBytes(), shaping);
     }
 
     // ---- Relay.Meter
@@ -364,6 +439,14 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         loop.accounting().credentials++;
         Request request = handshake.request();
         CredentialLog.report(handshake.user(), request.address().host(), request.port(), credential);
+    }
+
+    @Override
+    public void shaped() {
+        if (!shaped) {
+            shaped = true;
+            loop.accounting().sessionsShaped++;
+        }
     }
 
     @Override
@@ -410,6 +493,12 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         }
         if (associationTaken) {
             plane.udpAssociations.decrementAndGet();
+        }
+        if (countedAddress != null) {
+            plane.addressLimits.close(countedAddress);
+        }
+        if (countedUser != null) {
+            plane.userSessions.close(countedUser);
         }
         plane.gauge.close();
         Accounting a = loop.accounting();

@@ -1,5 +1,6 @@
 package socks5d.proxy.server;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
 
 import socks5d.management.StateActors;
 import socks5d.management.admission.ConnectionGauge;
+import socks5d.management.limits.AddressLimits;
+import socks5d.management.limits.LoginThrottle;
 import socks5d.proxy.ProxySettings;
 import socks5d.proxy.connect.Resolver;
 import socks5d.proxy.relay.RelayMemory;
@@ -73,16 +76,21 @@ public final class SocksServer implements AutoCloseable {
      * @throws Exception when the listener cannot bind (the port in use, a bad address)
      */
     public static SocksServer bind(ProxySettings settings, StateActors state, LiveSwitches switches, Ruleset rules,
-                                   ConnectionGauge gauge, RelayMemory relayMemory) throws Exception {
+                                   ConnectionGauge gauge, RelayMemory relayMemory,
+                                   LoginThrottle.Settings loginThrottle) throws Exception {
         Transport transport = Transport.choose(settings.transport());
         EventLoopGroup loops = transport.newEventLoops(settings.eventLoops());
         Resolver resolver = null;
         ThreadPoolExecutor hashing = null;
         try {
             resolver = new Resolver(loops, transport, settings.dns());
-            hashing = hashingExecutor(settings.hashingQueue());
+            hashing = hashingExecutor(settings.hashingThreads(), settings.hashingQueue());
             DataPlane plane = new DataPlane(settings, transport, state, switches, resolver, rules, gauge,
-                    relayMemory, loops, hashing);
+                    relayMemory, loops, hashing, new LoginThrottle("SOCKS", loginThrottle, System::nanoTime));
+            if (plane.addressLimits != null) {
+                AddressLimits limits = plane.addressLimits;
+                ScheduledFuture<?> unused = loops.next().scheduleAtFixedRate(limits::sweep, 1, 1, TimeUnit.SECONDS);
+            }
             long flush = settings.metricsFlushInterval().toNanos();
             for (Map.Entry<EventExecutor, DataPlane.Loop> e : plane.loops()) {
                 ScheduledFuture<?> unused = e.getKey().scheduleAtFixedRate(e.getValue().accounting(), flush, flush,
@@ -105,13 +113,20 @@ public final class SocksServer implements AutoCloseable {
                         @Override
                         protected void initChannel(Channel ch) {
                             DataPlane.Loop loop = plane.loop(ch.eventLoop());
+                            InetAddress counted = admitAddress(plane, loop, ch);
+                            if (counted == REFUSED) {
+                                return;
+                            }
                             if (!gauge.tryOpen()) {
+                                if (counted != null) {
+                                    plane.addressLimits.close(counted);
+                                }
                                 loop.accounting().rejected++;
                                 log.debug("Refusing [{}]: max-clients or descriptor budget reached", ch.remoteAddress());
                                 ch.close();
                                 return;
                             }
-                            ch.pipeline().addLast("socks", new SocksHandler(plane, loop));
+                            ch.pipeline().addLast("socks", new SocksHandler(plane, loop, counted));
                         }
                     });
             Channel listener = b.bind(settings.listenAddress(), settings.port()).sync().channel();
@@ -130,11 +145,48 @@ public final class SocksServer implements AutoCloseable {
     }
 
     /**
-     * PBKDF2 checks of logins that miss the verified-password cache: one thread per core, and a
-     * bounded queue, so a flood of wrong passwords is refused at once instead of queued without end.
+     * What {@link #admitAddress} returns for a refused connection, compared by identity: a client's
+     * address is a new object per connection, never this shared instance.
      */
-    private static ThreadPoolExecutor hashingExecutor(int queue) {
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private static final InetAddress REFUSED = InetAddress.getLoopbackAddress();
+
+    /**
+     * The per-address limits (docs/operations.md, Limits): {@code null} when the client's address is
+     * not counted (no limits, or an exempt loopback client), the address when it was counted (the
+     * session gives it back at its end), or {@link #REFUSED} when the connection was closed.
+     */
+    private static InetAddress admitAddress(DataPlane plane, DataPlane.Loop loop, Channel ch) {
+        AddressLimits limits = plane.addressLimits;
+        if (limits == null) {
+            return null;
+        }
+        InetAddress remote = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+        if (!limits.counts(remote)) {
+            return null;
+        }
+        AddressLimits.Refusal refusal = limits.tryOpen(remote);
+        if (refusal == null) {
+            return remote;
+        }
+        Accounting a = loop.accounting();
+        a.rejected++;
+        if (refusal == AddressLimits.Refusal.CONCURRENCY) {
+            a.refusedAddressConcurrency++;
+        } else {
+            a.refusedAddressRate++;
+        }
+        log.debug("Refusing [{}]: per-address limit ({})", ch.remoteAddress(), refusal);
+        ch.close();
+        return REFUSED;
+    }
+
+    /**
+     * PBKDF2 checks of logins that miss the verified-password cache: {@code hashing-threads} threads
+     * (0: half the cores, at least one), so guessers can take at most that much CPU, and a bounded
+     * queue, so a flood of wrong passwords is refused at once instead of queued without end.
+     */
+    private static ThreadPoolExecutor hashingExecutor(int configured, int queue) {
+        int threads = configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(Math.max(1, queue)), new DefaultThreadFactory("socks5d-hash", true),
                 new ThreadPoolExecutor.AbortPolicy());

@@ -79,8 +79,8 @@ class LoginsTest {
         GatedHashing hashing = new GatedHashing(pool);
         Logins logins = onLoop(() -> new Logins(loop, published, hashing));
 
-        List<CompletableFuture<Boolean>> right = new ArrayList<>();
-        List<CompletableFuture<Boolean>> wrong = new ArrayList<>();
+        List<CompletableFuture<Logins.Result>> right = new ArrayList<>();
+        List<CompletableFuture<Logins.Result>> wrong = new ArrayList<>();
         onLoop(() -> {
             for (int i = 0; i < 10; i++) {
                 right.add(check(logins, "alice", "right"));
@@ -91,14 +91,14 @@ class LoginsTest {
         assertEquals(2, hashing.submitted.get(), "one check per distinct password");
         hashing.open.complete(null);
         for (int i = 0; i < 10; i++) {
-            assertEquals(true, right.get(i).get(10, TimeUnit.SECONDS));
-            assertEquals(false, wrong.get(i).get(10, TimeUnit.SECONDS));
+            assertEquals(Logins.Result.OK, right.get(i).get(10, TimeUnit.SECONDS));
+            assertEquals(Logins.Result.WRONG, wrong.get(i).get(10, TimeUnit.SECONDS));
         }
         // Verified: answered from the cache, no further check.
-        assertEquals(true, onLoop(() -> check(logins, "alice", "right")).get(10, TimeUnit.SECONDS));
+        assertEquals(Logins.Result.OK, onLoop(() -> check(logins, "alice", "right")).get(10, TimeUnit.SECONDS));
         assertEquals(2, hashing.submitted.get());
         // A wrong password is never remembered.
-        assertEquals(false, onLoop(() -> check(logins, "alice", "wrong")).get(10, TimeUnit.SECONDS));
+        assertEquals(Logins.Result.WRONG, onLoop(() -> check(logins, "alice", "wrong")).get(10, TimeUnit.SECONDS));
         assertEquals(3, hashing.submitted.get());
     }
 
@@ -110,19 +110,19 @@ class LoginsTest {
         GatedHashing hashing = new GatedHashing(pool);
         Logins logins = onLoop(() -> new Logins(loop, published, hashing));
 
-        CompletableFuture<Boolean> before = onLoop(() -> check(logins, "bob", "old"));
+        CompletableFuture<Logins.Result> before = onLoop(() -> check(logins, "bob", "old"));
         TestProbe<UserDirectory.RemoveUserReply> removed = testKit.createTestProbe();
         users.tell(new UserDirectory.RemoveUser("bob", removed.ref()));
         removed.expectMessageClass(UserDirectory.Removed.class, WAIT);
-        CompletableFuture<Boolean> after = onLoop(() -> check(logins, "bob", "old"));
+        CompletableFuture<Logins.Result> after = onLoop(() -> check(logins, "bob", "old"));
         assertEquals(2, hashing.submitted.get(), "the login after the removal is checked on its own");
         hashing.open.complete(null);
-        assertEquals(false, after.get(10, TimeUnit.SECONDS), "bob was removed before this login");
+        assertEquals(Logins.Result.WRONG, after.get(10, TimeUnit.SECONDS), "bob was removed before this login");
         before.get(10, TimeUnit.SECONDS); // answered either way; it raced the removal
     }
 
-    private CompletableFuture<Boolean> check(Logins logins, String name, String password) {
-        CompletableFuture<Boolean> result = new CompletableFuture<>();
+    private CompletableFuture<Logins.Result> check(Logins logins, String name, String password) {
+        CompletableFuture<Logins.Result> result = new CompletableFuture<>();
         logins.check(name, password, ok -> {
             if (!loop.inEventLoop()) {
                 result.completeExceptionally(new AssertionError("answered off the event loop"));

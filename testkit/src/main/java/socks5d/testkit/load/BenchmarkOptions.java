@@ -98,6 +98,9 @@ public record BenchmarkOptions(
               --java PATH           java for the proxy (default: this JVM's)
               --jvm-flags "FLAGS"   flags for the proxy JVM, space-separated (e.g. "-Xmx512m -XX:+UseG1GC")
               --proxy-config K=V    extra HOCON setting for socks5d; repeatable
+              --limits              every limit of socks5d set, high enough never to be reached (per address
+                                    on loopback too, per user sessions and a 100 GB/s bandwidth that shapes
+                                    every session): the same run with and without it shows what limits cost
               --scenarios LIST      T1,T8,C,H,U (default all)
               --scale F             multiplies sizes and the hold time (default 1.0; 0.1 for a quick run)
               --variants LIST       auth+dissect,auth-nodissect,noauth+dissect,noauth-nodissect (default all)
@@ -116,6 +119,18 @@ public record BenchmarkOptions(
               --startup-timeout S   seconds to wait for a proxy to accept (default 60)
               -h, --help            this help
             """;
+
+    /**
+     * {@code --limits}: socks5d's limits (docs/operations.md, Limits) all on and never reached, so the
+     * benchmark measures their cost on the data plane: the per-address counts (loopback included),
+     * the per-user session count and a bandwidth bucket every authenticated session draws from.
+     */
+    static final Map<String, String> LIMITS_NOT_REACHED = Map.of(
+            "socks5d.proxy.limits.per-address.exempt-loopback", "off",
+            "socks5d.proxy.limits.per-address.max-connections", "1000000",
+            "socks5d.proxy.limits.per-address.new-per-second", "10000000",
+            "socks5d.proxy.limits.per-user.max-sessions", "1000000",
+            "socks5d.proxy.limits.per-user.bandwidth", "100000000000");
 
     /** Defaults: every scenario and variant, full scale. */
     public static BenchmarkOptions defaults() {
@@ -152,6 +167,7 @@ public record BenchmarkOptions(
                     String[] kv = pair(value(args, ++i, a), a);
                     config.put(kv[0], kv[1]);
                 }
+                case "--limits" -> config.putAll(LIMITS_NOT_REACHED);
                 case "--scenarios" -> {
                     scenarios = EnumSet.noneOf(Scenario.class);
                     for (String s : value(args, ++i, a).split(",")) {

@@ -47,6 +47,17 @@ class BenchmarkOptionsTest {
     }
 
     @Test
+    void limitsSetsEveryLimitHighAlongsideOtherProxyConfig() {
+        BenchmarkOptions o = BenchmarkOptions.parse(new String[] {
+                "--proxy-config", "socks5d.proxy.max-clients=12000", "--limits"});
+        assertEquals("12000", o.proxyConfig().get("socks5d.proxy.max-clients"));
+        assertEquals("off", o.proxyConfig().get("socks5d.proxy.limits.per-address.exempt-loopback"));
+        assertEquals("100000000000", o.proxyConfig().get("socks5d.proxy.limits.per-user.bandwidth"));
+        assertTrue(BenchmarkOptions.defaults().proxyConfig().isEmpty());
+        assertTrue(BenchmarkOptions.USAGE.contains("--limits"), BenchmarkOptions.USAGE);
+    }
+
+    @Test
     void parsesThreeProxyPeersByName() {
         BenchmarkOptions o = BenchmarkOptions.parse(new String[] {
                 "--peer", "3proxy=/opt/3proxy/bin/3proxy", "--peer", "3proxy-noauth = /opt/3proxy/bin/3proxy",

@@ -78,6 +78,8 @@ public final class McpCodec {
             return frame(McpCommand.GET_METRICS.code(), ByteString.emptyByteString());
         } else if (request instanceof McpRequest.ListUsers) {
             return frame(McpCommand.LIST_USERS.code(), ByteString.emptyByteString());
+        } else if (request instanceof McpRequest.GetLimitMetrics) {
+            return frame(McpCommand.GET_LIMIT_METRICS.code(), ByteString.emptyByteString());
         } else if (request instanceof McpRequest.AddUser add) {
             return frame(McpCommand.ADD_USER.code(), field(add.name()).concat(field(add.password())));
         } else if (request instanceof McpRequest.RemoveUser remove) {
@@ -121,6 +123,32 @@ public final class McpCodec {
             b.putLong(v, ByteOrder.BIG_ENDIAN);
         }
         return b.result();
+    }
+
+    /** The GET_LIMIT_METRICS payload: five uint64 big endian (docs/protocols/mcp.md, GET_LIMIT_METRICS). */
+    public static ByteString encodeLimitMetrics(McpLimitMetrics m) {
+        ByteStringBuilder b = new ByteStringBuilder();
+        for (long v : m.values()) {
+            b.putLong(v, ByteOrder.BIG_ENDIAN);
+        }
+        return b.result();
+    }
+
+    /** Reads a GET_LIMIT_METRICS payload; it must be exactly 40 bytes. */
+    public static Decoded<McpLimitMetrics> decodeLimitMetrics(ByteString payload) {
+        if (payload.size() != McpLimitMetrics.LENGTH) {
+            return new Decoded.Invalid<>("limit metrics payload of " + payload.size() + " bytes, expected "
+                    + McpLimitMetrics.LENGTH);
+        }
+        long[] v = new long[McpLimitMetrics.LENGTH / Long.BYTES];
+        java.nio.ByteBuffer bb = payload.asByteBuffer().order(ByteOrder.BIG_ENDIAN);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = bb.getLong();
+            if (v[i] < 0) {
+                return new Decoded.Invalid<>("counter above 2^63-1");
+            }
+        }
+        return new Decoded.Ok<>(new McpLimitMetrics(v[0], v[1], v[2], v[3], v[4]), ByteString.emptyByteString());
     }
 
     /** Reads a GET_METRICS payload; it must be exactly 48 bytes. */
@@ -236,6 +264,9 @@ public final class McpCodec {
                 return p.isEmpty() ? McpRequest.GetMetrics.INSTANCE : new McpRequest.Malformed(cmd, "payload must be empty");
             case LIST_USERS:
                 return p.isEmpty() ? McpRequest.ListUsers.INSTANCE : new McpRequest.Malformed(cmd, "payload must be empty");
+            case GET_LIMIT_METRICS:
+                return p.isEmpty() ? McpRequest.GetLimitMetrics.INSTANCE
+                        : new McpRequest.Malformed(cmd, "payload must be empty");
             case ADD_USER: {
                 if (p.isEmpty()) {
                     return new McpRequest.Malformed(cmd, "missing ULEN");

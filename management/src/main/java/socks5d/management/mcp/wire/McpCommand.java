@@ -16,7 +16,9 @@ public enum McpCommand {
     /** ULEN USERNAME. */
     REMOVE_USER(3),
     /** The dissector switch, with an optional STATE octet (1 = on). */
-    TOGGLE_DISECTOR(4);
+    TOGGLE_DISECTOR(4),
+    /** socks5d's extension: five uint64 counters of the limits. */
+    GET_LIMIT_METRICS(5);
 
     private final int code;
 

@@ -23,6 +23,9 @@ public sealed interface McpRequest {
     /** GET_METRICS, empty payload. */
     enum GetMetrics implements McpRequest { INSTANCE }
 
+    /** GET_LIMIT_METRICS (socks5d's extension: docs/protocols/mcp.md), empty payload. */
+    enum GetLimitMetrics implements McpRequest { INSTANCE }
+
     /** LIST_USERS, empty payload. */
     enum ListUsers implements McpRequest { INSTANCE }
 

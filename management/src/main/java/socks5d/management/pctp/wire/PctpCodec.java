@@ -102,6 +102,10 @@ public final class PctpCodec {
                 return n.isPresent() ? new PctpCommand.ConfigIo(n.getAsInt())
                         : new PctpCommand.Malformed(keyword, "IO must be a number of bytes");
             }
+            case "LIMITS":
+                return arg == null ? PctpCommand.ListLimits.INSTANCE : noArgument(keyword);
+            case "LIMIT":
+                return limit(keyword, arg);
             case "ADD": {
                 Optional<PctpRole> role = arg == null ? Optional.empty() : PctpRole.fromKeyword(arg);
                 return role.<PctpCommand>map(PctpCommand.Add::new)
@@ -144,6 +148,36 @@ public final class PctpCodec {
             return new PctpCommand.Malformed(keyword, "argument longer than " + MAX_ARGUMENT + " bytes");
         }
         return make.apply(arg);
+    }
+
+    /**
+     * docs/protocols/pctp.md, LIMIT (socks5d's extension): {@code LIMIT SESSIONS BANDWIDTH NAME}, each
+     * limit a number (0: none) or {@code -} (the default), the name the rest of the line.
+     */
+    private static PctpCommand limit(String keyword, String arg) {
+        String[] f = arg == null ? new String[0] : arg.split(" ", 3);
+        if (f.length < 3) {
+            return new PctpCommand.Malformed(keyword, "expected SESSIONS BANDWIDTH NAME");
+        }
+        long sessions = limitValue(f[0], Integer.MAX_VALUE);
+        long bandwidth = limitValue(f[1], Long.MAX_VALUE / 2);
+        if (sessions < -1 || bandwidth < -1) {
+            return new PctpCommand.Malformed(keyword, "a limit is a number or -");
+        }
+        PctpCommand name = withArgument(keyword, f[2], n -> new PctpCommand.Limit((int) sessions, bandwidth, n));
+        return name;
+    }
+
+    /** A limit: {@code -} is -1, digits up to {@code max}; anything else -2. */
+    private static long limitValue(String s, long max) {
+        if (s.equals("-")) {
+            return -1;
+        }
+        if (s.isEmpty() || s.length() > 18 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -2;
+        }
+        long v = Long.parseLong(s);
+        return v > max ? -2 : v;
     }
 
     private static PctpCommand noArgument(String keyword) {

@@ -12,6 +12,7 @@ import java.util.OptionalInt;
  * <pre>
  *   USER name | PASS password | STATS | LOGS [N] | CONFIG IO=bytes
  *   ADD ADMIN|BASIC | DEL name | LIST | EXIT          each ending LF or CRLF
+ *   LIMITS | LIMIT sessions|- bandwidth|- name        socks5d's extension (per-user limits)
  * </pre>
  */
 public sealed interface PctpCommand {
@@ -63,6 +64,19 @@ public sealed interface PctpCommand {
     }
 
     enum ListUsers implements PctpCommand { INSTANCE }
+
+    /** {@code LIMITS}: every user's own limits. */
+    enum ListLimits implements PctpCommand { INSTANCE }
+
+    /** {@code LIMIT <sessions> <bandwidth> <name>}: -1 is the default ({@code -}), 0 no limit. */
+    record Limit(int sessions, long bandwidth, String name) implements PctpCommand {
+        public Limit {
+            PctpCodec.requireArgument(name);
+            if (sessions < -1 || bandwidth < -1) {
+                throw new IllegalArgumentException("a limit is -1, 0 or more");
+            }
+        }
+    }
 
     enum Exit implements PctpCommand { INSTANCE }
 
