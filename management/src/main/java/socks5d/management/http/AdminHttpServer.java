@@ -277,14 +277,7 @@ public final class AdminHttpServer {
 
         private String statusJson(Metrics.Detail d, Switches.State s, UserDirectory.UserList u, AccessLog.Recent r) {
             StringBuilder metrics = new StringBuilder("{");
-            Metrics.Snapshot snap = d.snapshot();
-            for (var c : Metrics.Snapshot.class.getRecordComponents()) {
-                try {
-                    metrics.append(Json.str(c.getName())).append(':').append(c.getAccessor().invoke(snap)).append(',');
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
+            Json.appendFields(metrics, d.snapshot());
             metrics.append("\"bytesFromClient\":").append(d.observed().bytesFromClient())
                     .append(",\"bytesToClient\":").append(d.observed().bytesToClient())
                     .append(",\"rulesetRefusals\":").append(d.observed().replies(2))

@@ -31,6 +31,42 @@ final class Json {
         return b.append('"').toString();
     }
 
+    /**
+     * A record of numbers, booleans, strings and further such records as an object, its components in
+     * declaration order (the metrics' snapshot, whose fields grow with the product).
+     */
+    static String record(Record r) {
+        StringBuilder b = new StringBuilder("{");
+        appendFields(b, r);
+        if (b.length() > 1) {
+            b.setLength(b.length() - 1); // the last field's comma
+        }
+        return b.append('}').toString();
+    }
+
+    /** {@code r}'s components as {@code "name":value} pairs, each followed by a comma. */
+    static void appendFields(StringBuilder b, Record r) {
+        for (var c : r.getClass().getRecordComponents()) {
+            Object v;
+            try {
+                v = c.getAccessor().invoke(r);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            b.append(str(c.getName())).append(':').append(value(v)).append(',');
+        }
+    }
+
+    private static String value(Object v) {
+        if (v instanceof Record nested) {
+            return record(nested);
+        }
+        if (v instanceof Number || v instanceof Boolean) {
+            return v.toString();
+        }
+        return str(v == null ? null : v.toString());
+    }
+
     /** {@code {"k1":v1,...}} from alternating keys and already-encoded values. */
     static String obj(String... keysAndValues) {
         StringBuilder b = new StringBuilder("{");

@@ -34,6 +34,12 @@ class AdminHttpServerTest {
         assertEquals("\"a\\\"b\\\\c\\n\\u0001\\u003c/script\\u003e\"", Json.str("a\"b\\c\n\u0001</script>"));
         assertEquals("null", Json.str(null));
         assertEquals("{\"a\":1,\"b\":\"x\"}", Json.obj("a", "1", "b", Json.str("x")));
+        record Inner(long n, boolean on) {
+        }
+        record Outer(String name, int count, Inner inner) {
+        }
+        assertEquals("{\"name\":\"x\\u003c\",\"count\":2,\"inner\":{\"n\":5,\"on\":true}}",
+                Json.record(new Outer("x<", 2, new Inner(5, true))));
     }
 
     @Test

@@ -105,7 +105,7 @@ public final class Benchmark {
                 for (BenchmarkOptions.Variant v : options.variants()) {
                     String name = "socks5d " + v.label();
                     try (ProxyProcess p = ProxyProcess.socks5d(name, options.java(), options.jvmFlags(),
-                            options.proxyJar(), v.auth(), v.dissectors(), options.proxyConfig(),
+                            options.proxyJar(), v.auth(), v.dissectors(), v.config(options.proxyConfig()),
                             options.startupTimeout()).keepFiles(options.keepLogs())) {
                         measureProxy(p, targets);
                     } catch (IOException e) {

@@ -54,19 +54,33 @@ public record BenchmarkOptions(
 
     /** A socks5d configuration to measure. */
     public enum Variant {
-        AUTH_DISSECT("auth+dissect", true, true),
-        AUTH_NODISSECT("auth-nodissect", true, false),
-        NOAUTH_DISSECT("noauth+dissect", false, true),
-        NOAUTH_NODISSECT("noauth-nodissect", false, false);
+        AUTH_DISSECT("auth+dissect", true, true, false),
+        AUTH_NODISSECT("auth-nodissect", true, false, false),
+        NOAUTH_DISSECT("noauth+dissect", false, true, false),
+        NOAUTH_NODISSECT("noauth-nodissect", false, false, false),
+        /** auth+dissect with every limit on and never reached (as {@code --limits}), beside the others in one run. */
+        AUTH_DISSECT_LIMITS("auth+dissect+limits", true, true, true);
 
         private final String label;
         private final boolean auth;
         private final boolean dissectors;
+        private final boolean limits;
 
-        Variant(String label, boolean auth, boolean dissectors) {
+        Variant(String label, boolean auth, boolean dissectors, boolean limits) {
             this.label = label;
             this.auth = auth;
             this.dissectors = dissectors;
+            this.limits = limits;
+        }
+
+        /** This variant's settings on top of {@code --proxy-config}'s. */
+        public Map<String, String> config(Map<String, String> proxyConfig) {
+            if (!limits) {
+                return proxyConfig;
+            }
+            Map<String, String> all = new LinkedHashMap<>(proxyConfig);
+            all.putAll(LIMITS_NOT_REACHED);
+            return all;
         }
 
         public String label() {
@@ -88,7 +102,7 @@ public record BenchmarkOptions(
                 }
             }
             throw new IllegalArgumentException("unknown variant " + s + " (auth+dissect, auth-nodissect, "
-                    + "noauth+dissect, noauth-nodissect)");
+                    + "noauth+dissect, noauth-nodissect, auth+dissect+limits)");
         }
     }
 
@@ -103,7 +117,9 @@ public record BenchmarkOptions(
                                     every session): the same run with and without it shows what limits cost
               --scenarios LIST      T1,T8,C,H,U (default all)
               --scale F             multiplies sizes and the hold time (default 1.0; 0.1 for a quick run)
-              --variants LIST       auth+dissect,auth-nodissect,noauth+dissect,noauth-nodissect (default all)
+              --variants LIST       auth+dissect,auth-nodissect,noauth+dissect,noauth-nodissect (default: these
+                                    four), auth+dissect+limits (auth+dissect with --limits' settings, so one
+                                    run measures both)
               --peer NAME=CMD       also measure a peer proxy; repeatable. microsocks=/usr/bin/microsocks,
                                     dante=/usr/sbin/danted (authenticates only if a system user bench with
                                     password bench exists and this runs as root), 3proxy=PATH/bin/3proxy
@@ -148,7 +164,8 @@ public record BenchmarkOptions(
         List<String> jvmFlags = List.of();
         Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
         double scale = 1.0;
-        List<Variant> variants = List.of(Variant.values());
+        List<Variant> variants = List.of(Variant.AUTH_DISSECT, Variant.AUTH_NODISSECT, Variant.NOAUTH_DISSECT,
+                Variant.NOAUTH_NODISSECT);
         Map<String, String> peers = new LinkedHashMap<>();
         boolean pekkoRelay = false;
         Map<String, String> config = new LinkedHashMap<>();

@@ -47,6 +47,19 @@ class BenchmarkOptionsTest {
     }
 
     @Test
+    void theLimitsVariantAddsTheLimitsToItsOwnProcessOnly() {
+        BenchmarkOptions o = BenchmarkOptions.parse(new String[] {
+                "--proxy-config", "socks5d.proxy.max-clients=12000", "--variants", "auth+dissect,auth+dissect+limits"});
+        assertEquals(List.of(BenchmarkOptions.Variant.AUTH_DISSECT, BenchmarkOptions.Variant.AUTH_DISSECT_LIMITS),
+                o.variants());
+        assertEquals(Map.of("socks5d.proxy.max-clients", "12000"), o.variants().get(0).config(o.proxyConfig()));
+        Map<String, String> limited = o.variants().get(1).config(o.proxyConfig());
+        assertEquals("12000", limited.get("socks5d.proxy.max-clients"));
+        assertEquals("100000000000", limited.get("socks5d.proxy.limits.per-user.bandwidth"));
+        assertTrue(o.variants().get(1).auth() && o.variants().get(1).dissectors());
+    }
+
+    @Test
     void limitsSetsEveryLimitHighAlongsideOtherProxyConfig() {
         BenchmarkOptions o = BenchmarkOptions.parse(new String[] {
                 "--proxy-config", "socks5d.proxy.max-clients=12000", "--limits"});
