@@ -174,6 +174,9 @@ public final class McpServer {
                     timeout, scheduler).thenApply(s -> new McpResponse(McpStatus.OK, McpCodec.encodeMetrics(
                     new McpMetrics(s.historicConnections(), s.currentConnections(), s.bytesTransferred(),
                             s.successfulConnections(), s.failedConnections(), s.clientBytes()))));
+        } else if (request instanceof McpRequest.ClusterNodes) {
+            return AskPattern.<Metrics.Command, Metrics.Nodes>ask(state.metrics(), Metrics.GetNodes::new,
+                    timeout, scheduler).thenApply(n -> new McpResponse(McpStatus.OK, McpCodec.encodeNodeLines(n.lines("\t"))));
         } else if (request instanceof McpRequest.ListUsers) {
             return AskPattern.<UserDirectory.Command, UserDirectory.UserList>ask(state.users(),
                     UserDirectory.ListUsers::new, timeout, scheduler).thenApply(list -> {

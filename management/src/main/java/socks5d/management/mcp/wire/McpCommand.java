@@ -16,7 +16,12 @@ public enum McpCommand {
     /** ULEN USERNAME. */
     REMOVE_USER(3),
     /** The dissector switch, with an optional STATE octet (1 = on). */
-    TOGGLE_DISECTOR(4);
+    TOGGLE_DISECTOR(4),
+    /**
+     * Extension (docs/protocols/mcp.md, CLUSTER_NODES): the nodes of the cluster, one text line each;
+     * an empty payload when the server runs alone.
+     */
+    CLUSTER_NODES(0x10);
 
     private final int code;
 
