@@ -15,13 +15,13 @@ import socks5d.management.switches.Switches;
 /**
  * Shares the live switches between nodes (docs/design.md, Cluster): subscribes to the node's
  * {@link Switches} actor, writes every change made on this node to Distributed Data (one
- * {@link StampedMap} entry, the larger stamp wins) and sets changes of other nodes on the local
- * actor ({@link Switches.Adopt}). A node starts with the switches of its configuration and takes
- * the cluster's as soon as it sees them; its start values are not spread. Confined to its actor.
+ * {@link StampedMap}, the larger stamp wins) and sets changes of other nodes on the local
+ * actor ({@link Switches.Adopt}). Each switch is its own entry, so concurrent changes of different
+ * switches on different nodes both hold. A node starts with the switches of its configuration and
+ * takes the cluster's as soon as it sees them; its start values are not spread. Confined to its actor.
  */
 public final class SwitchesReplica {
     static final StampedMap.MapKey<Switches.State> KEY = new StampedMap.MapKey<>("socks5d-switches");
-    static final String ENTRY = "switches";
 
     private record Changed(StampedMap<Switches.State> map) {
     }
@@ -46,14 +46,43 @@ public final class SwitchesReplica {
                 })).narrow();
     }
 
+    /** The three switches, each replicated as its own entry so that changes of different switches never clash. */
+    enum Field {
+        AUTH_REQUIRED("auth-required"), DISSECTORS("dissectors"), RELAY_BUFFER_SIZE("relay-buffer-size");
+
+        final String key;
+
+        Field(String key) {
+            this.key = key;
+        }
+
+        Object of(Switches.State s) {
+            return switch (this) {
+                case AUTH_REQUIRED -> s.authRequired();
+                case DISSECTORS -> s.dissectorsOn();
+                case RELAY_BUFFER_SIZE -> s.relayBufferSize();
+            };
+        }
+
+        Switches.State with(Switches.State s, Switches.State from) {
+            return switch (this) {
+                case AUTH_REQUIRED -> new Switches.State(from.authRequired(), s.dissectorsOn(), s.relayBufferSize());
+                case DISSECTORS -> new Switches.State(s.authRequired(), from.dissectorsOn(), s.relayBufferSize());
+                case RELAY_BUFFER_SIZE -> new Switches.State(s.authRequired(), s.dissectorsOn(), from.relayBufferSize());
+            };
+        }
+    }
+
     private static final class State {
         final ReplicatorMessageAdapter<Object, StampedMap<Switches.State>> replicator;
         final Cluster cluster;
         final ActorRef<Switches.Command> switches;
         final String origin;
         final Duration writeTimeout;
-        boolean first = true;
-        StampedMap.Entry<Switches.State> cluster_;
+        /** The local actor's state as last heard, {@code null} before its first answer. */
+        Switches.State current;
+        StampedMap<Switches.State> entries = StampedMap.empty();
+        final java.util.Map<Field, StampedMap.Entry<Switches.State>> applied = new java.util.EnumMap<>(Field.class);
         long clock;
 
         State(ReplicatorMessageAdapter<Object, StampedMap<Switches.State>> replicator, Cluster cluster,
@@ -74,31 +103,61 @@ public final class SwitchesReplica {
         }
 
         private Behavior<Object> onLocal(Local m) {
-            if (first) {
+            Switches.State prev = current;
+            current = m.state();
+            if (prev == null) {
                 // The start values of this node's configuration: not a change to spread.
-                first = false;
+                adoptCluster();
                 return Behaviors.same();
             }
-            if (cluster_ != null && cluster_.value().equals(m.state())) {
-                return Behaviors.same(); // adopted from the cluster, or no change
+            StampedMap<Switches.State> update = StampedMap.empty();
+            for (Field f : Field.values()) {
+                if (f.of(prev).equals(f.of(current))) {
+                    continue;
+                }
+                StampedMap.Entry<Switches.State> known = entries.get(f.key);
+                if (known != null && f.of(known.value()).equals(f.of(current))) {
+                    continue; // adopted from the cluster
+                }
+                long newest = known == null ? 0 : known.time();
+                clock = Math.max(System.currentTimeMillis(), Math.max(clock, newest) + 1);
+                StampedMap.Entry<Switches.State> entry = new StampedMap.Entry<>(current, clock, origin);
+                applied.put(f, entry);
+                update = update.with(f.key, entry);
             }
-            clock = Math.max(System.currentTimeMillis(), Math.max(clock, cluster_ == null ? 0 : cluster_.time()) + 1);
-            StampedMap.Entry<Switches.State> entry = new StampedMap.Entry<>(m.state(), clock, origin);
-            cluster_ = entry;
-            replicator.askUpdate(
-                    replyTo -> new Replicator.Update<>(KEY, StampedMap.empty(), Reach.consistency(cluster, writeTimeout),
-                            replyTo, map -> map.with(ENTRY, entry)),
-                    reply -> Ignore.INSTANCE);
+            if (!update.entries().isEmpty()) {
+                entries = entries.mergeData(update);
+                StampedMap<Switches.State> delta = update;
+                replicator.askUpdate(
+                        replyTo -> new Replicator.Update<>(KEY, StampedMap.empty(), Reach.consistency(cluster, writeTimeout),
+                                replyTo, map -> map.mergeData(delta)),
+                        reply -> Ignore.INSTANCE);
+            }
             return Behaviors.same();
         }
 
         private Behavior<Object> onChanged(Changed m) {
-            StampedMap.Entry<Switches.State> e = m.map().get(ENTRY);
-            if (e != null && e.newerThan(cluster_)) {
-                cluster_ = e;
-                switches.tell(new Switches.Adopt(e.value()));
-            }
+            entries = entries.mergeData(m.map());
+            adoptCluster();
             return Behaviors.same();
+        }
+
+        /** Sets on the local actor every switch whose cluster entry is newer than the one last applied. */
+        private void adoptCluster() {
+            if (current == null) {
+                return;
+            }
+            Switches.State merged = current;
+            for (Field f : Field.values()) {
+                StampedMap.Entry<Switches.State> e = entries.get(f.key);
+                if (e != null && e.newerThan(applied.get(f))) {
+                    applied.put(f, e);
+                    merged = f.with(merged, e.value());
+                }
+            }
+            if (!merged.equals(current)) {
+                switches.tell(new Switches.Adopt(merged));
+            }
         }
     }
 }
