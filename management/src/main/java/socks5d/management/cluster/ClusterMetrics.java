@@ -80,6 +80,7 @@ public final class ClusterMetrics {
         Metrics.Counters published;
         long clock;
         boolean warnedNotJoined;
+        boolean everJoined;
         final List<ActorRef<Metrics.Snapshot>> waitingSnapshots = new ArrayList<>();
         final List<ActorRef<Metrics.Nodes>> waitingNodes = new ArrayList<>();
 
@@ -124,7 +125,8 @@ public final class ClusterMetrics {
             local.tell(new Metrics.GetCounters(localAdapter));
             MemberStatus status = cluster.selfMember().status();
             boolean joined = status == MemberStatus.up() || status == MemberStatus.weaklyUp();
-            if (!joined && !warnedNotJoined
+            everJoined |= joined;
+            if (!joined && !everJoined && !warnedNotJoined
                     && System.nanoTime() - started > settings.joinWarnAfter().toNanos()) {
                 warnedNotJoined = true;
                 context.getLog().warn("This node has not joined a cluster after [{}]: no seed node of {} answered;"
