@@ -55,7 +55,9 @@ public final class Socks5d {
 
     private Socks5d(Config config, List<Main.Credentials> admins) {
         ClusterSettings cluster = ClusterSettings.fromConfig(config);
-        Config effective = config;
+        // Alone, the node starts as before the cluster code existed: provider local, and none of the
+        // remoting and cluster serializers instantiated (docs/operations.md, Cluster).
+        Config effective = cluster.enabled() ? config : ClusterSettings.withoutClusterSerializers(config);
         if (cluster.enabled()) {
             // Cluster mode only: the provider, Artery and the cluster settings (docs/operations.md, Cluster).
             effective = cluster.pekkoConfig().withFallback(config);

@@ -65,6 +65,37 @@ public record ClusterSettings(boolean enabled, String name, String host, int por
         return "pekko://" + name + "@" + host + ":" + port;
     }
 
+    /**
+     * {@code config} for a node running alone: without the serializers (and their bindings) that the
+     * remoting, cluster and Distributed Data jars add to the merged {@code reference.conf}. Pekko
+     * instantiates every configured serializer and loads every bound class at start, which would cost
+     * a node that never talks to another one start-up time and memory (some 300 classes).
+     */
+    public static Config withoutClusterSerializers(Config config) {
+        // Pekko merges this configuration over reference.conf, so entries cannot be removed: the
+        // remoting and cluster serializers are pointed at {@link UnusedSerializer}
+        // and their bindings at "none", which Pekko skips.
+        String serializersPath = "pekko.actor.serializers";
+        String bindingsPath = "pekko.actor.serialization-bindings";
+        java.util.Set<String> dropped = new java.util.HashSet<>();
+        Config out = config;
+        for (Map.Entry<String, com.typesafe.config.ConfigValue> e : config.getObject(serializersPath).entrySet()) {
+            Object cls = e.getValue().unwrapped();
+            if (cls instanceof String s && (s.startsWith("org.apache.pekko.remote.") || s.startsWith("org.apache.pekko.cluster."))) {
+                dropped.add(e.getKey());
+                out = out.withValue(serializersPath + "." + com.typesafe.config.ConfigUtil.quoteString(e.getKey()),
+                        com.typesafe.config.ConfigValueFactory.fromAnyRef(UnusedSerializer.class.getName()));
+            }
+        }
+        for (Map.Entry<String, com.typesafe.config.ConfigValue> e : config.getObject(bindingsPath).entrySet()) {
+            if (dropped.contains(String.valueOf(e.getValue().unwrapped()))) {
+                out = out.withValue(bindingsPath + "." + com.typesafe.config.ConfigUtil.quoteString(e.getKey()),
+                        com.typesafe.config.ConfigValueFactory.fromAnyRef("none"));
+            }
+        }
+        return out;
+    }
+
     /** The actor system's name: the cluster name in cluster mode, else {@code fallback}. */
     public String systemName(String fallback) {
         return enabled ? name : fallback;
