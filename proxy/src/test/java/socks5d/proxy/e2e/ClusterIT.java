@@ -86,10 +86,15 @@ class ClusterIT {
                 assertTrue(relays(n, echo, "carl", "carl-pw"), "carl on " + n.socks);
             }
             ServerProcess b = nodes[1];
-            // B's sessions reach the others' totals before B dies; they must stay there.
+            // B's sessions (their ends included) reach the others' totals before B dies; they must stay
+            // there. What a node counted in its last moment before a crash, not yet replicated, is lost.
             int before = sessions;
-            eventually(() -> metrics(a.mcp).historicConnections() == before,
-                    "totals on A before the kill: " + before + " sessions", nodes);
+            int okBefore = succeeded;
+            eventually(() -> {
+                McpMetrics m = metrics(a.mcp);
+                return m.historicConnections() == before && m.successfulConnections() == okBefore
+                        && m.currentConnections() == 0;
+            }, "totals on A before the kill: " + before + " sessions, " + okBefore + " succeeded", nodes);
 
             b.kill();
             assertTrue(relays(a, echo, "carl", "carl-pw"), "A serves after B's kill");
