@@ -8,7 +8,13 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 import com.typesafe.config.Config;
 
+import org.apache.pekko.cluster.typed.Cluster;
+
 import socks5d.management.accesslog.AccessLog;
+import socks5d.management.cluster.ClusterMetrics;
+import socks5d.management.cluster.ClusterSettings;
+import socks5d.management.cluster.SwitchesReplica;
+import socks5d.management.cluster.UserReplica;
 import socks5d.management.metrics.Metrics;
 import socks5d.management.switches.Switches;
 import socks5d.management.users.PublishedUsers;
@@ -41,11 +47,28 @@ public record StateActors(ActorRef<UserDirectory.Command> users,
                 m.getBoolean("switches.dissectors"),
                 (int) Math.min(Integer.MAX_VALUE, m.getBytes("switches.relay-buffer-size")));
         PublishedUsers published = new PublishedUsers();
+        ClusterSettings cluster = ClusterSettings.fromConfig(config);
+        if (!cluster.enabled()) {
+            return new StateActors(
+                    context.spawn(UserDirectory.create(UserSettings.fromConfig(config), published), "users"),
+                    context.spawn(resuming(Metrics.create()), "metrics"),
+                    context.spawn(resuming(AccessLog.create(m.getInt("access-log.ring-size"))), "access-log"),
+                    context.spawn(resuming(Switches.create(initial)), "switches"),
+                    published);
+        }
+        // Cluster mode (docs/design.md, Cluster): the same actors, with replicas that share users,
+        // switches and counters through Distributed Data. The access log stays per node.
+        String origin = Cluster.get(context.getSystem()).selfMember().address().toString();
+        ActorRef<UserDirectory.Replicate> userReplica =
+                context.spawn(resuming(UserReplica.create(cluster.writeTimeout())), "users-replica");
+        ActorRef<Switches.Command> switches = context.spawn(resuming(Switches.create(initial)), "switches");
+        context.spawn(resuming(SwitchesReplica.create(switches, cluster.writeTimeout())), "switches-replica");
         return new StateActors(
-                context.spawn(UserDirectory.create(UserSettings.fromConfig(config), published), "users"),
-                context.spawn(resuming(Metrics.create()), "metrics"),
+                context.spawn(UserDirectory.create(UserSettings.fromConfig(config), published,
+                        new UserDirectory.Replication(userReplica, origin)), "users"),
+                context.spawn(resuming(ClusterMetrics.create(cluster)), "metrics"),
                 context.spawn(resuming(AccessLog.create(m.getInt("access-log.ring-size"))), "access-log"),
-                context.spawn(resuming(Switches.create(initial)), "switches"),
+                switches,
                 published);
     }
 

@@ -83,6 +83,19 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Extra HOCON file layered over the defaults.")
     File configFile;
 
+    @Option(names = "--cluster-host", paramLabel = "ADDR",
+            description = "Cluster mode: address other nodes reach this node at (default 127.0.0.1).")
+    String clusterHost;
+
+    @Option(names = "--cluster-port", paramLabel = "PORT", description = "Cluster mode: the cluster port (default 2552).")
+    Integer clusterPort;
+
+    @Option(names = "--seed-node", paramLabel = "HOST:PORT", description = "Cluster mode: a node to join; repeatable.")
+    List<String> seedNodes = new ArrayList<>();
+
+    @Option(names = "--cluster-name", paramLabel = "NAME", description = "Cluster mode: the cluster's name (default socks5d).")
+    String clusterName;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -130,6 +143,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             ProxySettings.fromConfig(config); // fail fast on bad values
             socks5d.management.http.HttpSettings.fromConfig(config);
             logFormat = LogFormat.parse(config.getString("socks5d.proxy.log-format"));
+            socks5d.management.cluster.ClusterSettings.fromConfig(config);
         } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -200,6 +214,15 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         }
         if (dataDir != null) {
             flags.put("socks5d.management.users.data-dir", dataDir.getPath());
+        }
+        putIf(flags, "socks5d.cluster.host", clusterHost);
+        putIf(flags, "socks5d.cluster.port", port("--cluster-port", clusterPort));
+        putIf(flags, "socks5d.cluster.name", clusterName);
+        if (!seedNodes.isEmpty()) {
+            flags.put("socks5d.cluster.seed-nodes", seedNodes);
+        }
+        if (clusterHost != null || clusterPort != null || clusterName != null || !seedNodes.isEmpty()) {
+            flags.put("socks5d.cluster.enabled", true);
         }
         Config file = ConfigFactory.empty();
         if (configFile != null) {

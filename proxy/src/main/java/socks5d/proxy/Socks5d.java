@@ -29,6 +29,7 @@ import com.typesafe.config.Config;
 import socks5d.management.limits.LoginThrottle;
 import socks5d.management.StateActors;
 import socks5d.management.http.Readiness;
+import socks5d.management.cluster.ClusterSettings;
 import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
 import socks5d.proxy.relay.RelayMemory;
@@ -60,7 +61,22 @@ public final class Socks5d {
     private volatile boolean failed;
 
     private Socks5d(Config config, List<Main.Credentials> admins) {
-        this.system = ActorSystem.create(guardian(config, admins), "socks5d", config);
+        ClusterSettings cluster = ClusterSettings.fromConfig(config);
+        // Alone, the node starts as before the cluster code existed: provider local, and none of the
+        // remoting and cluster serializers instantiated (docs/operations.md, Cluster).
+        Config effective = cluster.enabled() ? config : ClusterSettings.withoutClusterSerializers(config);
+        if (cluster.enabled()) {
+            // Cluster mode only: the provider, Artery and the cluster settings (docs/operations.md, Cluster).
+            effective = cluster.pekkoConfig().withFallback(config);
+            if (!cluster.loopback() && !cluster.tls()) {
+                log.warn("The cluster port is bound to [{}], not a loopback address, without TLS: user changes"
+                        + " (password hashes) cross the network in clear; set socks5d.cluster.tls (README, Cluster)",
+                        cluster.host());
+            }
+            log.info("Cluster mode: node [{}:{}] of cluster [{}], seed nodes {}", cluster.host(), cluster.port(),
+                    cluster.name(), cluster.seedNodes());
+        }
+        this.system = ActorSystem.create(guardian(effective, admins), cluster.systemName("socks5d"), effective);
     }
 
     public static Socks5d start(Config config, List<Main.Credentials> admins) {

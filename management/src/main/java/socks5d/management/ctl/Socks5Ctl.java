@@ -48,13 +48,14 @@ import socks5d.management.mcp.wire.McpStatus;
  *   socks5ctl toggle-dissector [on|off] (no argument flips the switch: TOGGLE_DISECTOR without STATE)
  *   socks5ctl watch [--count N]         (metrics every second until Ctrl-C, or N times)
  *   socks5ctl limits                    (what the limits refused or slowed: GET_LIMIT_METRICS)
+ *   socks5ctl nodes                     (the cluster's nodes, their state and counters: CLUSTER_NODES)
  * </pre>
  */
 @Command(name = "socks5ctl", mixinStandardHelpOptions = true, version = "socks5ctl 0.1.0",
         description = "Monitor and configure a running socks5d over MCP.",
         subcommands = {Socks5Ctl.MetricsCommand.class, Socks5Ctl.UsersCommand.class, Socks5Ctl.AddUserCommand.class,
                 Socks5Ctl.DelUserCommand.class, Socks5Ctl.ToggleDissectorCommand.class, Socks5Ctl.WatchCommand.class,
-                Socks5Ctl.LimitsCommand.class})
+                Socks5Ctl.LimitsCommand.class, Socks5Ctl.NodesCommand.class})
 public final class Socks5Ctl implements Callable<Integer> {
     /** Exit status of a failed command (usage errors are picocli's 2). */
     public static final int FAILURE = 1;
@@ -242,6 +243,47 @@ public final class Socks5Ctl implements Callable<Integer> {
             McpResponse r = ctl.call(McpRequest.GetLimitMetrics.INSTANCE, "");
             McpLimitMetrics limits = payload(McpCodec.decodeLimitMetrics(r.payload()));
             ctl.printFields(ctl.spec.commandLine().getOut(), limitFields(limits), Optional.empty());
+            return 0;
+        }
+    }
+
+    @Command(name = "nodes", description = "List the cluster's nodes, their state and counters (CLUSTER_NODES).")
+    static final class NodesCommand implements Callable<Integer> {
+        static final String[] FIELDS = {"address", "status", "current_connections", "historic_connections",
+                "bytes_proxied", "bytes_transferred", "client_bytes"};
+
+        @ParentCommand
+        Socks5Ctl ctl;
+
+        @Override
+        public Integer call() throws CtlException {
+            McpResponse r = ctl.call(McpRequest.ClusterNodes.INSTANCE, "");
+            String text = r.payload().decodeString(StandardCharsets.UTF_8);
+            List<String> lines = text.isEmpty() ? List.of() : List.of(text.split("\n"));
+            PrintWriter out = ctl.spec.commandLine().getOut();
+            if (ctl.json) {
+                StringBuilder s = new StringBuilder("{\"nodes\":[");
+                for (int i = 0; i < lines.size(); i++) {
+                    String[] f = lines.get(i).split("\t", -1);
+                    s.append(i == 0 ? "{" : ",{");
+                    for (int k = 0; k < Math.min(f.length, FIELDS.length); k++) {
+                        s.append(k == 0 ? "" : ",").append(Json.string(FIELDS[k])).append(':')
+                                .append(k < 2 ? Json.string(f[k]) : f[k]);
+                    }
+                    s.append('}');
+                }
+                out.println(s.append("]}"));
+            } else if (lines.isEmpty()) {
+                out.println("not a cluster: the server runs alone");
+            } else {
+                out.printf("%-36s %-12s %8s %10s %14s%n", "NODE", "STATUS", "CURRENT", "HISTORIC", "BYTES_PROXIED");
+                for (String line : lines) {
+                    String[] f = line.split("\t", -1);
+                    if (f.length >= 5) {
+                        out.printf("%-36s %-12s %8s %10s %14s%n", f[0], f[1], f[2], f[3], f[4]);
+                    }
+                }
+            }
             return 0;
         }
     }

@@ -183,6 +183,9 @@ public final class McpServer {
                                 l.refusedAddressConcurrency(), l.refusedAddressRate(), l.refusedUserSessions(),
                                 l.loginsThrottled(), l.sessionsShaped())));
                     });
+        } else if (request instanceof McpRequest.ClusterNodes) {
+            return AskPattern.<Metrics.Command, Metrics.Nodes>ask(state.metrics(), Metrics.GetNodes::new,
+                    timeout, scheduler).thenApply(n -> new McpResponse(McpStatus.OK, McpCodec.encodeNodeLines(n.lines("\t"))));
         } else if (request instanceof McpRequest.ListUsers) {
             return AskPattern.<UserDirectory.Command, UserDirectory.UserList>ask(state.users(),
                     UserDirectory.ListUsers::new, timeout, scheduler).thenApply(list -> {

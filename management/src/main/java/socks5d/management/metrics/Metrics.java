@@ -133,6 +133,102 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
                            LimitEvents limits) {
     }
 
+    /** The raw counters of this node (averages not yet taken), for the cluster's totals. */
+    public record GetCounters(ActorRef<Counters> replyTo) implements Command {
+    }
+
+    /**
+     * The counters of one node as they are kept, so that those of several nodes add up (docs/operations.md,
+     * Cluster): the averages are computed from the sums of reads and bytes.
+     */
+    public record Counters(long connectionAttempts, long historicConnections, long currentConnections,
+                           long maxConcurrentConnections, long successfulConnections, long failedConnections,
+                           long authAttempts, long authFailures, long bytesProxied, long currentBytesProxied,
+                           long bytesTransferred, long clientBytes, long relayReads, long relayReadBytes,
+                           long relayWrites, long relayWriteBytes, long udpAssociations, long udpDatagrams,
+                           long udpBytes, long udpDropped, long refusedAddressConcurrency, long refusedAddressRate,
+                           long refusedUserSessions, long loginsThrottled, long sessionsShaped) {
+        public static final int FIELDS = 25;
+        public static final Counters ZERO = fromArray(new long[FIELDS]);
+
+        public long[] toArray() {
+            return new long[] {connectionAttempts, historicConnections, currentConnections, maxConcurrentConnections,
+                    successfulConnections, failedConnections, authAttempts, authFailures, bytesProxied,
+                    currentBytesProxied, bytesTransferred, clientBytes, relayReads, relayReadBytes, relayWrites,
+                    relayWriteBytes, udpAssociations, udpDatagrams, udpBytes, udpDropped, refusedAddressConcurrency,
+                    refusedAddressRate, refusedUserSessions, loginsThrottled, sessionsShaped};
+        }
+
+        public static Counters fromArray(long[] a) {
+            if (a.length != FIELDS) {
+                throw new IllegalArgumentException("expected " + FIELDS + " counters, got " + a.length);
+            }
+            return new Counters(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12],
+                    a[13], a[14], a[15], a[16], a[17], a[18], a[19], a[20], a[21], a[22], a[23], a[24]);
+        }
+
+        /** These counters with the current ones (connections and bytes in flight) zeroed: a node that is gone. */
+        public Counters historicOnly() {
+            long[] a = toArray();
+            a[2] = 0;
+            a[9] = 0;
+            return fromArray(a);
+        }
+
+        /** Field by field sum; the peak of concurrent connections is summed too (an upper bound of the cluster's peak). */
+        public Counters plus(Counters o) {
+            long[] a = toArray();
+            long[] b = o.toArray();
+            for (int i = 0; i < a.length; i++) {
+                a[i] += b[i];
+            }
+            return fromArray(a);
+        }
+
+        public Snapshot snapshot() {
+            return new Snapshot(connectionAttempts, historicConnections, currentConnections,
+                    maxConcurrentConnections, successfulConnections, failedConnections, authAttempts, authFailures,
+                    bytesProxied, currentBytesProxied, bytesTransferred, clientBytes,
+                    average(relayReadBytes, relayReads), average(relayWriteBytes, relayWrites),
+                    udpAssociations, udpDatagrams, udpBytes, udpDropped,
+                    new LimitEvents(refusedAddressConcurrency, refusedAddressRate, refusedUserSessions,
+                            loginsThrottled, sessionsShaped));
+        }
+    }
+
+    /** The nodes of the cluster and their counters; empty when the node runs alone. */
+    public record GetNodes(ActorRef<Nodes> replyTo) implements Command {
+    }
+
+    /**
+     * One node: its cluster address, membership status (up, joining, leaving, unreachable, removed, ...)
+     * and its counters as last replicated.
+     */
+    public record Node(String address, String status, Counters counters) {
+    }
+
+    public record Nodes(java.util.List<Node> nodes) {
+        public Nodes {
+            nodes = java.util.List.copyOf(nodes);
+        }
+
+        /**
+         * One text line per node (docs/protocols/mcp.md, CLUSTER_NODES; pctp.md, STATS): address,
+         * status, current_connections, historic_connections, bytes_proxied, bytes_transferred,
+         * client_bytes, separated by {@code separator}.
+         */
+        public java.util.List<String> lines(String separator) {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            for (Node n : nodes) {
+                Counters c = n.counters();
+                out.add(String.join(separator, n.address(), n.status(), Long.toString(c.currentConnections()),
+                        Long.toString(c.historicConnections()), Long.toString(c.bytesProxied()),
+                        Long.toString(c.bytesTransferred()), Long.toString(c.clientBytes())));
+            }
+            return out;
+        }
+    }
+
     private long connectionAttempts;
     private long historicConnections;
     private long currentConnections;
@@ -187,6 +283,11 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
                 .onMessage(LimitEvents.class, this::onLimitEvents)
                 .onMessage(GetSnapshot.class, this::onGetSnapshot)
                 .onMessage(GetDetail.class, this::onGetDetail)
+                .onMessage(GetCounters.class, this::onGetCounters)
+                .onMessage(GetNodes.class, m -> {
+                    m.replyTo().tell(new Nodes(java.util.List.of()));
+                    return this;
+                })
                 .build();
     }
 
@@ -301,24 +402,28 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
     }
 
     private Behavior<Command> onGetSnapshot(GetSnapshot m) {
-        m.replyTo().tell(snapshot());
+        m.replyTo().tell(counters().snapshot());
         return this;
     }
 
+    /** This node's counters and observations (the HTTP endpoint's, per node also in a cluster). */
     private Behavior<Command> onGetDetail(GetDetail m) {
-        m.replyTo().tell(new Detail(snapshot(), new Observations(bytesFromClient, bytesToClient, replies.clone(),
-                credentials, handshake.copy(), connect.copy())));
+        m.replyTo().tell(new Detail(counters().snapshot(), new Observations(bytesFromClient, bytesToClient,
+                replies.clone(), credentials, handshake.copy(), connect.copy())));
         return this;
     }
 
-    private Snapshot snapshot() {
-        return new Snapshot(connectionAttempts, historicConnections, currentConnections,
+    private Behavior<Command> onGetCounters(GetCounters m) {
+        m.replyTo().tell(counters());
+        return this;
+    }
+
+    private Counters counters() {
+        return new Counters(connectionAttempts, historicConnections, currentConnections,
                 maxConcurrentConnections, successfulConnections, failedConnections, authAttempts, authFailures,
-                bytesProxied, currentBytesProxied, bytesTransferred, clientBytes,
-                average(relayReadBytes, relayReads), average(relayWriteBytes, relayWrites),
-                udpAssociations, udpDatagrams, udpBytes, udpDropped,
-                new LimitEvents(refusedAddressConcurrency, refusedAddressRate, refusedUserSessions, loginsThrottled,
-                        sessionsShaped));
+                bytesProxied, currentBytesProxied, bytesTransferred, clientBytes, relayReads, relayReadBytes,
+                relayWrites, relayWriteBytes, udpAssociations, udpDatagrams, udpBytes, udpDropped,
+                refusedAddressConcurrency, refusedAddressRate, refusedUserSessions, loginsThrottled, sessionsShaped);
     }
 
     /** Integer mean, 0 before any read or write (docs/operations.md, Metrics). */

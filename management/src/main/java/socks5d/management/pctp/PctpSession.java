@@ -157,8 +157,17 @@ final class PctpSession {
 
     private CompletionStage<Answer> main(String admin, PctpCommand command) {
         if (command instanceof PctpCommand.Stats) {
+            // In a cluster the totals are the cluster's, followed by one line per node
+            // (docs/protocols/pctp.md, STATS); a node running alone answers exactly as before.
             return AskPattern.<Metrics.Command, Metrics.Snapshot>ask(state.metrics(), Metrics.GetSnapshot::new,
-                    timeout, scheduler).thenApply(s -> lines("Sending stats...", statsLines(s)));
+                    timeout, scheduler).thenCompose(s -> AskPattern.<Metrics.Command, Metrics.Nodes>ask(state.metrics(),
+                    Metrics.GetNodes::new, timeout, scheduler).thenApply(nodes -> {
+                        List<String> out = new java.util.ArrayList<>(statsLines(s));
+                        for (String line : nodes.lines(" ")) {
+                            out.add("node: " + line);
+                        }
+                        return lines("Sending stats...", out);
+                    }));
         } else if (command instanceof PctpCommand.Logs logs) {
             int n = logs.count().orElse(PctpCodec.DEFAULT_LOGS);
             return AskPattern.<AccessLog.Command, AccessLog.Recent>ask(state.accessLog(),

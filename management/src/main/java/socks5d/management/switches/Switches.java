@@ -55,6 +55,13 @@ public final class Switches extends AbstractBehavior<Switches.Command> {
     public record Subscribe(ActorRef<State> subscriber) implements Command {
     }
 
+    /**
+     * The switches as another node of the cluster set them (docs/design.md, Cluster): taken as they
+     * are, after the same range check as a local change.
+     */
+    public record Adopt(State state) implements Command {
+    }
+
     private record SubscriberTerminated(ActorRef<State> subscriber) implements Command {
     }
 
@@ -81,6 +88,7 @@ public final class Switches extends AbstractBehavior<Switches.Command> {
                 .onMessage(SetAuthRequired.class, this::onSetAuthRequired)
                 .onMessage(SetDissectors.class, this::onSetDissectors)
                 .onMessage(SetRelayBufferSize.class, this::onSetRelayBufferSize)
+                .onMessage(Adopt.class, this::onAdopt)
                 .onMessage(Subscribe.class, this::onSubscribe)
                 .onMessage(SubscriberTerminated.class, this::onSubscriberTerminated)
                 .build();
@@ -111,6 +119,16 @@ public final class Switches extends AbstractBehavior<Switches.Command> {
         } else {
             change(new State(state.authRequired(), state.dissectorsOn(), m.bytes()));
             m.replyTo().tell(new Changed(state));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onAdopt(Adopt m) {
+        String why = invalidRelayBufferSize(m.state().relayBufferSize());
+        if (why != null) {
+            getContext().getLog().warn("Switches from the cluster refused: {}", why);
+        } else {
+            change(m.state());
         }
         return this;
     }

@@ -67,6 +67,15 @@ import socks5d.wire.CredentialField;
  *       unknown name is hashed against a dummy user so that it costs the same as a wrong password.
  *       If the user changes while a check runs, the check is repeated against the new record.</li>
  * </ul>
+ *
+ * <p>In a cluster (docs/design.md, Cluster) the directory is given a {@link Replication}: every
+ * change gets a {@link UserRecord.Stamp}, deleted users stay as stamped tombstones, and both are
+ * written to {@code users.db} (version 2) so that a restarted node knows how new its users are.
+ * After a change is durable and published locally, its records go to the replica, and the callers
+ * are answered once the replica reports that a majority of the nodes has them, or that it gave up
+ * waiting (then the change stays local until the nodes meet again, and a WARN says so). Records of
+ * other nodes arrive as {@link Merge}: those newer than the directory's own are applied through the
+ * same queue, written and published like local changes.
  * Confined to its actor: the mutable fields are touched only by the actor's message handlers.
  */
 public final class UserDirectory extends AbstractBehavior<UserDirectory.Command> {
@@ -181,6 +190,34 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
 
     public enum Rejected implements AuthReply { INSTANCE }
 
+    /**
+     * Where a clustered directory sends its changes ({@code replica}) and the name it stamps them
+     * with ({@code origin}, the node's cluster address).
+     */
+    public record Replication(ActorRef<Replicate> replica, String origin) {
+    }
+
+    /**
+     * Records to spread to the other nodes. When {@code batch} is not negative, the replica answers
+     * {@code directory} with {@link Replicated} of that batch.
+     */
+    public record Replicate(List<UserRecord> records, ActorRef<Command> directory, long batch) {
+        public Replicate {
+            records = List.copyOf(records);
+        }
+    }
+
+    /** The replica's answer: {@code confirmed} when a majority of the nodes holds the batch. */
+    public record Replicated(long batch, boolean confirmed) implements Command {
+    }
+
+    /** Records of the cluster; each one newer than the directory's own replaces it. */
+    public record Merge(List<UserRecord> records) implements Command {
+        public Merge {
+            records = List.copyOf(records);
+        }
+    }
+
     static final String BLOCKING_DISPATCHER = "socks5d.management.blocking-dispatcher";
 
     /** Why a name or password breaks RFC 1929's 1..255 UTF-8 byte rule, or {@code null} if it does not. */
@@ -253,6 +290,17 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
     private final UserSettings settings;
     private final Executor blocking;
     private final PublishedUsers published;
+    /** {@code null} when the node runs alone. */
+    private final Replication replication;
+    /** Stamps of the durable users and tombstones (a name not in {@link #users}); empty when alone. */
+    private TreeMap<String, UserRecord.Stamp> stamps = new TreeMap<>();
+    private TreeMap<String, UserRecord.Stamp> writingStamps;
+    private List<UserRecord> writingRecords = List.of();
+    /** The hybrid clock: the last stamp time given or seen. */
+    private long clock;
+    private long nextBatch;
+    /** Callers of changes that are durable here and wait for the replica's answer, by batch. */
+    private final Map<Long, List<Outcome>> replicating = new HashMap<>();
     /** The durable directory: what {@code users.db} holds. Sorted by name for ListUsers. */
     private TreeMap<String, StoredUser> users;
     /** Keyed digests of passwords verified since the user last changed, by name. */
@@ -268,11 +316,12 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
     private List<Outcome> writingOutcomes = List.of();
 
     private UserDirectory(ActorContext<Command> context, UserSettings settings, Executor blocking,
-                          PublishedUsers published, UserFile.Contents contents) {
+                          PublishedUsers published, Replication replication, UserFile.Contents contents) {
         super(context);
         this.settings = settings;
         this.blocking = blocking;
         this.published = published;
+        this.replication = replication;
         this.dummy = PasswordHasher.dummy(settings.hashIterations());
         this.users = new TreeMap<>();
         for (StoredUser u : contents.users()) {
@@ -284,6 +333,24 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
         }
         context.getLog().info("Loaded [{}] users from [{}]", users.size(), settings.dataDir().resolve(UserFile.FILE_NAME));
         publish();
+        if (replication != null) {
+            List<UserRecord> all = new ArrayList<>();
+            for (StoredUser u : users.values()) {
+                all.add(UserRecord.of(u, UserRecord.Stamp.ZERO));
+            }
+            for (Map.Entry<String, UserRecord.Stamp> e : contents.stamps().entrySet()) {
+                stamps.put(e.getKey(), e.getValue());
+                clock = Math.max(clock, e.getValue().time());
+            }
+            all.replaceAll(r -> r.withStamp(stamps.getOrDefault(r.name(), UserRecord.Stamp.ZERO)));
+            for (Map.Entry<String, UserRecord.Stamp> e : stamps.entrySet()) {
+                if (!users.containsKey(e.getKey())) {
+                    all.add(UserRecord.tombstone(e.getKey(), e.getValue()));
+                }
+            }
+            // What this node acknowledged while alone or away reaches the cluster; older records lose there.
+            replication.replica().tell(new Replicate(all, context.getSelf(), -1));
+        }
     }
 
     public static Behavior<Command> create(UserSettings settings) {
@@ -295,20 +362,26 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
      *                  every change, before acknowledging it (see {@link UserSnapshot})
      */
     public static Behavior<Command> create(UserSettings settings, PublishedUsers published) {
+        return create(settings, published, null);
+    }
+
+    /** As {@link #create(UserSettings, PublishedUsers)}, replicating through {@code replication} unless it is {@code null}. */
+    public static Behavior<Command> create(UserSettings settings, PublishedUsers published, Replication replication) {
         return Behaviors.withStash(settings.stashCapacity(), stash -> Behaviors.setup(context -> {
             Executor blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
             context.pipeToSelf(
                     CompletableFuture.supplyAsync(() -> loadOrThrow(settings), blocking),
                     (contents, failure) -> failure == null ? new Loaded(contents) : new LoadFailed(unwrap(failure)));
-            return loading(context, stash, settings, blocking, published);
+            return loading(context, stash, settings, blocking, published, replication);
         }));
     }
 
     private static Behavior<Command> loading(ActorContext<Command> context, StashBuffer<Command> stash,
-                                             UserSettings settings, Executor blocking, PublishedUsers published) {
+                                             UserSettings settings, Executor blocking, PublishedUsers published,
+                                             Replication replication) {
         return Behaviors.receive(Command.class)
                 .onMessage(Loaded.class, m -> stash.unstashAll(
-                        new UserDirectory(context, settings, blocking, published, m.contents())))
+                        new UserDirectory(context, settings, blocking, published, replication, m.contents())))
                 .onMessage(LoadFailed.class, m -> failToStart(context, settings, m))
                 .onAnyMessage(m -> stashWhileLoading(context, stash, m))
                 .build();
@@ -368,6 +441,8 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
                 .onMessage(Hashed.class, this::onHashed)
                 .onMessage(Written.class, this::onWritten)
                 .onMessage(ListUsers.class, this::onListUsers)
+                .onMessage(Merge.class, this::onMerge)
+                .onMessage(Replicated.class, this::onReplicated)
                 .build();
     }
 
@@ -493,12 +568,22 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
     private void writeReadyChanges() {
         while (writing == null && !changes.isEmpty() && changes.peek().ready) {
             TreeMap<String, StoredUser> next = new TreeMap<>(users);
+            TreeMap<String, UserRecord.Stamp> nextStamps = new TreeMap<>(stamps);
             Set<String> names = new HashSet<>();
             List<Outcome> outcomes = new ArrayList<>();
+            List<UserRecord> records = new ArrayList<>();
             int changed = 0;
             while (!changes.isEmpty() && changes.peek().ready) {
-                if (apply(changes.poll(), next, names, outcomes)) {
+                Change c = changes.poll();
+                if (c.request instanceof Merge merge) {
+                    if (merge(merge, next, nextStamps, names)) {
+                        changed++;
+                    }
+                } else if (apply(c, next, names, outcomes)) {
                     changed++;
+                    if (replication != null) {
+                        stampChange(c, next, nextStamps, records);
+                    }
                 }
             }
             if (changed == 0) {
@@ -507,12 +592,15 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
                 continue;
             }
             writing = next;
+            writingStamps = nextStamps;
+            writingRecords = records;
             writingNames = names;
             writingOutcomes = outcomes;
             List<StoredUser> snapshot = List.copyOf(next.values());
+            Map<String, UserRecord.Stamp> stampSnapshot = replication == null ? null : Map.copyOf(nextStamps);
             Path dir = settings.dataDir();
             getContext().pipeToSelf(
-                    CompletableFuture.runAsync(() -> writeOrThrow(dir, snapshot), blocking),
+                    CompletableFuture.runAsync(() -> writeOrThrow(dir, snapshot, stampSnapshot), blocking),
                     (ok, failure) -> new Written(failure == null ? null : unwrap(failure)));
         }
     }
@@ -570,9 +658,75 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
         return reply instanceof Added || reply instanceof Updated;
     }
 
-    private static void writeOrThrow(Path dir, List<StoredUser> users) {
+    /** Stamps a local change that {@link #apply} made to {@code next}, for the file and the replica. */
+    private void stampChange(Change c, TreeMap<String, StoredUser> next, TreeMap<String, UserRecord.Stamp> nextStamps,
+                             List<UserRecord> records) {
+        clock = Math.max(System.currentTimeMillis(), clock + 1);
+        UserRecord.Stamp stamp = new UserRecord.Stamp(clock, replication.origin());
+        String name = c.request instanceof RemoveUser r ? r.name()
+                : c.request instanceof SetLimits l ? l.name() : c.hashed.name();
+        nextStamps.put(name, stamp);
+        StoredUser now = next.get(name);
+        records.add(now == null ? UserRecord.tombstone(name, stamp) : UserRecord.of(now, stamp));
+    }
+
+    /** Applies the records of {@code m} newer than {@code next}'s; returns whether any was. */
+    private boolean merge(Merge m, TreeMap<String, StoredUser> next, TreeMap<String, UserRecord.Stamp> nextStamps,
+                          Set<String> names) {
+        boolean changed = false;
+        for (UserRecord r : m.records()) {
+            UserRecord.Stamp mine = nextStamps.get(r.name());
+            if (mine == null && next.containsKey(r.name())) {
+                mine = UserRecord.Stamp.ZERO;
+            }
+            if (!r.stamp().newerThan(mine)) {
+                continue;
+            }
+            clock = Math.max(clock, r.stamp().time());
+            nextStamps.put(r.name(), r.stamp());
+            if (r.deleted()) {
+                next.remove(r.name());
+            } else {
+                next.put(r.name(), r.toStoredUser());
+            }
+            names.add(r.name());
+            changed = true;
+        }
+        return changed;
+    }
+
+    private Behavior<Command> onMerge(Merge m) {
+        // Records no newer than the durable ones (this node's own, echoed back) need no queue entry.
+        boolean any = false;
+        for (UserRecord r : m.records()) {
+            UserRecord.Stamp mine = stamps.get(r.name());
+            if (r.stamp().newerThan(mine != null ? mine : users.containsKey(r.name()) ? UserRecord.Stamp.ZERO : null)) {
+                any = true;
+                break;
+            }
+        }
+        if (any) {
+            changes.add(new Change(nextSeq++, m, true));
+            writeReadyChanges();
+        }
+        return this;
+    }
+
+    private Behavior<Command> onReplicated(Replicated m) {
+        List<Outcome> outcomes = replicating.remove(m.batch());
+        if (outcomes != null) {
+            if (!m.confirmed()) {
+                getContext().getLog().warn("[{}] user changes are saved on this node but no majority of the cluster"
+                        + " confirmed them in time; they spread when the nodes reach each other", outcomes.size());
+            }
+            outcomes.forEach(o -> o.onWritten().run());
+        }
+        return this;
+    }
+
+    private static void writeOrThrow(Path dir, List<StoredUser> users, Map<String, UserRecord.Stamp> stamps) {
         try {
-            UserFile.write(dir, users);
+            UserFile.write(dir, users, stamps);
         } catch (java.io.IOException e) {
             throw new CompletionException(e);
         }
@@ -582,12 +736,19 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
         List<Outcome> outcomes = writingOutcomes;
         if (m.failure() == null) {
             users = writing;
+            stamps = writingStamps;
             for (String name : writingNames) {
                 verified.remove(name);
             }
             publish();
             getContext().getLog().info("Saved [{}] users after [{}] changes", users.size(), writingNames.size());
-            outcomes.forEach(o -> o.onWritten().run());
+            if (replication != null && !writingRecords.isEmpty()) {
+                long batch = nextBatch++;
+                replicating.put(batch, outcomes);
+                replication.replica().tell(new Replicate(writingRecords, getContext().getSelf(), batch));
+            } else {
+                outcomes.forEach(o -> o.onWritten().run());
+            }
         } else {
             // The directory stays as on disk; the operator has to fix the data directory (disk full, permissions).
             getContext().getLog().error("Cannot save users to [{}]: [{}]; [{}] changes refused",
@@ -596,6 +757,8 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
             outcomes.forEach(o -> o.onFailure().accept(why));
         }
         writing = null;
+        writingStamps = null;
+        writingRecords = List.of();
         writingNames = Set.of();
         writingOutcomes = List.of();
         writeReadyChanges();

@@ -18,8 +18,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The user file {@code users.db} in the data directory (docs/operations.md, Files and permissions):
@@ -42,6 +45,14 @@ import java.util.Set;
  * PBKDF2-HMAC-SHA256 salt and derived key. The {@code end} line with the user count makes a
  * truncated file detectable. Anything else is a corrupt file, which the directory refuses to start with.
  *
+ * <p>A node of a cluster (docs/design.md, Cluster) writes version 3 instead: header
+ * {@code socks5d-users 3}, each user line as in version 2 followed by two more fields, TIME and
+ * ORIGIN (the change's {@link UserRecord.Stamp}: decimal milliseconds and the base64url origin
+ * address, {@code -} for none), and deleted users kept as tombstones
+ * {@code NAME - 0 - - - - TIME ORIGIN}, so that a node restarting on its data directory still knows
+ * which of its changes are newer than the cluster's. Every version is read; a node running alone
+ * keeps writing version 1 or 2.
+ *
  * <p>Writes go to {@code users.db.*.tmp} in the same directory, created with mode 0600, forced to
  * disk, renamed over {@code users.db} atomically, and then the directory is forced, so a crash
  * leaves the old or the new list, never a torn one. Temporary files left by a crash are deleted at load.
@@ -50,6 +61,8 @@ final class UserFile {
     static final String FILE_NAME = "users.db";
     static final String HEADER = "socks5d-users 1";
     static final String HEADER_V2 = "socks5d-users 2";
+    static final String HEADER_V3 = "socks5d-users 3";
+    private static final String TOMBSTONE = "-";
     static final String TRAILER = "end ";
     private static final String TEMP_PREFIX = FILE_NAME + ".";
     private static final String TEMP_SUFFIX = ".tmp";
@@ -57,7 +70,10 @@ final class UserFile {
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
 
     /** What a load found: the users and how many stale temporary files it deleted. */
-    record Contents(List<StoredUser> users, int staleTempFiles) {
+    record Contents(List<StoredUser> users, Map<String, UserRecord.Stamp> stamps, int staleTempFiles) {
+        Contents(List<StoredUser> users, int staleTempFiles) {
+            this(users, Map.of(), staleTempFiles);
+        }
     }
 
     /** The file exists but is not a user file this version can read. */
@@ -79,11 +95,20 @@ final class UserFile {
         } catch (NoSuchFileException e) {
             return new Contents(List.of(), stale);
         }
-        return new Contents(decode(bytes), stale);
+        Map<String, UserRecord.Stamp> stamps = new HashMap<>();
+        return new Contents(decode(bytes, stamps), stamps, stale);
     }
 
     /** Atomically replaces {@code dir/users.db} with {@code users}; returns only once it is durable. */
     static void write(Path dir, Collection<StoredUser> users) throws IOException {
+        write(dir, users, null);
+    }
+
+    /**
+     * As {@link #write(Path, Collection)}; with {@code stamps} (a cluster node's: every user's and
+     * every tombstone's stamp, a tombstone being a name not in {@code users}) in version 2.
+     */
+    static void write(Path dir, Collection<StoredUser> users, Map<String, UserRecord.Stamp> stamps) throws IOException {
         boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
         if (!Files.isDirectory(dir)) {
             if (posix) {
@@ -99,7 +124,7 @@ final class UserFile {
         Path tmp = Files.createTempFile(dir, TEMP_PREFIX, TEMP_SUFFIX, attrs);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(encode(users));
+                ByteBuffer buf = ByteBuffer.wrap(stamps == null ? encode(users) : encode(users, stamps));
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
@@ -134,7 +159,50 @@ final class UserFile {
         return sb.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
+    static byte[] encode(Collection<StoredUser> users, Map<String, UserRecord.Stamp> stamps) {
+        Base64.Encoder names = Base64.getUrlEncoder().withoutPadding();
+        Base64.Encoder bytes = Base64.getEncoder();
+        StringBuilder sb = new StringBuilder(HEADER_V3).append('\n');
+        Set<String> live = new HashSet<>();
+        int lines = 0;
+        for (StoredUser u : users) {
+            live.add(u.name());
+            UserRecord.Stamp st = stamps.getOrDefault(u.name(), UserRecord.Stamp.ZERO);
+            sb.append(names.encodeToString(u.name().getBytes(StandardCharsets.UTF_8))).append(' ')
+                    .append(u.role().name()).append(' ')
+                    .append(u.iterations()).append(' ')
+                    .append(bytes.encodeToString(u.salt())).append(' ')
+                    .append(bytes.encodeToString(u.hash())).append(' ')
+                    .append(limitField(u.limits().maxSessions())).append(' ')
+                    .append(limitField(u.limits().bandwidth())).append(' ')
+                    .append(st.time()).append(' ')
+                    .append(origin(st)).append('\n');
+            lines++;
+        }
+        for (Map.Entry<String, UserRecord.Stamp> e : new TreeMap<>(stamps).entrySet()) {
+            if (live.contains(e.getKey())) {
+                continue;
+            }
+            sb.append(names.encodeToString(e.getKey().getBytes(StandardCharsets.UTF_8)))
+                    .append(" - 0 - - - - ").append(e.getValue().time()).append(' ').append(origin(e.getValue())).append('\n');
+            lines++;
+        }
+        sb.append(TRAILER).append(lines).append('\n');
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String origin(UserRecord.Stamp st) {
+        // "-" for the empty origin: base64 of nothing would be an empty field.
+        return st.origin().isEmpty() ? TOMBSTONE
+                : Base64.getUrlEncoder().withoutPadding().encodeToString(st.origin().getBytes(StandardCharsets.UTF_8));
+    }
+
     static List<StoredUser> decode(byte[] bytes) throws CorruptException {
+        return decode(bytes, new HashMap<>());
+    }
+
+    /** Reads every version; version 3's stamps (tombstones included) go to {@code stamps}. */
+    static List<StoredUser> decode(byte[] bytes, Map<String, UserRecord.Stamp> stamps) throws CorruptException {
         for (byte b : bytes) {
             if (b < 0) {
                 throw new CorruptException("not ASCII");
@@ -146,9 +214,10 @@ final class UserFile {
         }
         String[] lines = text.substring(0, text.length() - 1).split("\n", -1);
         int fields;
+        boolean stamped = lines[0].equals(HEADER_V3);
         if (lines[0].equals(HEADER)) {
             fields = 5;
-        } else if (lines[0].equals(HEADER_V2)) {
+        } else if (lines[0].equals(HEADER_V2) || stamped) {
             fields = 7;
         } else {
             throw new CorruptException("unknown header [" + abbreviate(lines[0]) + "]");
@@ -164,7 +233,33 @@ final class UserFile {
         List<StoredUser> users = new ArrayList<>(count);
         Set<String> seen = new HashSet<>();
         for (int i = 1; i <= count; i++) {
-            StoredUser u = decodeLine(lines[i], i + 1, fields);
+            String line = lines[i];
+            if (stamped) {
+                int cut = line.lastIndexOf(' ');
+                int cut2 = cut < 0 ? -1 : line.lastIndexOf(' ', cut - 1);
+                if (cut2 < 0) {
+                    throw new CorruptException("line " + (i + 1) + ": expected 9 fields");
+                }
+                UserRecord.Stamp st = decodeStamp(line.substring(cut2 + 1, cut), line.substring(cut + 1), i + 1);
+                line = line.substring(0, cut2);
+                String[] f = line.split(" ", -1);
+                if (f.length == fields && f[1].equals(TOMBSTONE)) {
+                    String name = decodeName(f[0], i + 1);
+                    if (!seen.add(name)) {
+                        throw new CorruptException("line " + (i + 1) + ": duplicate user");
+                    }
+                    stamps.put(name, st);
+                    continue;
+                }
+                StoredUser u = decodeLine(line, i + 1, fields);
+                stamps.put(u.name(), st);
+                if (!seen.add(u.name())) {
+                    throw new CorruptException("line " + (i + 1) + ": duplicate user");
+                }
+                users.add(u);
+                continue;
+            }
+            StoredUser u = decodeLine(line, i + 1, fields);
             if (!seen.add(u.name())) {
                 throw new CorruptException("line " + (i + 1) + ": duplicate user");
             }
@@ -210,6 +305,32 @@ final class UserFile {
             return new StoredUser(name, role, iterations, salt, hash, limits);
         } catch (IllegalArgumentException e) {
             // Base64, enum and number parse errors; the message may hold file content, so it is not echoed.
+            throw new CorruptException("line " + lineNo + ": malformed field");
+        }
+    }
+
+    private static String decodeName(String field, int lineNo) throws CorruptException {
+        try {
+            String name = UserDirectory.decodeUtf8(Base64.getUrlDecoder().decode(field));
+            if (UserDirectory.invalidField("name", name) != null) {
+                throw new CorruptException("line " + lineNo + ": field out of range");
+            }
+            return name;
+        } catch (IllegalArgumentException e) {
+            throw new CorruptException("line " + lineNo + ": malformed field");
+        }
+    }
+
+    private static UserRecord.Stamp decodeStamp(String time, String origin, int lineNo) throws CorruptException {
+        try {
+            long t = Long.parseLong(time);
+            String o = origin.equals(TOMBSTONE) ? ""
+                    : UserDirectory.decodeUtf8(Base64.getUrlDecoder().decode(origin));
+            if (t < 0) {
+                throw new CorruptException("line " + lineNo + ": field out of range");
+            }
+            return new UserRecord.Stamp(t, o);
+        } catch (IllegalArgumentException e) {
             throw new CorruptException("line " + lineNo + ": malformed field");
         }
     }

@@ -80,6 +80,8 @@ public final class McpCodec {
             return frame(McpCommand.LIST_USERS.code(), ByteString.emptyByteString());
         } else if (request instanceof McpRequest.GetLimitMetrics) {
             return frame(McpCommand.GET_LIMIT_METRICS.code(), ByteString.emptyByteString());
+        } else if (request instanceof McpRequest.ClusterNodes) {
+            return frame(McpCommand.CLUSTER_NODES.code(), ByteString.emptyByteString());
         } else if (request instanceof McpRequest.AddUser add) {
             return frame(McpCommand.ADD_USER.code(), field(add.name()).concat(field(add.password())));
         } else if (request instanceof McpRequest.RemoveUser remove) {
@@ -217,6 +219,22 @@ public final class McpCodec {
      * The TOGGLE_DISECTOR response payload (docs/protocols/mcp.md, TOGGLE_DISECTOR): STATE 0x01 on,
      * 0x00 off.
      */
+    /**
+     * The CLUSTER_NODES payload (docs/protocols/mcp.md, CLUSTER_NODES): UTF-8 text, one line per node
+     * ending with LF, fields separated by TAB. Lines that do not fit in LEN are left out.
+     */
+    public static ByteString encodeNodeLines(List<String> lines) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : lines) {
+            String next = line.replace('\n', ' ') + "\n";
+            if (sb.toString().getBytes(StandardCharsets.UTF_8).length + next.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD) {
+                break;
+            }
+            sb.append(next);
+        }
+        return ByteString.fromString(sb.toString(), StandardCharsets.UTF_8);
+    }
+
     public static ByteString encodeDissectorState(boolean on) {
         return ByteString.fromArrayUnsafe(new byte[] {(byte) (on ? STATE_ON : STATE_OFF)});
     }
@@ -267,6 +285,8 @@ public final class McpCodec {
             case GET_LIMIT_METRICS:
                 return p.isEmpty() ? McpRequest.GetLimitMetrics.INSTANCE
                         : new McpRequest.Malformed(cmd, "payload must be empty");
+            case CLUSTER_NODES:
+                return p.isEmpty() ? McpRequest.ClusterNodes.INSTANCE : new McpRequest.Malformed(cmd, "payload must be empty");
             case ADD_USER: {
                 if (p.isEmpty()) {
                     return new McpRequest.Malformed(cmd, "missing ULEN");

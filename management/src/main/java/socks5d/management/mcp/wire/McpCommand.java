@@ -18,7 +18,12 @@ public enum McpCommand {
     /** The dissector switch, with an optional STATE octet (1 = on). */
     TOGGLE_DISECTOR(4),
     /** socks5d's extension: five uint64 counters of the limits. */
-    GET_LIMIT_METRICS(5);
+    GET_LIMIT_METRICS(5),
+    /**
+     * Extension (docs/protocols/mcp.md, CLUSTER_NODES): the nodes of the cluster, one text line each;
+     * an empty payload when the server runs alone.
+     */
+    CLUSTER_NODES(0x10);
 
     private final int code;
 

@@ -29,6 +29,9 @@ public sealed interface McpRequest {
     /** LIST_USERS, empty payload. */
     enum ListUsers implements McpRequest { INSTANCE }
 
+    /** Extension: the cluster's nodes (docs/protocols/mcp.md, CLUSTER_NODES). */
+    enum ClusterNodes implements McpRequest { INSTANCE }
+
     /**
      * ADD_USER (adds a BASIC user: docs/protocols/mcp.md, ADD_USER).
      * <pre>
