@@ -53,6 +53,9 @@ class ClusterIT {
                 socks5d.management.users.hash-iterations = 1000
                 socks5d.cluster.split-brain-resolver.stable-after = 3s
                 socks5d.cluster.metrics-interval = 100ms
+                # The test probes logins that fail until a user has spread (all from 127.0.0.1): they
+                # must not block the address for the probes that follow.
+                socks5d.management.login-throttle.exempt-loopback = on
                 """);
         int[] ports = {ServerProcess.freePort(), ServerProcess.freePort(), ServerProcess.freePort()};
         List<String> seeds = new ArrayList<>();
