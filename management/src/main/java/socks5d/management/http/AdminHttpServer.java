@@ -19,8 +19,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import org.apache.pekko.Done;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -28,7 +26,6 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.IncomingConnection;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -48,6 +45,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import socks5d.management.ManagementListener;
 import socks5d.management.StateActors;
 import socks5d.management.accesslog.AccessLog;
 import socks5d.management.admission.ConnectionGauge;
@@ -71,6 +69,7 @@ import socks5d.management.users.UserDirectory;
 public final class AdminHttpServer {
     private static final Logger log = LoggerFactory.getLogger(AdminHttpServer.class);
     private static final ContentType JSON = ContentTypes.APPLICATION_JSON;
+    private static final String LISTENER = "HTTP admin";
     /** The status page's files, from the jar: name, media type and bytes. */
     private static final Map<String, Resource> RESOURCES = Map.of(
             "/", resource("index.html", "text/html; charset=UTF-8"),
@@ -115,32 +114,16 @@ public final class AdminHttpServer {
         Materializer mat = SystemMaterializer.get(system).materializer();
         CompletionStage<ServerBinding> binding = Http.get(system).newServerAt(settings.listenAddress(), port)
                 .connectionSource()
-                .to(Sink.foreach(connection -> admit(connection, gauge, mat,
-                        new Handler(state, settings, readiness, exposition, failedLogins, system.scheduler(), mat,
-                                connection.remoteAddress()))))
+                .to(Sink.foreach(connection -> ManagementListener.admit(gauge, LISTENER, connection.remoteAddress(),
+                        () -> Flow.of(HttpRequest.class).mapAsync(1, new Handler(state, settings, readiness, exposition,
+                                failedLogins, system.scheduler(), mat, connection.remoteAddress())::handle),
+                        Flow.fromSinkAndSource(Sink.<HttpRequest>cancelled(), Source.<HttpResponse>empty()),
+                        f -> connection.handleWith(f, mat))))
                 .run(mat);
-        return binding.thenApply(b -> {
-            log.info("Bound HTTP admin listener on [{}]", b.localAddress());
-            // Kept through the drain, so that /health/ready answers "not ready" while sessions finish.
-            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(),
-                    "http-unbind-" + b.localAddress().getPort(),
-                    () -> b.unbind().thenApply(unused -> Done.getInstance()));
-            return b;
-        });
-    }
-
-    private static void admit(IncomingConnection connection, ConnectionGauge gauge, Materializer mat, Handler handler) {
-        if (!gauge.tryOpen()) {
-            log.warn("Refusing HTTP admin connection from [{}]: max-connections reached", connection.remoteAddress());
-            connection.handleWith(Flow.fromSinkAndSource(Sink.<HttpRequest>cancelled(), Source.<HttpResponse>empty()),
-                    mat);
-            return;
-        }
-        Flow<HttpRequest, HttpResponse, NotUsed> flow = Flow.of(HttpRequest.class).mapAsync(1, handler::handle);
-        connection.handleWith(flow.watchTermination((m, done) -> {
-            done.whenCompleteAsync((d, failure) -> gauge.close(), Runnable::run);
-            return m;
-        }), mat);
+        // Unbound at service-stop, not service-unbind: kept through the drain, so that /health/ready
+        // answers "not ready" while sessions finish.
+        return ManagementListener.announce(system, LISTENER, CoordinatedShutdown.PhaseServiceStop(), binding,
+                ServerBinding::localAddress, ServerBinding::unbind);
     }
 
     static void warnUnlessLoopback(String address) {

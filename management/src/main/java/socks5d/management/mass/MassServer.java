@@ -13,23 +13,20 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToLongFunction;
 
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import socks5d.management.ManagementListener;
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
-import socks5d.management.admission.ConnectionGauge;
 import socks5d.management.limits.LoginThrottle;
 import socks5d.management.mass.wire.MassCodec;
 import socks5d.management.mass.wire.MassIndex;
@@ -49,7 +46,6 @@ import socks5d.management.users.UserDirectory;
  */
 public final class MassServer {
     private static final Logger log = LoggerFactory.getLogger(MassServer.class);
-    private static final int BACKLOG = 100;
 
     private MassServer() {
     }
@@ -63,31 +59,11 @@ public final class MassServer {
     /** As {@link #bind(ActorSystem, ManagementSettings, StateActors)} on an explicit port (tests bind 0). */
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
                                                           StateActors state, int port) {
-        ConnectionGauge gauge = new ConnectionGauge(settings.maxConnections());
         // One throttle per listener, shared by all of its connections.
         LoginThrottle failedLogins = new LoginThrottle("MASS", settings.loginThrottle(), System::nanoTime);
-        return Tcp.get(system)
-                .bind(settings.listenAddress(), port, BACKLOG, List.of(),
-                        // halfClose: a client may shut down its write side after its request and
-                        // still read the reply.
-                        true,
-                        // idleTimeout: the session timeout also bounds silence; the flow bounds the whole session.
-                        Optional.of(settings.mass().sessionTimeout()))
-                .to(Sink.foreach(connection -> {
-                    log.debug("MASS connection from [{}]", connection.remoteAddress());
-                    if (!gauge.admit(connection, flow(state, failedLogins, settings, system.scheduler(),
-                            connection.remoteAddress()), system)) {
-                        log.warn("Refusing MASS connection from [{}]: max-connections reached", connection.remoteAddress());
-                    }
-                }))
-                .run(system)
-                .thenApply(b -> {
-                    log.info("Bound MASS listener on [{}]", b.localAddress());
-                    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
-                            "mass-unbind-" + b.localAddress().getPort(),
-                            () -> b.unbind().thenApply(unused -> Done.getInstance()));
-                    return b;
-                });
+        // idleTimeout: the session timeout also bounds silence; the flow bounds the whole session.
+        return ManagementListener.bind(system, "MASS", settings, port, Optional.of(settings.mass().sessionTimeout()),
+                peer -> flow(state, failedLogins, settings, system.scheduler(), peer));
     }
 
     private record Answer(ByteString bytes, boolean close) {

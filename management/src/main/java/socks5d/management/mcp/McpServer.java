@@ -7,23 +7,20 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import socks5d.management.ManagementListener;
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
-import socks5d.management.admission.ConnectionGauge;
 import socks5d.wire.Decoded;
 import socks5d.management.mcp.wire.McpCodec;
 import socks5d.management.mcp.wire.McpLimitMetrics;
@@ -44,8 +41,6 @@ import socks5d.management.users.UserDirectory;
  */
 public final class McpServer {
     private static final Logger log = LoggerFactory.getLogger(McpServer.class);
-    /** Pending connections the OS may queue before accept. */
-    private static final int BACKLOG = 100;
 
     private McpServer() {
     }
@@ -64,29 +59,9 @@ public final class McpServer {
     /** As {@link #bind(ActorSystem, ManagementSettings, StateActors)} on an explicit port (tests bind 0). */
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
                                                           StateActors state, int port) {
-        ConnectionGauge gauge = new ConnectionGauge(settings.maxConnections());
-        CompletionStage<Tcp.ServerBinding> binding = Tcp.get(system)
-                .bind(settings.listenAddress(), port, BACKLOG, List.of(),
-                        // halfClose: a client that sends its requests and shuts down its write
-                        // side still receives every answer before the server closes.
-                        true,
-                        // idleTimeout: idle admin connections do not pile up (mcp.idle-timeout).
-                        settings.mcp().idleTimeout())
-                .to(Sink.foreach(connection -> {
-                    log.debug("MCP connection from [{}]", connection.remoteAddress());
-                    if (!gauge.admit(connection, flow(state, settings.askTimeout(), system.scheduler(),
-                            connection.remoteAddress()), system)) {
-                        log.warn("Refusing MCP connection from [{}]: max-connections reached", connection.remoteAddress());
-                    }
-                }))
-                .run(system);
-        return binding.thenApply(b -> {
-            log.info("Bound MCP listener on [{}]", b.localAddress());
-            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
-                    "mcp-unbind-" + b.localAddress().getPort(),
-                    () -> b.unbind().thenApply(unused -> Done.getInstance()));
-            return b;
-        });
+        // idleTimeout: idle admin connections do not pile up (mcp.idle-timeout).
+        return ManagementListener.bind(system, "MCP", settings, port, settings.mcp().idleTimeout(),
+                peer -> flow(state, settings.askTimeout(), system.scheduler(), peer));
     }
 
     /** One response and whether the connection closes after it (bad VER). */
