@@ -8,7 +8,6 @@ import java.util.concurrent.CompletionStage;
 
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -19,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import socks5d.management.ManagementListener;
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
+import socks5d.management.StateClient;
 import socks5d.management.limits.LoginThrottle;
 import socks5d.wire.Decoded;
 import socks5d.management.pctp.wire.PctpCodec;
@@ -48,14 +48,13 @@ public final class PctpServer {
         LoginThrottle throttle = new LoginThrottle("PCTP", settings.loginThrottle(), System::nanoTime);
         // idleTimeout: forgotten sessions are closed (pctp.idle-timeout).
         return ManagementListener.bind(system, "PCTP", settings, port, settings.pctp().idleTimeout(),
-                peer -> flow(state, settings, throttle, system.scheduler(), peer));
+                peer -> flow(new StateClient(state, settings.askTimeout(), system.scheduler()), settings, throttle, peer));
     }
 
     /** The per-connection flow: the {@link #codec} stack joined with one {@link PctpSession}, answering in order. */
-    public static Flow<ByteString, ByteString, NotUsed> flow(StateActors state, ManagementSettings settings,
-                                                            LoginThrottle throttle, Scheduler scheduler,
-                                                            InetSocketAddress peer) {
-        PctpSession session = new PctpSession(state, settings.askTimeout(), scheduler, peer, throttle);
+    public static Flow<ByteString, ByteString, NotUsed> flow(StateClient state, ManagementSettings settings,
+                                                            LoginThrottle throttle, InetSocketAddress peer) {
+        PctpSession session = new PctpSession(state, peer, throttle);
         Flow<PctpLine, PctpSession.Answer, NotUsed> handler = Flow.<PctpLine>create().mapAsync(1, session::handle);
         return codec(settings.pctp().maxLine()).join(handler).named("pctp-session");
     }
