@@ -17,7 +17,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
@@ -28,6 +27,7 @@ import com.typesafe.config.Config;
 
 import socks5d.management.limits.LoginThrottle;
 import socks5d.management.StateActors;
+import socks5d.management.StateClient;
 import socks5d.management.http.Readiness;
 import socks5d.management.cluster.ClusterSettings;
 import socks5d.management.switches.Switches;
@@ -222,12 +222,10 @@ public final class Socks5d {
                                                    List<Main.Credentials> admins, Duration timeout) {
         CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
         // The user file is loaded and hashes are computed before the first ack; allow for it.
-        Duration putTimeout = timeout.multipliedBy(4);
+        StateClient users = new StateClient(state, timeout.multipliedBy(4), sys.scheduler());
         for (Main.Credentials c : admins) {
-            chain = chain.thenCompose(v -> AskPattern.<UserDirectory.Command, UserDirectory.AddUserReply>ask(
-                    state.users(),
-                    replyTo -> new UserDirectory.PutUser(c.user(), c.password(), UserDirectory.Role.ADMIN, replyTo),
-                    putTimeout, sys.scheduler()).thenAccept(reply -> {
+            chain = chain.thenCompose(v -> users.putUser(c.user(), c.password(), UserDirectory.Role.ADMIN)
+                    .thenAccept(reply -> {
                         if (reply instanceof UserDirectory.Added || reply instanceof UserDirectory.Updated) {
                             log.info("ADMIN user [{}] ready", c.user());
                         } else {

@@ -4,14 +4,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.ClassicActorSystemProvider;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.Tcp;
-import org.apache.pekko.util.ByteString;
-
 /**
  * Counts the connections of one listener open right now, so that its accept loop can enforce a
  * limit without a round trip to an actor on every accept (SOCKS {@code max-clients}, the
@@ -140,27 +132,4 @@ public final class ConnectionGauge {
         }
         return drained;
     }
-
-    /**
-     * Serves a connection with {@code flow} if a slot is free, releasing the slot when the flow
-     * ends; otherwise closes it at once. Returns whether it was admitted.
-     */
-    public <M> boolean admit(Tcp.IncomingConnection connection, Flow<ByteString, ByteString, M> flow,
-                             ClassicActorSystemProvider system) {
-        if (!tryOpen()) {
-            connection.handleWith(REFUSE, system);
-            return false;
-        }
-        // The stage is released on the completing thread: a plain whenComplete on Pekko's Java
-        // futures would start a thread per connection on a 2-core machine.
-        connection.handleWith(flow.watchTermination((mat, done) -> {
-            done.whenCompleteAsync((d, failure) -> close(), Runnable::run);
-            return mat;
-        }), system);
-        return true;
-    }
-
-    /** Closes a connection at once: nothing read, nothing written. */
-    public static final Flow<ByteString, ByteString, NotUsed> REFUSE =
-            Flow.fromSinkAndSource(Sink.cancelled(), Source.empty());
 }

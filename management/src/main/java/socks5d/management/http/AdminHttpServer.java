@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Locale;
@@ -19,16 +18,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import org.apache.pekko.Done;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.IncomingConnection;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -48,7 +40,9 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import socks5d.management.ManagementListener;
 import socks5d.management.StateActors;
+import socks5d.management.StateClient;
 import socks5d.management.accesslog.AccessLog;
 import socks5d.management.admission.ConnectionGauge;
 import socks5d.management.limits.LoginThrottle;
@@ -71,6 +65,7 @@ import socks5d.management.users.UserDirectory;
 public final class AdminHttpServer {
     private static final Logger log = LoggerFactory.getLogger(AdminHttpServer.class);
     private static final ContentType JSON = ContentTypes.APPLICATION_JSON;
+    private static final String LISTENER = "HTTP admin";
     /** The status page's files, from the jar: name, media type and bytes. */
     private static final Map<String, Resource> RESOURCES = Map.of(
             "/", resource("index.html", "text/html; charset=UTF-8"),
@@ -100,8 +95,8 @@ public final class AdminHttpServer {
                                                       Readiness readiness, int port) {
         warnUnlessLoopback(settings.listenAddress());
         // The directory answers once it has loaded the user file (it stashes until then).
-        AskPattern.<UserDirectory.Command, UserDirectory.UserList>ask(state.users(), UserDirectory.ListUsers::new,
-                        settings.askTimeout().multipliedBy(12), system.scheduler())
+        StateClient client = new StateClient(state, settings.askTimeout(), system.scheduler());
+        client.withTimeout(settings.askTimeout().multipliedBy(12)).listUsers()
                 .whenComplete((users, failure) -> {
                     if (failure == null) {
                         readiness.usersLoaded();
@@ -115,32 +110,16 @@ public final class AdminHttpServer {
         Materializer mat = SystemMaterializer.get(system).materializer();
         CompletionStage<ServerBinding> binding = Http.get(system).newServerAt(settings.listenAddress(), port)
                 .connectionSource()
-                .to(Sink.foreach(connection -> admit(connection, gauge, mat,
-                        new Handler(state, settings, readiness, exposition, failedLogins, system.scheduler(), mat,
-                                connection.remoteAddress()))))
+                .to(Sink.foreach(connection -> ManagementListener.admit(gauge, LISTENER, connection.remoteAddress(),
+                        () -> Flow.of(HttpRequest.class).mapAsync(1, new Handler(client, settings, readiness, exposition,
+                                failedLogins, mat, connection.remoteAddress())::handle),
+                        Flow.fromSinkAndSource(Sink.<HttpRequest>cancelled(), Source.<HttpResponse>empty()),
+                        f -> connection.handleWith(f, mat))))
                 .run(mat);
-        return binding.thenApply(b -> {
-            log.info("Bound HTTP admin listener on [{}]", b.localAddress());
-            // Kept through the drain, so that /health/ready answers "not ready" while sessions finish.
-            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(),
-                    "http-unbind-" + b.localAddress().getPort(),
-                    () -> b.unbind().thenApply(unused -> Done.getInstance()));
-            return b;
-        });
-    }
-
-    private static void admit(IncomingConnection connection, ConnectionGauge gauge, Materializer mat, Handler handler) {
-        if (!gauge.tryOpen()) {
-            log.warn("Refusing HTTP admin connection from [{}]: max-connections reached", connection.remoteAddress());
-            connection.handleWith(Flow.fromSinkAndSource(Sink.<HttpRequest>cancelled(), Source.<HttpResponse>empty()),
-                    mat);
-            return;
-        }
-        Flow<HttpRequest, HttpResponse, NotUsed> flow = Flow.of(HttpRequest.class).mapAsync(1, handler::handle);
-        connection.handleWith(flow.watchTermination((m, done) -> {
-            done.whenCompleteAsync((d, failure) -> gauge.close(), Runnable::run);
-            return m;
-        }), mat);
+        // Unbound at service-stop, not service-unbind: kept through the drain, so that /health/ready
+        // answers "not ready" while sessions finish.
+        return ManagementListener.announce(system, LISTENER, CoordinatedShutdown.PhaseServiceStop(), binding,
+                ServerBinding::localAddress, ServerBinding::unbind);
     }
 
     static void warnUnlessLoopback(String address) {
@@ -169,26 +148,24 @@ public final class AdminHttpServer {
 
     /** Answers the requests of one connection, in order. */
     private static final class Handler {
-        private final StateActors state;
+        private final StateClient state;
+        /** The same actors with a longer timeout for changes that write the user file. */
+        private final StateClient writes;
         private final HttpSettings settings;
         private final Readiness readiness;
         private final PrometheusExposition exposition;
-        /** One login throttled (refused at once or answered late), for the metrics. */
-    private static final Metrics.LimitEvents THROTTLED = new Metrics.LimitEvents(0, 0, 0, 1, 0);
-    private final LoginThrottle failedLogins;
-        private final Scheduler scheduler;
+        private final LoginThrottle failedLogins;
         private final Materializer mat;
         private final InetSocketAddress peer;
 
-        Handler(StateActors state, HttpSettings settings, Readiness readiness, PrometheusExposition exposition,
-                LoginThrottle failedLogins, Scheduler scheduler, Materializer mat,
-                InetSocketAddress peer) {
+        Handler(StateClient state, HttpSettings settings, Readiness readiness, PrometheusExposition exposition,
+                LoginThrottle failedLogins, Materializer mat, InetSocketAddress peer) {
             this.state = state;
+            this.writes = state.withTimeout(settings.askTimeout().multipliedBy(4));
             this.settings = settings;
             this.readiness = readiness;
             this.exposition = exposition;
             this.failedLogins = failedLogins;
-            this.scheduler = scheduler;
             this.mat = mat;
             this.peer = peer;
         }
@@ -253,8 +230,7 @@ public final class AdminHttpServer {
 
         private CompletionStage<HttpResponse> metrics(HttpRequest request) {
             String accept = request.getHeader("Accept").map(HttpHeader::value).orElse("");
-            return AskPattern.<Metrics.Command, Metrics.Detail>ask(state.metrics(), Metrics.GetDetail::new,
-                    settings.askTimeout(), scheduler).thenApply(detail -> {
+            return state.detail().thenApply(detail -> {
                         PrometheusExposition.Document doc = exposition.write(detail,
                                 state.publishedUsers().current().size(), readiness.notReadyBecause() == null, accept);
                         return HttpResponse.create().withEntity(HttpEntities.create(
@@ -263,14 +239,10 @@ public final class AdminHttpServer {
         }
 
         private CompletionStage<HttpResponse> status() {
-            Duration t = settings.askTimeout();
-            CompletionStage<Metrics.Detail> detail = AskPattern.ask(state.metrics(), Metrics.GetDetail::new, t, scheduler);
-            CompletionStage<Switches.State> switches = AskPattern.ask(state.switches(), Switches.GetState::new, t,
-                    scheduler);
-            CompletionStage<UserDirectory.UserList> users = AskPattern.ask(state.users(), UserDirectory.ListUsers::new,
-                    t, scheduler);
-            CompletionStage<AccessLog.Recent> recent = AskPattern.ask(state.accessLog(),
-                    replyTo -> new AccessLog.GetRecent(settings.logLines(), replyTo), t, scheduler);
+            CompletionStage<Metrics.Detail> detail = state.detail();
+            CompletionStage<Switches.State> switches = state.switches();
+            CompletionStage<UserDirectory.UserList> users = state.listUsers();
+            CompletionStage<AccessLog.Recent> recent = state.recent(settings.logLines());
             return detail.thenCompose(d -> switches.thenCompose(s -> users.thenCompose(u -> recent.thenApply(r ->
                     json(StatusCodes.OK, statusJson(d, s, u, r))))));
         }
@@ -312,14 +284,12 @@ public final class AdminHttpServer {
             if (failedLogins.admit(peer.getAddress()) == LoginThrottle.Admission.REFUSE) {
                 // docs/operations.md, Limits: a blocked address is refused without a password check.
                 log.debug("HTTP admin login of [{}] from [{}] refused: address blocked", user, peer);
-                state.metrics().tell(THROTTLED);
+                state.loginThrottled();
                 return done(unauthorized());
             }
-            return AskPattern.<UserDirectory.Command, UserDirectory.AuthReply>ask(state.users(),
-                            replyTo -> new UserDirectory.Authenticate(user, password, replyTo),
-                            settings.askTimeout(), scheduler)
+            return state.authenticate(user, password)
                     .thenCompose(reply -> {
-                        if (reply instanceof UserDirectory.Authenticated a && a.user().role() == UserDirectory.Role.ADMIN) {
+                        if (StateClient.isAdmin(reply)) {
                             failedLogins.succeeded(peer.getAddress());
                             return action.apply(user);
                         }
@@ -329,7 +299,7 @@ public final class AdminHttpServer {
                         if (delay == 0) {
                             return done(unauthorized());
                         }
-                        state.metrics().tell(THROTTLED);
+                        state.loginThrottled();
                         return CompletableFuture.supplyAsync(AdminHttpServer::unauthorized,
                                 CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS));
                     });
@@ -345,9 +315,7 @@ public final class AdminHttpServer {
             } catch (IllegalArgumentException e) {
                 return done(error(StatusCodes.BAD_REQUEST, "role must be ADMIN or BASIC"));
             }
-            return AskPattern.<UserDirectory.Command, UserDirectory.AddUserReply>ask(state.users(),
-                    replyTo -> new UserDirectory.AddUser(name, password, role, replyTo),
-                    settings.askTimeout().multipliedBy(4), scheduler).thenApply(reply -> {
+            return writes.addUser(name, password, role).thenApply(reply -> {
                         if (reply instanceof UserDirectory.Added added) {
                             log.info("ADMIN [{}] added user [{}] ({}) over HTTP from [{}]", admin, name, role, peer);
                             return json(StatusCodes.CREATED, Json.obj("added", Json.str(added.user().name()),
@@ -364,9 +332,7 @@ public final class AdminHttpServer {
         }
 
         private CompletionStage<HttpResponse> deleteUser(String admin, String name) {
-            return AskPattern.<UserDirectory.Command, UserDirectory.RemoveUserReply>ask(state.users(),
-                    replyTo -> new UserDirectory.RemoveUser(name, replyTo), settings.askTimeout().multipliedBy(4),
-                    scheduler).thenApply(reply -> {
+            return writes.removeUser(name).thenApply(reply -> {
                         if (reply instanceof UserDirectory.Removed) {
                             log.info("ADMIN [{}] deleted user [{}] over HTTP from [{}]", admin, name, peer);
                             return json(StatusCodes.OK, Json.obj("deleted", Json.str(name)));
@@ -379,23 +345,20 @@ public final class AdminHttpServer {
 
         /** Applies the switches present in the form, in a fixed order, and answers the resulting state. */
         private CompletionStage<HttpResponse> setSwitches(String admin, Map<String, String> form) {
-            Duration t = settings.askTimeout();
             CompletionStage<HttpResponse> chain = CompletableFuture.completedFuture(null);
             if (form.containsKey("auth-required")) {
                 Optional<Boolean> on = onOff(form.get("auth-required"));
                 if (on.isEmpty()) {
                     return done(error(StatusCodes.BAD_REQUEST, "auth-required must be on or off"));
                 }
-                chain = chain.thenCompose(r -> AskPattern.<Switches.Command, Switches.State>ask(state.switches(),
-                        replyTo -> new Switches.SetAuthRequired(on.get(), replyTo), t, scheduler).thenApply(s -> null));
+                chain = chain.thenCompose(r -> state.setAuthRequired(on.get()).thenApply(s -> null));
             }
             if (form.containsKey("dissectors")) {
                 Optional<Boolean> on = onOff(form.get("dissectors"));
                 if (on.isEmpty()) {
                     return done(error(StatusCodes.BAD_REQUEST, "dissectors must be on or off"));
                 }
-                chain = chain.thenCompose(r -> AskPattern.<Switches.Command, Switches.State>ask(state.switches(),
-                        replyTo -> new Switches.SetDissectors(on.get(), replyTo), t, scheduler).thenApply(s -> null));
+                chain = chain.thenCompose(r -> state.setDissectors(on.get()).thenApply(s -> null));
             }
             if (form.containsKey("relay-buffer-size")) {
                 int bytes;
@@ -404,14 +367,12 @@ public final class AdminHttpServer {
                 } catch (NumberFormatException e) {
                     return done(error(StatusCodes.BAD_REQUEST, "relay-buffer-size must be a number of bytes"));
                 }
-                chain = chain.thenCompose(r -> AskPattern.<Switches.Command, Switches.SetReply>ask(state.switches(),
-                                replyTo -> new Switches.SetRelayBufferSize(bytes, replyTo), t, scheduler)
+                chain = chain.thenCompose(r -> state.setRelayBufferSize(bytes)
                         .thenApply(reply -> reply instanceof Switches.Rejected rejected
                                 ? error(StatusCodes.BAD_REQUEST, rejected.why()) : null));
             }
             return chain.thenCompose(failed -> failed != null ? done(failed)
-                    : AskPattern.<Switches.Command, Switches.State>ask(state.switches(), Switches.GetState::new, t,
-                    scheduler).thenApply(s -> {
+                    : state.switches().thenApply(s -> {
                         log.info("ADMIN [{}] set switches over HTTP from [{}]: {}", admin, peer, s);
                         return json(StatusCodes.OK, switchesJson(s));
                     }));

@@ -22,7 +22,7 @@ public final class Readiness {
         Readiness r = new Readiness();
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "readiness-draining",
                 () -> {
-                    r.draining = true;
+                    r.draining();
                     return CompletableFuture.completedFuture(Done.getInstance());
                 });
         return r;

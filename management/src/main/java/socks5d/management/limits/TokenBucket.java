@@ -12,14 +12,13 @@ import java.util.function.LongSupplier;
  * <p>{@link #take} never refuses: it takes the units, letting the bucket go into debt, and says how
  * long the caller should wait before taking more. A reader that waits that long before its next
  * read therefore moves exactly {@code rate} units a second over time, plus at most {@code burst}
- * at once after a quiet spell. {@link #tryTake} takes only when the units are there. The clock is
+ * at once after a quiet spell. The clock is
  * passed in ({@link System#nanoTime} in the server, a fake one in tests). Thread-safe.
  */
 public final class TokenBucket {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final long rate;
-    private final long burst;
     private final LongSupplier nanoTime;
     /** How far ahead of now the bucket may be emptied: burst units' worth of time. */
     private final long tolerance;
@@ -36,7 +35,6 @@ public final class TokenBucket {
             throw new IllegalArgumentException("rate and burst must be at least 1, were " + rate + " and " + burst);
         }
         this.rate = rate;
-        this.burst = burst;
         this.nanoTime = nanoTime;
         this.tolerance = cost(burst);
         this.full = new AtomicLong(nanoTime.getAsLong());
@@ -44,10 +42,6 @@ public final class TokenBucket {
 
     public long rate() {
         return rate;
-    }
-
-    public long burst() {
-        return burst;
     }
 
     /**
@@ -63,22 +57,6 @@ public final class TokenBucket {
             if (full.compareAndSet(was, next)) {
                 long wait = next - tolerance - now;
                 return wait > 0 ? wait : 0;
-            }
-        }
-    }
-
-    /** Takes {@code units} if the bucket holds them now and returns true; otherwise takes nothing. */
-    public boolean tryTake(long units) {
-        long cost = cost(units);
-        while (true) {
-            long now = nanoTime.getAsLong();
-            long was = full.get();
-            long next = (was - now > 0 ? was : now) + cost;
-            if (next - tolerance - now > 0) {
-                return false;
-            }
-            if (full.compareAndSet(was, next)) {
-                return true;
             }
         }
     }

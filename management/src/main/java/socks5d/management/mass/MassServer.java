@@ -1,7 +1,6 @@
 package socks5d.management.mass;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,23 +12,19 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToLongFunction;
 
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import socks5d.management.ManagementListener;
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
-import socks5d.management.admission.ConnectionGauge;
+import socks5d.management.StateClient;
 import socks5d.management.limits.LoginThrottle;
 import socks5d.management.mass.wire.MassCodec;
 import socks5d.management.mass.wire.MassIndex;
@@ -37,7 +32,6 @@ import socks5d.management.mass.wire.MassReply;
 import socks5d.management.mass.wire.MassRequest;
 import socks5d.management.mass.wire.MassStatus;
 import socks5d.management.metrics.Metrics;
-import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
 
 /**
@@ -49,7 +43,6 @@ import socks5d.management.users.UserDirectory;
  */
 public final class MassServer {
     private static final Logger log = LoggerFactory.getLogger(MassServer.class);
-    private static final int BACKLOG = 100;
 
     private MassServer() {
     }
@@ -63,45 +56,21 @@ public final class MassServer {
     /** As {@link #bind(ActorSystem, ManagementSettings, StateActors)} on an explicit port (tests bind 0). */
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
                                                           StateActors state, int port) {
-        ConnectionGauge gauge = new ConnectionGauge(settings.maxConnections());
         // One throttle per listener, shared by all of its connections.
         LoginThrottle failedLogins = new LoginThrottle("MASS", settings.loginThrottle(), System::nanoTime);
-        return Tcp.get(system)
-                .bind(settings.listenAddress(), port, BACKLOG, List.of(),
-                        // halfClose: a client may shut down its write side after its request and
-                        // still read the reply.
-                        true,
-                        // idleTimeout: the session timeout also bounds silence; the flow bounds the whole session.
-                        Optional.of(settings.mass().sessionTimeout()))
-                .to(Sink.foreach(connection -> {
-                    log.debug("MASS connection from [{}]", connection.remoteAddress());
-                    if (!gauge.admit(connection, flow(state, failedLogins, settings, system.scheduler(),
-                            connection.remoteAddress()), system)) {
-                        log.warn("Refusing MASS connection from [{}]: max-connections reached", connection.remoteAddress());
-                    }
-                }))
-                .run(system)
-                .thenApply(b -> {
-                    log.info("Bound MASS listener on [{}]", b.localAddress());
-                    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
-                            "mass-unbind-" + b.localAddress().getPort(),
-                            () -> b.unbind().thenApply(unused -> Done.getInstance()));
-                    return b;
-                });
+        // idleTimeout: the session timeout also bounds silence; the flow bounds the whole session.
+        return ManagementListener.bind(system, "MASS", settings, port, Optional.of(settings.mass().sessionTimeout()),
+                peer -> flow(new StateClient(state, settings.askTimeout(), system.scheduler()), failedLogins, settings,
+                        peer));
     }
 
     private record Answer(ByteString bytes, boolean close) {
     }
 
-    /** One login refused at once or answered late by the throttle. */
-    private static final Metrics.LimitEvents THROTTLED = new Metrics.LimitEvents(0, 0, 0, 1, 0);
-
     /** The per-connection flow: session steps, answered in order, closed after the reply or at the timeout. */
-    public static Flow<ByteString, ByteString, NotUsed> flow(StateActors state,
-                                                            LoginThrottle failedLogins,
-                                                            ManagementSettings settings,
-                                                            Scheduler scheduler, InetSocketAddress peer) {
-        Connection connection = new Connection(state, failedLogins, settings.askTimeout(), scheduler, peer);
+    public static Flow<ByteString, ByteString, NotUsed> flow(StateClient state, LoginThrottle failedLogins,
+                                                            ManagementSettings settings, InetSocketAddress peer) {
+        Connection connection = new Connection(state, failedLogins, peer);
         boolean allowNoAuth = settings.mass().allowNoAuth();
         return Flow.of(ByteString.class)
                 .statefulMapConcat(() -> {
@@ -133,20 +102,15 @@ public final class MassServer {
 
     /** One connection's progress: whether its login succeeded. Confined to its stream (mapAsync(1)). */
     private static final class Connection {
-        private final StateActors state;
+        private final StateClient state;
         private final LoginThrottle failedLogins;
-        private final Duration timeout;
-        private final Scheduler scheduler;
         private final InetSocketAddress peer;
         /** Set when an ADMIN logged in or no authentication was chosen; read before running the request. */
         private final AtomicBoolean authorized = new AtomicBoolean();
 
-        Connection(StateActors state, LoginThrottle failedLogins, Duration timeout,
-                   Scheduler scheduler, InetSocketAddress peer) {
+        Connection(StateClient state, LoginThrottle failedLogins, InetSocketAddress peer) {
             this.state = state;
             this.failedLogins = failedLogins;
-            this.timeout = timeout;
-            this.scheduler = scheduler;
             this.peer = peer;
         }
 
@@ -180,16 +144,13 @@ public final class MassServer {
             if (failedLogins.admit(peer.getAddress()) == LoginThrottle.Admission.REFUSE) {
                 // docs/operations.md, Limits: a blocked address is refused without a password check.
                 log.debug("MASS login of [{}] from [{}] refused: address blocked", user, peer);
-                state.metrics().tell(THROTTLED);
+                state.loginThrottled();
                 return done(new Answer(MassCodec.encodeAuthReply(false), true));
             }
-            return AskPattern.<UserDirectory.Command, UserDirectory.AuthReply>ask(state.users(),
-                            replyTo -> new UserDirectory.Authenticate(user, auth.credentials().password(), replyTo),
-                            timeout, scheduler)
+            return state.authenticate(user, auth.credentials().password())
                     .handle((reply, failure) -> {
                         // docs/protocols/mass.md, Login: only ADMIN users log in.
-                        boolean admin = reply instanceof UserDirectory.Authenticated a
-                                && a.user().role() == UserDirectory.Role.ADMIN;
+                        boolean admin = StateClient.isAdmin(reply);
                         if (admin) {
                             authorized.set(true);
                             failedLogins.succeeded(peer.getAddress());
@@ -215,7 +176,7 @@ public final class MassServer {
             if (delay == 0) {
                 return done(refused);
             }
-            state.metrics().tell(THROTTLED);
+            state.loginThrottled();
             return CompletableFuture.supplyAsync(() -> refused,
                     CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS));
         }
@@ -225,24 +186,19 @@ public final class MassServer {
                 return query(q.index());
             } else if (request instanceof MassRequest.AddUser add) {
                 // docs/protocols/mass.md: 0x0A adds BASIC users.
-                return AskPattern.<UserDirectory.Command, UserDirectory.AddUserReply>ask(state.users(),
-                        replyTo -> new UserDirectory.AddUser(add.user(), add.password(), UserDirectory.Role.BASIC,
-                                replyTo), timeout, scheduler).thenApply(reply -> status(
+                return state.addUser(add.user(), add.password(), UserDirectory.Role.BASIC).thenApply(reply -> status(
                         reply instanceof UserDirectory.Added ? MassStatus.SUCCESS
                                 : reply instanceof UserDirectory.LimitReached ? MassStatus.USER_LIMIT
                                 : MassStatus.SERVER_ERROR));
             } else if (request instanceof MassRequest.DeleteUser del) {
-                return AskPattern.<UserDirectory.Command, UserDirectory.RemoveUserReply>ask(state.users(),
-                        replyTo -> new UserDirectory.RemoveUser(del.user(), replyTo), timeout, scheduler)
+                return state.removeUser(del.user())
                         .thenApply(reply -> status(reply instanceof UserDirectory.Removed
                                 ? MassStatus.SUCCESS : MassStatus.SERVER_ERROR));
             } else if (request instanceof MassRequest.SetAuthentication set) {
-                return AskPattern.<Switches.Command, Switches.State>ask(state.switches(),
-                                replyTo -> new Switches.SetAuthRequired(set.on(), replyTo), timeout, scheduler)
+                return state.setAuthRequired(set.on())
                         .thenApply(s -> status(MassStatus.SUCCESS));
             } else if (request instanceof MassRequest.SetDissectors set) {
-                return AskPattern.<Switches.Command, Switches.State>ask(state.switches(),
-                                replyTo -> new Switches.SetDissectors(set.on(), replyTo), timeout, scheduler)
+                return state.setDissectors(set.on())
                         .thenApply(s -> status(MassStatus.SUCCESS));
             } else if (request instanceof MassRequest.Unknown unknown) {
                 log.debug("MASS client [{}] asked for unknown index [{}]", peer, unknown.code());
@@ -257,14 +213,12 @@ public final class MassServer {
                 case SUPPORTED_INDEXES:
                     return done(new MassReply.SupportedIndexes(Arrays.asList(MassIndex.values())));
                 case USER_LIST:
-                    return AskPattern.<UserDirectory.Command, UserDirectory.UserList>ask(state.users(),
-                            UserDirectory.ListUsers::new, timeout, scheduler).thenApply(list ->
+                    return state.listUsers().thenApply(list ->
                             // COUNT is one octet: the first 255 users by name.
                             new MassReply.UserNames(list.users().stream().limit(MassCodec.MAX_OCTET)
                                     .map(UserDirectory.UserInfo::name).toList()));
                 default:
-                    return AskPattern.<Metrics.Command, Metrics.Snapshot>ask(state.metrics(),
-                                    Metrics.GetSnapshot::new, timeout, scheduler)
+                    return state.snapshot()
                             .thenApply(s -> new MassReply.Counter(counter(index).applyAsLong(s)));
             }
         }

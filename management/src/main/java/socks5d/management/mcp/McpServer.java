@@ -1,29 +1,24 @@
 package socks5d.management.mcp;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import socks5d.management.ManagementListener;
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
-import socks5d.management.admission.ConnectionGauge;
+import socks5d.management.StateClient;
 import socks5d.wire.Decoded;
 import socks5d.management.mcp.wire.McpCodec;
 import socks5d.management.mcp.wire.McpLimitMetrics;
@@ -32,7 +27,6 @@ import socks5d.management.mcp.wire.McpRequest;
 import socks5d.management.mcp.wire.McpResponse;
 import socks5d.management.mcp.wire.McpStatus;
 import socks5d.management.metrics.Metrics;
-import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
 
 /**
@@ -44,8 +38,6 @@ import socks5d.management.users.UserDirectory;
  */
 public final class McpServer {
     private static final Logger log = LoggerFactory.getLogger(McpServer.class);
-    /** Pending connections the OS may queue before accept. */
-    private static final int BACKLOG = 100;
 
     private McpServer() {
     }
@@ -64,29 +56,9 @@ public final class McpServer {
     /** As {@link #bind(ActorSystem, ManagementSettings, StateActors)} on an explicit port (tests bind 0). */
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
                                                           StateActors state, int port) {
-        ConnectionGauge gauge = new ConnectionGauge(settings.maxConnections());
-        CompletionStage<Tcp.ServerBinding> binding = Tcp.get(system)
-                .bind(settings.listenAddress(), port, BACKLOG, List.of(),
-                        // halfClose: a client that sends its requests and shuts down its write
-                        // side still receives every answer before the server closes.
-                        true,
-                        // idleTimeout: idle admin connections do not pile up (mcp.idle-timeout).
-                        settings.mcp().idleTimeout())
-                .to(Sink.foreach(connection -> {
-                    log.debug("MCP connection from [{}]", connection.remoteAddress());
-                    if (!gauge.admit(connection, flow(state, settings.askTimeout(), system.scheduler(),
-                            connection.remoteAddress()), system)) {
-                        log.warn("Refusing MCP connection from [{}]: max-connections reached", connection.remoteAddress());
-                    }
-                }))
-                .run(system);
-        return binding.thenApply(b -> {
-            log.info("Bound MCP listener on [{}]", b.localAddress());
-            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
-                    "mcp-unbind-" + b.localAddress().getPort(),
-                    () -> b.unbind().thenApply(unused -> Done.getInstance()));
-            return b;
-        });
+        // idleTimeout: idle admin connections do not pile up (mcp.idle-timeout).
+        return ManagementListener.bind(system, "MCP", settings, port, settings.mcp().idleTimeout(),
+                peer -> flow(new StateClient(state, settings.askTimeout(), system.scheduler()), peer));
     }
 
     /** One response and whether the connection closes after it (bad VER). */
@@ -97,10 +69,9 @@ public final class McpServer {
      * The per-connection flow: the {@link #codec()} stack joined with the handler, which answers
      * the decoded requests (pipelined ones included) strictly in order with {@code mapAsync(1)}.
      */
-    public static Flow<ByteString, ByteString, NotUsed> flow(StateActors state, Duration askTimeout,
-                                                            Scheduler scheduler, InetSocketAddress peer) {
+    public static Flow<ByteString, ByteString, NotUsed> flow(StateClient state, InetSocketAddress peer) {
         Flow<Decoded<McpRequest>, Answer, NotUsed> handler = Flow.<Decoded<McpRequest>>create()
-                .mapAsync(1, decoded -> answer(decoded, state, askTimeout, scheduler, peer));
+                .mapAsync(1, decoded -> answer(decoded, state, peer));
         return codec().join(handler).named("mcp-session");
     }
 
@@ -149,14 +120,14 @@ public final class McpServer {
         }).named("mcp-deframe");
     }
 
-    private static CompletionStage<Answer> answer(Decoded<McpRequest> decoded, StateActors state,
-                                                  Duration timeout, Scheduler scheduler, InetSocketAddress peer) {
+    private static CompletionStage<Answer> answer(Decoded<McpRequest> decoded, StateClient state,
+                                                  InetSocketAddress peer) {
         if (decoded instanceof Decoded.Invalid<McpRequest> invalid) {
             log.debug("MCP client [{}] sent an invalid header: [{}]; closing", peer, invalid.why());
             return CompletableFuture.completedFuture(new Answer(McpResponse.of(McpStatus.ERROR), true));
         }
         McpRequest request = ((Decoded.Ok<McpRequest>) decoded).value();
-        return execute(request, state, timeout, scheduler, peer)
+        return execute(request, state, peer)
                 .exceptionally(e -> {
                     log.debug("MCP request [{}] from [{}] failed: [{}]", request, peer, e.toString());
                     return McpResponse.of(McpStatus.ERROR);
@@ -168,27 +139,22 @@ public final class McpServer {
      * Maps one request to the state actors' protocols and their replies to an MCP status
      * (docs/protocols/mcp.md, Commands and Status codes).
      */
-    static CompletionStage<McpResponse> execute(McpRequest request, StateActors state, Duration timeout,
-                                                Scheduler scheduler, InetSocketAddress peer) {
+    static CompletionStage<McpResponse> execute(McpRequest request, StateClient state, InetSocketAddress peer) {
         if (request instanceof McpRequest.GetMetrics) {
-            return AskPattern.<Metrics.Command, Metrics.Snapshot>ask(state.metrics(), Metrics.GetSnapshot::new,
-                    timeout, scheduler).thenApply(s -> new McpResponse(McpStatus.OK, McpCodec.encodeMetrics(
+            return state.snapshot().thenApply(s -> new McpResponse(McpStatus.OK, McpCodec.encodeMetrics(
                     new McpMetrics(s.historicConnections(), s.currentConnections(), s.bytesTransferred(),
                             s.successfulConnections(), s.failedConnections(), s.clientBytes()))));
         } else if (request instanceof McpRequest.GetLimitMetrics) {
-            return AskPattern.<Metrics.Command, Metrics.Snapshot>ask(state.metrics(), Metrics.GetSnapshot::new,
-                    timeout, scheduler).thenApply(s -> {
+            return state.snapshot().thenApply(s -> {
                         Metrics.LimitEvents l = s.limits();
                         return new McpResponse(McpStatus.OK, McpCodec.encodeLimitMetrics(new McpLimitMetrics(
                                 l.refusedAddressConcurrency(), l.refusedAddressRate(), l.refusedUserSessions(),
                                 l.loginsThrottled(), l.sessionsShaped())));
                     });
         } else if (request instanceof McpRequest.ClusterNodes) {
-            return AskPattern.<Metrics.Command, Metrics.Nodes>ask(state.metrics(), Metrics.GetNodes::new,
-                    timeout, scheduler).thenApply(n -> new McpResponse(McpStatus.OK, McpCodec.encodeNodeLines(n.lines("\t"))));
+            return state.nodes().thenApply(n -> new McpResponse(McpStatus.OK, McpCodec.encodeNodeLines(n.lines("\t"))));
         } else if (request instanceof McpRequest.ListUsers) {
-            return AskPattern.<UserDirectory.Command, UserDirectory.UserList>ask(state.users(),
-                    UserDirectory.ListUsers::new, timeout, scheduler).thenApply(list -> {
+            return state.listUsers().thenApply(list -> {
                         // COUNT is one octet (docs/protocols/mcp.md, LIST_USERS): the first 255
                         // users by name.
                         List<String> names = list.users().stream().limit(McpCodec.MAX_LISTED_USERS)
@@ -197,12 +163,10 @@ public final class McpServer {
                     });
         } else if (request instanceof McpRequest.AddUser add) {
             // docs/protocols/mcp.md, ADD_USER: adds BASIC users.
-            return AskPattern.<UserDirectory.Command, UserDirectory.AddUserReply>ask(state.users(),
-                    replyTo -> new UserDirectory.AddUser(add.name(), add.password(), UserDirectory.Role.BASIC, replyTo),
-                    timeout, scheduler).thenApply(reply -> McpResponse.of(addStatus(reply)));
+            return state.addUser(add.name(), add.password(), UserDirectory.Role.BASIC)
+                    .thenApply(reply -> McpResponse.of(addStatus(reply)));
         } else if (request instanceof McpRequest.RemoveUser remove) {
-            return AskPattern.<UserDirectory.Command, UserDirectory.RemoveUserReply>ask(state.users(),
-                    replyTo -> new UserDirectory.RemoveUser(remove.name(), replyTo), timeout, scheduler)
+            return state.removeUser(remove.name())
                     .thenApply(reply -> McpResponse.of(
                             reply instanceof UserDirectory.Removed ? McpStatus.OK
                                     : reply instanceof UserDirectory.NotFound ? McpStatus.USER_NOT_FOUND
@@ -214,10 +178,8 @@ public final class McpServer {
                     // Read then write: two clients flipping at the same instant may both set the
                     // same state; the explicit STATE octet (what socks5ctl sends for on/off) has no
                     // such race.
-                    : AskPattern.<Switches.Command, Switches.State>ask(state.switches(), Switches.GetState::new,
-                            timeout, scheduler).thenApply(s -> !s.dissectorsOn());
-            return wanted.thenCompose(on -> AskPattern.<Switches.Command, Switches.State>ask(state.switches(),
-                            replyTo -> new Switches.SetDissectors(on, replyTo), timeout, scheduler))
+                    : state.switches().thenApply(s -> !s.dissectorsOn());
+            return wanted.thenCompose(state::setDissectors)
                     .thenApply(s -> new McpResponse(McpStatus.OK, McpCodec.encodeDissectorState(s.dissectorsOn())));
         } else if (request instanceof McpRequest.Unsupported unsupported) {
             log.debug("MCP client [{}] sent unknown CMD [{}]", peer, unsupported.code());

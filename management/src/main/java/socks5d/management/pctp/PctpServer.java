@@ -6,22 +6,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import socks5d.management.ManagementListener;
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
-import socks5d.management.admission.ConnectionGauge;
+import socks5d.management.StateClient;
 import socks5d.management.limits.LoginThrottle;
 import socks5d.wire.Decoded;
 import socks5d.management.pctp.wire.PctpCodec;
@@ -34,7 +31,6 @@ import socks5d.management.pctp.wire.PctpLine;
  */
 public final class PctpServer {
     private static final Logger log = LoggerFactory.getLogger(PctpServer.class);
-    private static final int BACKLOG = 100;
 
     private PctpServer() {
     }
@@ -48,38 +44,17 @@ public final class PctpServer {
     /** As {@link #bind(ActorSystem, ManagementSettings, StateActors)} on an explicit port (tests bind 0). */
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
                                                           StateActors state, int port) {
-        ConnectionGauge gauge = new ConnectionGauge(settings.maxConnections());
         // One throttle per listener: failed logins count per address across its connections.
         LoginThrottle throttle = new LoginThrottle("PCTP", settings.loginThrottle(), System::nanoTime);
-        return Tcp.get(system)
-                .bind(settings.listenAddress(), port, BACKLOG, List.of(),
-                        // halfClose: a scripted client may send its lines and shut down its write
-                        // side; it still reads every reply.
-                        true,
-                        // idleTimeout: forgotten sessions are closed (pctp.idle-timeout).
-                        settings.pctp().idleTimeout())
-                .to(Sink.foreach(connection -> {
-                    log.debug("PCTP connection from [{}]", connection.remoteAddress());
-                    if (!gauge.admit(connection,
-                            flow(state, settings, throttle, system.scheduler(), connection.remoteAddress()), system)) {
-                        log.warn("Refusing PCTP connection from [{}]: max-connections reached", connection.remoteAddress());
-                    }
-                }))
-                .run(system)
-                .thenApply(b -> {
-                    log.info("Bound PCTP listener on [{}]", b.localAddress());
-                    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
-                            "pctp-unbind-" + b.localAddress().getPort(),
-                            () -> b.unbind().thenApply(unused -> Done.getInstance()));
-                    return b;
-                });
+        // idleTimeout: forgotten sessions are closed (pctp.idle-timeout).
+        return ManagementListener.bind(system, "PCTP", settings, port, settings.pctp().idleTimeout(),
+                peer -> flow(new StateClient(state, settings.askTimeout(), system.scheduler()), settings, throttle, peer));
     }
 
     /** The per-connection flow: the {@link #codec} stack joined with one {@link PctpSession}, answering in order. */
-    public static Flow<ByteString, ByteString, NotUsed> flow(StateActors state, ManagementSettings settings,
-                                                            LoginThrottle throttle, Scheduler scheduler,
-                                                            InetSocketAddress peer) {
-        PctpSession session = new PctpSession(state, settings.askTimeout(), scheduler, peer, throttle);
+    public static Flow<ByteString, ByteString, NotUsed> flow(StateClient state, ManagementSettings settings,
+                                                            LoginThrottle throttle, InetSocketAddress peer) {
+        PctpSession session = new PctpSession(state, peer, throttle);
         Flow<PctpLine, PctpSession.Answer, NotUsed> handler = Flow.<PctpLine>create().mapAsync(1, session::handle);
         return codec(settings.pctp().maxLine()).join(handler).named("pctp-session");
     }

@@ -1,18 +1,15 @@
 package socks5d.management.pctp;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import socks5d.management.StateActors;
+import socks5d.management.StateClient;
 import socks5d.management.accesslog.AccessLog;
 import socks5d.management.limits.LoginThrottle;
 import socks5d.management.metrics.Metrics;
@@ -34,7 +31,6 @@ import socks5d.management.users.UserDirectory;
  */
 final class PctpSession {
     private static final Logger log = LoggerFactory.getLogger(PctpSession.class);
-    private static final Metrics.LimitEvents THROTTLED = new Metrics.LimitEvents(0, 0, 0, 1, 0);
 
     /** One reply and whether the connection closes after it (EXIT). */
     record Answer(PctpReply reply, boolean close) {
@@ -58,20 +54,15 @@ final class PctpSession {
     private record AddAwaitPass(String admin, PctpRole role, String user) implements Phase {
     }
 
-    private final StateActors state;
-    private final Duration timeout;
-    private final Scheduler scheduler;
+    private final StateClient state;
     private final InetSocketAddress peer;
     // Written only inside handle's continuation; mapAsync(1) orders it before the next call.
     private volatile Phase phase = new AwaitUser();
     private final LoginThrottle throttle;
 
-    PctpSession(StateActors state, Duration timeout, Scheduler scheduler, InetSocketAddress peer,
-                LoginThrottle throttle) {
+    PctpSession(StateClient state, InetSocketAddress peer, LoginThrottle throttle) {
         this.throttle = throttle;
         this.state = state;
-        this.timeout = timeout;
-        this.scheduler = scheduler;
         this.peer = peer;
     }
 
@@ -125,13 +116,11 @@ final class PctpSession {
         if (throttle.admit(peer.getAddress()) == LoginThrottle.Admission.REFUSE) {
             // docs/operations.md, Limits: a blocked address is refused without a password check.
             log.debug("PCTP login of [{}] from [{}] refused: address blocked", user, peer);
-            state.metrics().tell(THROTTLED);
+            state.loginThrottled();
             return err("Invalid credentials");
         }
-        return AskPattern.<UserDirectory.Command, UserDirectory.AuthReply>ask(state.users(),
-                        replyTo -> new UserDirectory.Authenticate(user, password, replyTo), timeout, scheduler)
-                .handle((reply, failure) -> reply instanceof UserDirectory.Authenticated a
-                        && a.user().role() == UserDirectory.Role.ADMIN)
+        return state.authenticate(user, password)
+                .handle((reply, failure) -> StateClient.isAdmin(reply))
                 .thenCompose(admin -> {
                     if (admin) {
                         throttle.succeeded(peer.getAddress());
@@ -147,7 +136,7 @@ final class PctpSession {
                     if (delay == 0) {
                         return CompletableFuture.completedFuture(answer);
                     }
-                    state.metrics().tell(THROTTLED);
+                    state.loginThrottled();
                     return CompletableFuture.supplyAsync(() -> answer,
                             CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS));
                 });
@@ -159,9 +148,7 @@ final class PctpSession {
         if (command instanceof PctpCommand.Stats) {
             // In a cluster the totals are the cluster's, followed by one line per node
             // (docs/protocols/pctp.md, STATS); a node running alone answers exactly as before.
-            return AskPattern.<Metrics.Command, Metrics.Snapshot>ask(state.metrics(), Metrics.GetSnapshot::new,
-                    timeout, scheduler).thenCompose(s -> AskPattern.<Metrics.Command, Metrics.Nodes>ask(state.metrics(),
-                    Metrics.GetNodes::new, timeout, scheduler).thenApply(nodes -> {
+            return state.snapshot().thenCompose(s -> state.nodes().thenApply(nodes -> {
                         List<String> out = new java.util.ArrayList<>(statsLines(s));
                         for (String line : nodes.lines(" ")) {
                             out.add("node: " + line);
@@ -170,13 +157,11 @@ final class PctpSession {
                     }));
         } else if (command instanceof PctpCommand.Logs logs) {
             int n = logs.count().orElse(PctpCodec.DEFAULT_LOGS);
-            return AskPattern.<AccessLog.Command, AccessLog.Recent>ask(state.accessLog(),
-                            replyTo -> new AccessLog.GetRecent(n, replyTo), timeout, scheduler)
+            return state.recent(n)
                     .thenApply(r -> lines("Sending logs...", r.entries().stream().map(AccessLog::format).toList()));
         } else if (command instanceof PctpCommand.ConfigIo io) {
             int bytes = relayBufferSize(io);
-            return AskPattern.<Switches.Command, Switches.SetReply>ask(state.switches(),
-                            replyTo -> new Switches.SetRelayBufferSize(bytes, replyTo), timeout, scheduler)
+            return state.setRelayBufferSize(bytes)
                     .thenApply(reply -> reply instanceof Switches.Rejected rejected
                             ? new Answer(new PctpReply.Err(oneLine(rejected.why())), false)
                             : new Answer(new PctpReply.Ok("Setting IO buffers size"), false));
@@ -184,16 +169,14 @@ final class PctpSession {
             phase = new AddAwaitUser(admin, add.role());
             return ok("Please provide new user credentials");
         } else if (command instanceof PctpCommand.Del del) {
-            return AskPattern.<UserDirectory.Command, UserDirectory.RemoveUserReply>ask(state.users(),
-                            replyTo -> new UserDirectory.RemoveUser(del.name(), replyTo), timeout, scheduler)
+            return state.removeUser(del.name())
                     .thenApply(reply -> reply instanceof UserDirectory.Removed
                             ? new Answer(new PctpReply.Ok("Successfully deleted user"), false)
                             : reply instanceof UserDirectory.NotFound
                             ? new Answer(new PctpReply.Err("User not found"), false)
                             : new Answer(new PctpReply.Err("Could not save the user list"), false));
         } else if (command instanceof PctpCommand.ListUsers) {
-            return AskPattern.<UserDirectory.Command, UserDirectory.UserList>ask(state.users(),
-                    UserDirectory.ListUsers::new, timeout, scheduler).thenApply(list -> lines("Sending user list...",
+            return state.listUsers().thenApply(list -> lines("Sending user list...",
                     list.users().stream().map(u -> u.name() + "\t" + display(u.role())).toList()));
         } else if (command instanceof PctpCommand.ListLimits) {
             // The durable directory as published: the same the data plane reads.
@@ -204,8 +187,7 @@ final class PctpSession {
             return CompletableFuture.completedFuture(lines("Sending limits...", lines));
         } else if (command instanceof PctpCommand.Limit limit) {
             UserDirectory.Limits limits = new UserDirectory.Limits(limit.sessions(), limit.bandwidth());
-            return AskPattern.<UserDirectory.Command, UserDirectory.SetLimitsReply>ask(state.users(),
-                            replyTo -> new UserDirectory.SetLimits(limit.name(), limits, replyTo), timeout, scheduler)
+            return state.setLimits(limit.name(), limits)
                     .thenApply(reply -> reply instanceof UserDirectory.LimitsSet
                             ? new Answer(new PctpReply.Ok("Limits set"), false)
                             : reply instanceof UserDirectory.NotFound
@@ -237,9 +219,7 @@ final class PctpSession {
             return err("Expected PASS for the new user; ADD cancelled");
         }
         UserDirectory.Role role = awaiting.role() == PctpRole.ADMIN ? UserDirectory.Role.ADMIN : UserDirectory.Role.BASIC;
-        return AskPattern.<UserDirectory.Command, UserDirectory.AddUserReply>ask(state.users(),
-                        replyTo -> new UserDirectory.AddUser(awaiting.user(), pass.password(), role, replyTo),
-                        timeout, scheduler)
+        return state.addUser(awaiting.user(), pass.password(), role)
                 .thenApply(reply -> {
                     if (reply instanceof UserDirectory.Added) {
                         return new Answer(new PctpReply.Ok("Successfully added user"), false);

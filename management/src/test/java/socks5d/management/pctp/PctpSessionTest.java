@@ -24,6 +24,7 @@ import com.typesafe.config.Config;
 
 import socks5d.management.ManagementFixture;
 import socks5d.management.StateActors;
+import socks5d.management.StateClient;
 import socks5d.management.limits.LoginThrottle;
 import socks5d.management.pctp.wire.PctpCommand;
 import socks5d.management.pctp.wire.PctpLine;
@@ -48,7 +49,7 @@ class PctpSessionTest {
         Config config = ManagementFixture.config(testKit, dir, Map.of());
         state = ManagementFixture.spawnState(testKit, config);
         ManagementFixture.addUser(testKit, state, "admin", "secret", UserDirectory.Role.ADMIN);
-        session = new PctpSession(state, ManagementFixture.WAIT, testKit.system().scheduler(),
+        session = new PctpSession(new StateClient(state, ManagementFixture.WAIT, testKit.system().scheduler()),
                 new InetSocketAddress("127.0.0.1", 40000),
                 new LoginThrottle("PCTP", LoginThrottle.Settings.DEFAULT, System::nanoTime));
         assertEquals(new PctpReply.Ok("Please send password"), send("USER admin"));

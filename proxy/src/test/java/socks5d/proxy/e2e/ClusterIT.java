@@ -24,6 +24,7 @@ import socks5d.management.mcp.wire.McpRequest;
 import socks5d.wire.Decoded;
 import socks5d.proxy.ProxyHarness;
 import socks5d.testkit.client.Socks5Client;
+import socks5d.testkit.process.ChildProcess;
 import socks5d.testkit.client.Socks5Result;
 import socks5d.testkit.target.EchoServer;
 
@@ -57,7 +58,7 @@ class ClusterIT {
                 # must not block the address for the probes that follow.
                 socks5d.management.login-throttle.exempt-loopback = on
                 """);
-        int[] ports = {ServerProcess.freePort(), ServerProcess.freePort(), ServerProcess.freePort()};
+        int[] ports = {ChildProcess.freePort(), ChildProcess.freePort(), ChildProcess.freePort()};
         List<String> seeds = new ArrayList<>();
         for (int p : ports) {
             seeds.add("--seed-node");
@@ -186,7 +187,7 @@ class ClusterIT {
                 }
                 for (ServerProcess n : nodes) {
                     if (n != null) {
-                        logs.append("\n--- ").append(n.stdout).append('\n').append(tail(ServerProcess.read(n.stdout)));
+                        logs.append("\n--- ").append(n.stdout).append('\n').append(tail(ChildProcess.read(n.stdout)));
                     }
                 }
                 throw new AssertionError("not reached in time: " + what + logs);

@@ -33,6 +33,7 @@ import socks5d.management.mcp.wire.McpResponse;
 import socks5d.management.mcp.wire.McpStatus;
 import socks5d.proxy.ProxyHarness;
 import socks5d.testkit.client.Socks5Client;
+import socks5d.testkit.process.ChildProcess;
 import socks5d.testkit.client.Socks5Result;
 import socks5d.testkit.target.EchoServer;
 
@@ -139,7 +140,7 @@ class CrashSafetyIT {
                        Map<String, String> acknowledged, Set<String> removed, List<String> passwords, int cycle)
             throws IOException {
         String why = "after kill " + (cycle - 1);
-        assertFalse(ServerProcess.read(server.stderr).contains("Cannot load users"), why);
+        assertFalse(ChildProcess.read(server.stderr).contains("Cannot load users"), why);
         Set<String> present = new HashSet<>(listed);
         for (String name : acknowledged.keySet()) {
             assertTrue(present.contains(name), why + ": acknowledged user " + name + " missing from " + listed);

@@ -7,14 +7,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.pekko.util.ByteString;
 
@@ -22,6 +20,7 @@ import socks5d.wire.Decoded;
 import socks5d.management.mcp.wire.McpCodec;
 import socks5d.management.mcp.wire.McpRequest;
 import socks5d.management.mcp.wire.McpResponse;
+import socks5d.testkit.process.ChildProcess;
 
 /**
  * {@code java -jar target/socks5d.jar} as a subprocess on free loopback ports, with its standard
@@ -30,6 +29,7 @@ import socks5d.management.mcp.wire.McpResponse;
 final class ServerProcess implements AutoCloseable {
     private static final InetAddress LO = InetAddress.getLoopbackAddress();
 
+    private final ChildProcess child;
     final Process process;
     final int socks;
     final int mcp;
@@ -40,34 +40,33 @@ final class ServerProcess implements AutoCloseable {
     final Path stdout;
     final Path stderr;
 
-    private ServerProcess(Process process, int socks, int mcp, int mass, int pctp, int http, Path stdout,
-                          Path stderr) {
-        this.process = process;
+    private ServerProcess(ChildProcess child, int socks, int mcp, int mass, int pctp, int http) {
+        this.child = child;
+        this.process = child.process();
         this.socks = socks;
         this.mcp = mcp;
         this.mass = mass;
         this.pctp = pctp;
         this.http = http;
-        this.stdout = stdout;
-        this.stderr = stderr;
+        this.stdout = child.stdout();
+        this.stderr = child.stderr();
     }
 
     /**
      * Starts the server with {@code --data-dir dataDir --config conf} and {@code args}, MCP, MASS,
      * PCTP and HTTP admin on free ports, output captured in {@code logs} (files named after {@code tag}); returns
-     * once the SOCKS and management ports accept connections.
+     * once the SOCKS and management ports accept connections (one connection each).
      */
     static ServerProcess start(Path logs, String tag, Path dataDir, Path conf, List<String> jvmArgs,
-                               List<String> args) throws IOException, InterruptedException {
+                               List<String> args) throws IOException {
         Path jar = Path.of("target", "socks5d.jar").toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "run after package: " + jar);
-        int socks = freePort();
-        int mcp = freePort();
-        int mass = freePort();
-        int pctp = freePort();
-        int http = freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        int socks = ChildProcess.freePort();
+        int mcp = ChildProcess.freePort();
+        int mass = ChildProcess.freePort();
+        int pctp = ChildProcess.freePort();
+        int http = ChildProcess.freePort();
+        List<String> command = new ArrayList<>(List.of(ChildProcess.java(), "-Xmx256m"));
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", jar.toString(),
                 "-l", "127.0.0.1", "-p", Integer.toString(socks), "-L", "127.0.0.1",
@@ -75,41 +74,12 @@ final class ServerProcess implements AutoCloseable {
                 "--pctp-port", Integer.toString(pctp), "--http-port", Integer.toString(http),
                 "--data-dir", dataDir.toString(), "--config", conf.toString()));
         command.addAll(args);
-        Path out = logs.resolve(tag + ".stdout");
-        Path err = logs.resolve(tag + ".stderr");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        ServerProcess server = new ServerProcess(p, socks, mcp, mass, pctp, http, out, err);
-        try {
-            server.awaitListening(Duration.ofSeconds(40), socks, mcp, mass, pctp, http);
-            return server;
-        } catch (RuntimeException | Error | IOException e) {
-            p.destroyForcibly();
-            throw e;
-        }
-    }
-
-    private void awaitListening(Duration within, int... ports) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        for (int port : ports) {
-            while (!accepts(port)) {
-                // waitFor doubles as the pause between attempts and notices an early exit.
-                if (process.waitFor(50, TimeUnit.MILLISECONDS)) {
-                    throw new AssertionError("socks5d exited with " + process.exitValue() + ": " + read(stderr));
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("socks5d did not listen on " + port + ": " + read(stderr));
-                }
-            }
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(LO, port), 200);
-            return true;
-        } catch (IOException notYet) {
-            return false;
-        }
+        ChildProcess child = ChildProcess.of("socks5d " + tag, command)
+                .output(logs.resolve(tag + ".stdout"), logs.resolve(tag + ".stderr"))
+                .awaitPorts(socks, mcp, mass, pctp, http)
+                .stopGrace(Duration.ofSeconds(15))
+                .start();
+        return new ServerProcess(child, socks, mcp, mass, pctp, http);
     }
 
     InetSocketAddress socksAddress() {
@@ -117,33 +87,13 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** SIGKILL on Linux; returns once the process is gone. */
-    void kill() throws InterruptedException {
-        process.destroyForcibly();
-        assertTrue(process.waitFor(20, TimeUnit.SECONDS), "killed process still running");
+    void kill() {
+        assertTrue(child.kill(), "killed process still running");
     }
 
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                kill();
-            }
-        }
-    }
-
-    static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            return e.toString();
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    public void close() {
+        child.close();
     }
 
     /**

@@ -10,7 +10,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +25,7 @@ import java.util.stream.Stream;
 
 import socks5d.testkit.client.Socks5Client;
 import socks5d.testkit.client.Socks5Result;
+import socks5d.testkit.process.ChildProcess;
 
 /**
  * socks5d started from {@code target/socks5d.jar} as a child process for the hostile-client tests:
@@ -42,6 +42,7 @@ final class Socks5dChild implements AutoCloseable {
     static final String FUZZ_PASSWORD = "fuzz";
     private static final InetAddress LO = InetAddress.getLoopbackAddress();
 
+    private final ChildProcess child;
     final Process process;
     final Path dir;
     final int socks;
@@ -49,8 +50,9 @@ final class Socks5dChild implements AutoCloseable {
     final int mass;
     final int pctp;
 
-    private Socks5dChild(Process process, Path dir, int socks, int mcp, int mass, int pctp) {
-        this.process = process;
+    private Socks5dChild(ChildProcess child, Path dir, int socks, int mcp, int mass, int pctp) {
+        this.child = child;
+        this.process = child.process();
         this.dir = dir;
         this.socks = socks;
         this.mcp = mcp;
@@ -72,12 +74,11 @@ final class Socks5dChild implements AutoCloseable {
                 + "socks5d.proxy.resolve-timeout = 2s\n" + extraConfig + "\n");
         Path jar = Path.of("target", "socks5d.jar").toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "run after package: " + jar);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        int socks = freePort();
-        int mcp = freePort();
-        int mass = freePort();
-        int pctp = freePort();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar.toString(),
+        int socks = ChildProcess.freePort();
+        int mcp = ChildProcess.freePort();
+        int mass = ChildProcess.freePort();
+        int pctp = ChildProcess.freePort();
+        List<String> cmd = new ArrayList<>(List.of(ChildProcess.java(), "-Xmx256m", "-jar", jar.toString(),
                 "-l", "127.0.0.1", "-p", Integer.toString(socks), "-L", "127.0.0.1", "-P", Integer.toString(mcp),
                 "--mass-port", Integer.toString(mass), "--pctp-port", Integer.toString(pctp), "--http-port", "0",
                 "-u", USER + ":" + PASSWORD, "-u", FUZZ_USER + ":" + FUZZ_PASSWORD,
@@ -87,29 +88,12 @@ final class Socks5dChild implements AutoCloseable {
             cmd.forEach(a -> line.append(" '").append(a).append('\''));
             cmd = List.of("bash", "-c", line.toString());
         }
-        Process p = new ProcessBuilder(cmd)
-                .redirectOutput(dir.resolve("stdout").toFile())
-                .redirectError(dir.resolve("stderr").toFile())
+        ChildProcess child = ChildProcess.of("socks5d", cmd)
+                .output(dir.resolve("stdout"), dir.resolve("stderr"))
+                .awaitPorts(pctp, socks) // management binds first, SOCKS last
+                .stopGrace(Duration.ofSeconds(15))
                 .start();
-        Socks5dChild child = new Socks5dChild(p, dir, socks, mcp, mass, pctp);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(LO, pctp), 200); // management binds first, SOCKS last
-                try (Socket t = new Socket()) {
-                    t.connect(new InetSocketAddress(LO, socks), 200);
-                    return child;
-                }
-            } catch (IOException notYet) {
-                if (!p.isAlive()) {
-                    child.close();
-                    throw new AssertionError("socks5d exited: " + child.stderr());
-                }
-                p.waitFor(100, TimeUnit.MILLISECONDS);
-            }
-        }
-        child.close();
-        throw new AssertionError("socks5d did not listen: " + child.stderr());
+        return new Socks5dChild(child, dir, socks, mcp, mass, pctp);
     }
 
     InetSocketAddress socksAddress() {
@@ -245,21 +229,11 @@ final class Socks5dChild implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
+    public void close() {
+        child.close();
     }
 
     static int intProperty(String name, int ciDefault) {
         return Integer.getInteger(name, ciDefault);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, LO)) {
-            return s.getLocalPort();
-        }
     }
 }

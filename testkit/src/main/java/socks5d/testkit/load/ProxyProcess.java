@@ -2,10 +2,7 @@ package socks5d.testkit.load;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +12,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import socks5d.testkit.process.ChildProcess;
+
 /**
- * The one place that starts a proxy under test as a child process: socks5d from its jar (with
+ * A proxy under test of the benchmark, started as a {@link ChildProcess}: socks5d from its jar (with
  * authentication and dissectors on or off) or a peer proxy from a command template (with built-in forms
  * for microsocks, Dante and 3proxy). It picks a free loopback port, waits until the port accepts, reads
  * the resident memory of the child and its descendants from {@code /proc/<pid>/status} and their CPU time
@@ -40,10 +37,7 @@ public final class ProxyProcess implements AutoCloseable {
     public static final String USER = "bench";
     public static final String PASSWORD = "bench";
     private static final String LOOPBACK = "127.0.0.1";
-    private static final int PROBE_CONNECT_MILLIS = 200;
-    private static final long POLL_MILLIS = 100;
     private static final long STOP_SECONDS = 10;
-    private static final int LOG_TAIL_LINES = 20;
     /** Peer names whose command may be just the program: the rest of the command line is built in. */
     static final String MICROSOCKS = "microsocks";
     static final String DANTE = "dante";
@@ -86,22 +80,22 @@ public final class ProxyProcess implements AutoCloseable {
     }
 
     private final String name;
+    private final ChildProcess child;
     private final Process process;
     private final InetSocketAddress address;
     private final boolean authRequired;
     private final Path scratch;
-    private final Path logFile;
     private final Optional<String> note;
     private volatile boolean keepFiles;
 
-    private ProxyProcess(String name, Process process, InetSocketAddress address, boolean authRequired,
-                         Path scratch, Path logFile, Optional<String> note) {
+    private ProxyProcess(String name, ChildProcess child, InetSocketAddress address, boolean authRequired,
+                         Path scratch, Optional<String> note) {
         this.name = name;
-        this.process = process;
+        this.child = child;
+        this.process = child.process();
         this.address = address;
         this.authRequired = authRequired;
         this.scratch = scratch;
-        this.logFile = logFile;
         this.note = note;
     }
 
@@ -115,7 +109,7 @@ public final class ProxyProcess implements AutoCloseable {
                                        boolean dissectors, Map<String, String> extraConfig, Duration startup)
             throws IOException {
         Path scratch = Files.createTempDirectory("socks5d-bench-");
-        int port = freePort();
+        int port = ChildProcess.freePort();
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
         cmd.addAll(jvmFlags);
@@ -152,7 +146,7 @@ public final class ProxyProcess implements AutoCloseable {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PekkoRelay.class.getName()));
         int first = -1;
         for (InetSocketAddress target : targets) {
-            int port = freePort();
+            int port = ChildProcess.freePort();
             first = first < 0 ? port : first;
             via.put(target, new InetSocketAddress(LOOPBACK, port));
             cmd.add(port + "=" + target.getAddress().getHostAddress() + ":" + target.getPort());
@@ -184,7 +178,7 @@ public final class ProxyProcess implements AutoCloseable {
             throw new IllegalArgumentException("peer " + name + ": the command needs a {port} placeholder");
         }
         Path scratch = Files.createTempDirectory("socks5d-bench-" + name + "-");
-        int port = freePort();
+        int port = ChildProcess.freePort();
         List<String> cmd = new ArrayList<>();
         for (String part : t.trim().split("\\s+")) {
             cmd.add(part.replace("{host}", LOOPBACK).replace("{port}", Integer.toString(port))
@@ -211,7 +205,7 @@ public final class ProxyProcess implements AutoCloseable {
                         + USER + "; to measure it with authentication, as root: " + CREATE_BENCH_USER));
         String name = auth ? DANTE : DANTE_NO_AUTH;
         Path scratch = Files.createTempDirectory("socks5d-bench-" + DANTE + "-");
-        int port = freePort();
+        int port = ChildProcess.freePort();
         Path conf = scratch.resolve(DANTE_CONF);
         Files.writeString(conf, danteConfig(port, auth), StandardCharsets.UTF_8);
         List<String> cmd = new ArrayList<>(List.of(command.trim().split("\\s+")));
@@ -256,7 +250,7 @@ public final class ProxyProcess implements AutoCloseable {
     private static ProxyProcess threeProxy(String name, String command, boolean auth, Duration startup)
             throws IOException {
         Path scratch = Files.createTempDirectory("socks5d-bench-" + THREE_PROXY + "-");
-        int port = freePort();
+        int port = ChildProcess.freePort();
         Path conf = scratch.resolve(THREE_PROXY_CONF);
         Files.writeString(conf, threeProxyConfig(port, auth), StandardCharsets.UTF_8);
         List<String> cmd = new ArrayList<>(List.of(command.trim().split("\\s+")));
@@ -319,51 +313,13 @@ public final class ProxyProcess implements AutoCloseable {
     private static ProxyProcess launch(String name, List<String> cmd, int port, boolean auth, Path scratch,
                                        Duration startup, Optional<String> note) throws IOException {
         Path logFile = scratch.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".log");
-        log.debug("Starting [{}]", String.join(" ", cmd));
-        Process p = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(logFile.toFile())
-                .start();
-        ProxyProcess proxy = new ProxyProcess(name, p, new InetSocketAddress(LOOPBACK, port), auth, scratch, logFile,
-                note);
         try {
-            proxy.awaitListening(startup);
-        } catch (IOException | RuntimeException e) {
-            String tail = proxy.logTail();
-            proxy.close();
-            throw new IOException(name + " did not start: " + e.getMessage() + "\n" + tail, e);
-        }
-        return proxy;
-    }
-
-    private void awaitListening(Duration startup) throws IOException {
-        long deadline = System.nanoTime() + startup.toNanos();
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IOException("exited with status " + process.exitValue());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(address, PROBE_CONNECT_MILLIS);
-                return;
-            } catch (IOException notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("port " + address.getPort() + " not accepting after " + startup);
-                }
-            }
-            try {
-                // waitFor doubles as the pause between probes and notices an early exit at once
-                process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted");
-            }
-        }
-    }
-
-    /** A free ephemeral port on loopback (it may be taken again before the child binds it; rare). */
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-            return s.getLocalPort();
+            ChildProcess child = ChildProcess.of(name, cmd).output(logFile).awaitPorts(port).startup(startup)
+                    .stopGrace(Duration.ofSeconds(STOP_SECONDS)).start();
+            return new ProxyProcess(name, child, new InetSocketAddress(LOOPBACK, port), auth, scratch, note);
+        } catch (IOException e) {
+            delete(scratch);
+            throw e;
         }
     }
 
@@ -391,7 +347,7 @@ public final class ProxyProcess implements AutoCloseable {
 
     /** Where the child's standard output and error go. */
     public Path logFile() {
-        return logFile;
+        return child.stdout();
     }
 
     /**
@@ -466,16 +422,6 @@ public final class ProxyProcess implements AutoCloseable {
         return Long.parseLong(parts[1]);
     }
 
-    /** The last lines of the child's output, for error messages. */
-    public String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
     /** Keep the scratch directory (data and log) after {@link #close()}, for a look afterwards. */
     public ProxyProcess keepFiles(boolean keep) {
         this.keepFiles = keep;
@@ -484,36 +430,19 @@ public final class ProxyProcess implements AutoCloseable {
 
     /**
      * Stops the child and its descendants (SIGTERM, then SIGKILL to those left after 10 s) and deletes
-     * the scratch directory. The descendants are listed first: once the child has gone they are
-     * re-parented to init and no longer its descendants.
+     * the scratch directory.
      */
     @Override
     public void close() {
-        List<ProcessHandle> family = new ArrayList<>();
-        family.add(process.toHandle());
-        process.descendants().forEach(family::add);
-        family.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_SECONDS);
-        try {
-            for (ProcessHandle h : family) {
-                long left = Math.max(0, deadline - System.nanoTime());
-                h.onExit().get(left, TimeUnit.NANOSECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.debug("[{}] still running after SIGTERM", name);
-        }
-        family.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        try {
-            process.waitFor(STOP_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        child.close();
         if (keepFiles) {
             log.info("Kept [{}]", scratch);
             return;
         }
+        delete(scratch);
+    }
+
+    private static void delete(Path scratch) {
         try (Stream<Path> files = Files.walk(scratch)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {

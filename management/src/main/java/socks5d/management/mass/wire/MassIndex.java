@@ -33,11 +33,6 @@ public enum MassIndex {
         return code;
     }
 
-    /** Whether the reply is STATUS then one uint32 counter (0x02..0x09). */
-    public boolean isCounter() {
-        return code >= HISTORIC_CONNECTIONS.code && code <= AVG_WRITE_SIZE.code;
-    }
-
     public static Optional<MassIndex> fromCode(int code) {
         for (MassIndex i : values()) {
             if (i.code == code) {

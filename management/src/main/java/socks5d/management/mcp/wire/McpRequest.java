@@ -1,6 +1,5 @@
 package socks5d.management.mcp.wire;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -103,10 +102,5 @@ public sealed interface McpRequest {
             Objects.requireNonNull(command, "command");
             Objects.requireNonNull(why, "why");
         }
-    }
-
-    /** The UTF-8 length of a name or password, as it travels in ULEN or PLEN. */
-    static int wireLength(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 }
