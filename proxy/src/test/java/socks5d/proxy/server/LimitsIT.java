@@ -176,8 +176,8 @@ class LimitsIT {
                 assertEquals(1, login(s, ProxyHarness.USER, ProxyHarness.PASSWORD),
                         "the right password from the blocked address is refused during its window");
             }
+            TimeUnit.MILLISECONDS.sleep(2100); // the window ends (and the last failures' batch is flushed)
             Metrics.Snapshot m = proxy.metrics();
-            TimeUnit.MILLISECONDS.sleep(2100); // the window ends
             long laterMillis = servedMillis(guesser, proxy.socks(), at(echo), ProxyHarness.PASSWORD);
             Metrics.LimitEvents e = awaitLimits(proxy, l -> l.loginsThrottled() > 0);
             System.out.printf("limits: %d wrong passwords from 127.0.0.6 in %d ms, %d refused, %d throttled; PBKDF2"
