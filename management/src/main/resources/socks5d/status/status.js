@@ -156,6 +156,13 @@ $('add-user').addEventListener('submit', (ev) => {
   });
 });
 
+$('set-limits').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const body = { name: $('limit-name').value, sessions: $('limit-sessions').value || '-',
+    bandwidth: $('limit-bandwidth').value || '-' };
+  act(() => api('POST', '/api/limits', body));
+});
+
 $('toggle-auth').addEventListener('click', () =>
   act(() => api('POST', '/api/switches', { 'auth-required': last && last.switches.authRequired ? 'off' : 'on' })));
 $('toggle-dissectors').addEventListener('click', () =>

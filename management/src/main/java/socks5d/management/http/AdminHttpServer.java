@@ -207,6 +207,8 @@ public final class AdminHttpServer {
                     Optional<String> name = request.getUri().query().get("name");
                     answer = asAdmin(request, admin -> name.map(n -> deleteUser(admin, n))
                             .orElseGet(() -> done(error(StatusCodes.BAD_REQUEST, "name missing"))));
+                } else if (request.method() == HttpMethods.POST && path.equals("/api/limits")) {
+                    answer = asAdmin(request, admin -> setLimits(admin, parseForm(body)));
                 } else if (request.method() == HttpMethods.POST && path.equals("/api/switches")) {
                     answer = asAdmin(request, admin -> setSwitches(admin, parseForm(body)));
                 } else if (RESOURCES.containsKey(path) || path.startsWith("/api/") || path.startsWith("/health/")
@@ -341,6 +343,48 @@ public final class AdminHttpServer {
                         }
                         return error(StatusCodes.SERVICE_UNAVAILABLE, "could not save the user list");
                     });
+        }
+
+        /**
+         * A user's own limits (docs/operations.md, Limits), as PCTP's LIMIT: form {@code name},
+         * {@code sessions} and {@code bandwidth} (bytes a second), each {@code -} for the global
+         * default, {@code 0} for none, or a number.
+         */
+        private CompletionStage<HttpResponse> setLimits(String admin, Map<String, String> form) {
+            String name = form.getOrDefault("name", "");
+            long sessions;
+            long bandwidth;
+            try {
+                sessions = limit(form.getOrDefault("sessions", "-"));
+                bandwidth = limit(form.getOrDefault("bandwidth", "-"));
+            } catch (IllegalArgumentException e) {
+                return done(error(StatusCodes.BAD_REQUEST, "sessions and bandwidth are -, 0 or a positive number"));
+            }
+            if (name.isEmpty() || sessions > Integer.MAX_VALUE) {
+                return done(error(StatusCodes.BAD_REQUEST, name.isEmpty() ? "name missing" : "sessions too large"));
+            }
+            UserDirectory.Limits limits = new UserDirectory.Limits((int) sessions, bandwidth);
+            return writes.setLimits(name, limits).thenApply(reply -> {
+                if (reply instanceof UserDirectory.LimitsSet) {
+                    log.info("ADMIN [{}] set the limits of user [{}] to [{}] over HTTP from [{}]", admin, name, limits, peer);
+                    return json(StatusCodes.OK, Json.obj("name", Json.str(name),
+                            "sessions", Long.toString(limits.maxSessions()), "bandwidth", Long.toString(limits.bandwidth())));
+                } else if (reply == UserDirectory.NotFound.INSTANCE) {
+                    return error(StatusCodes.NOT_FOUND, "user not found");
+                }
+                return error(StatusCodes.SERVICE_UNAVAILABLE, "could not save the user list");
+            });
+        }
+
+        /** {@code -}: the default (-1); otherwise a decimal number of at least 0. */
+        private static long limit(String field) {
+            if (field.equals("-")) {
+                return -1;
+            }
+            if (field.isEmpty() || !field.chars().allMatch(Character::isDigit) || field.length() > 18) {
+                throw new IllegalArgumentException(field);
+            }
+            return Long.parseLong(field);
         }
 
         /** Applies the switches present in the form, in a fixed order, and answers the resulting state. */

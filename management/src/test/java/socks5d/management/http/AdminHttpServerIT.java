@@ -104,6 +104,32 @@ class AdminHttpServerIT {
     }
 
     @Test
+    void anAdminSetsAUsersLimitsWhichTheDataPlaneReads(@TempDir Path dir) throws Exception {
+        Running r = start(dir, 4);
+        ManagementFixture.addUser(testKit, r.state(), "carol", "pw", UserDirectory.Role.BASIC);
+        String admin = "Basic " + Base64.getEncoder().encodeToString("admin:secret".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> set = post(r, "/api/limits", admin, "name=carol&sessions=3&bandwidth=250000");
+        assertEquals(200, set.statusCode(), set.body());
+        assertEquals("{\"name\":\"carol\",\"sessions\":3,\"bandwidth\":250000}", set.body());
+        // Published before the answer: the data plane's next session of carol is limited.
+        assertEquals(new UserDirectory.Limits(3, 250_000), r.state().publishedUsers().current().limits("carol"));
+        assertEquals(200, post(r, "/api/limits", admin, "name=carol&sessions=-&bandwidth=0").statusCode());
+        assertEquals(new UserDirectory.Limits(-1, 0), r.state().publishedUsers().current().limits("carol"));
+        assertEquals(404, post(r, "/api/limits", admin, "name=nobody&sessions=1").statusCode());
+        assertEquals(400, post(r, "/api/limits", admin, "name=carol&sessions=-5").statusCode());
+        String basic = "Basic " + Base64.getEncoder().encodeToString("carol:pw".getBytes(StandardCharsets.UTF_8));
+        assertEquals(401, post(r, "/api/limits", basic, "name=carol&sessions=99").statusCode());
+        assertEquals(new UserDirectory.Limits(-1, 0), r.state().publishedUsers().current().limits("carol"));
+    }
+
+    private HttpResponse<String> post(Running r, String path, String authorization, String form) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(r, path)).header("Authorization", authorization)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void aConnectionBeyondMaxConnectionsIsClosedAtOnce(@TempDir Path dir) throws Exception {
         Running r = start(dir, 1);
         try (Socket first = new Socket()) {
