@@ -3,6 +3,8 @@ package socks5d.management.users;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -23,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+
+import socks5d.wire.CredentialField;
 
 /**
  * The user file {@code users.db} in the data directory (docs/operations.md, Files and permissions):
@@ -290,12 +294,12 @@ final class UserFile {
             throw new CorruptException("line " + lineNo + ": expected " + fields + " fields, found " + f.length);
         }
         try {
-            String name = UserDirectory.decodeUtf8(Base64.getUrlDecoder().decode(f[0]));
+            String name = decodeUtf8(Base64.getUrlDecoder().decode(f[0]));
             UserDirectory.Role role = UserDirectory.Role.valueOf(f[1]);
             int iterations = Integer.parseInt(f[2]);
             byte[] salt = Base64.getDecoder().decode(f[3]);
             byte[] hash = Base64.getDecoder().decode(f[4]);
-            if (UserDirectory.invalidField("name", name) != null || iterations < 1 || salt.length == 0
+            if (CredentialField.invalid("name", name) != null || iterations < 1 || salt.length == 0
                     || hash.length != PasswordHasher.HASH_BYTES) {
                 throw new CorruptException("line " + lineNo + ": field out of range");
             }
@@ -311,8 +315,8 @@ final class UserFile {
 
     private static String decodeName(String field, int lineNo) throws CorruptException {
         try {
-            String name = UserDirectory.decodeUtf8(Base64.getUrlDecoder().decode(field));
-            if (UserDirectory.invalidField("name", name) != null) {
+            String name = decodeUtf8(Base64.getUrlDecoder().decode(field));
+            if (CredentialField.invalid("name", name) != null) {
                 throw new CorruptException("line " + lineNo + ": field out of range");
             }
             return name;
@@ -325,7 +329,7 @@ final class UserFile {
         try {
             long t = Long.parseLong(time);
             String o = origin.equals(TOMBSTONE) ? ""
-                    : UserDirectory.decodeUtf8(Base64.getUrlDecoder().decode(origin));
+                    : decodeUtf8(Base64.getUrlDecoder().decode(origin));
             if (t < 0) {
                 throw new CorruptException("line " + lineNo + ": field out of range");
             }
@@ -356,6 +360,18 @@ final class UserFile {
             d.force(true);
         } catch (IOException | UnsupportedOperationException e) {
             // not supported on this platform; see above
+        }
+    }
+
+    /** Strict UTF-8 decoding: malformed input is an error, never replaced. */
+    private static String decodeUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("not UTF-8", e);
         }
     }
 
