@@ -55,6 +55,6 @@ class UserFileStampedTest {
     @Test
     void aTruncatedStampIsCorrupt() {
         byte[] bad = "socks5d-users 3\nYW5u - 0 - - - -\nend 1\n".getBytes(StandardCharsets.US_ASCII);
-        assertThrows(UserFile.CorruptException.class, () -> UserFile.decode(bad, new java.util.HashMap<>()));
+        assertThrows(UserFileFormat.CorruptException.class, () -> UserFileFormat.decode(bad, new java.util.HashMap<>()));
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * content is always written the same way, so a file written by one version of socks5d reads the
  * same in the next.
  */
-class UserFileTest {
+class UserFileFormatTest {
     private static final byte[] SALT = filled(PasswordHasher.SALT_BYTES, 1);
     private static final byte[] HASH = filled(PasswordHasher.HASH_BYTES, 2);
     private static final String SALT_B64 = "AQEBAQEBAQEBAQEBAQEBAQ==";
@@ -29,8 +29,8 @@ class UserFileTest {
         String expected = "socks5d-users 1\n"
                 + "YW5u ADMIN 1000 " + SALT_B64 + " " + HASH_B64 + "\n"
                 + "end 1\n";
-        assertBytes(expected, UserFile.encode(List.of(ANN)));
-        assertEquals(List.of("ann"), names(UserFile.decode(expected.getBytes(StandardCharsets.US_ASCII))));
+        assertBytes(expected, UserFileFormat.encode(List.of(ANN)));
+        assertEquals(List.of("ann"), names(UserFileFormat.decode(expected.getBytes(StandardCharsets.US_ASCII))));
     }
 
     @Test
@@ -39,8 +39,8 @@ class UserFileTest {
                 + "YW5u ADMIN 1000 " + SALT_B64 + " " + HASH_B64 + " - -\n"
                 + "YiBvCWI BASIC 7 " + SALT_B64 + " " + HASH_B64 + " 4 250000\n"
                 + "end 2\n";
-        assertBytes(expected, UserFile.encode(List.of(ANN, BOB)));
-        List<StoredUser> back = UserFile.decode(expected.getBytes(StandardCharsets.US_ASCII));
+        assertBytes(expected, UserFileFormat.encode(List.of(ANN, BOB)));
+        List<StoredUser> back = UserFileFormat.decode(expected.getBytes(StandardCharsets.US_ASCII));
         assertEquals(List.of("ann", "b o\tb"), names(back));
         assertEquals(BOB.limits(), back.get(1).limits());
     }
@@ -55,9 +55,9 @@ class UserFileTest {
                 + "YiBvCWI BASIC 7 " + SALT_B64 + " " + HASH_B64 + " 4 250000 0 -\n"
                 + "Z29uZQ - 0 - - - - 200 -\n"
                 + "end 3\n";
-        assertBytes(expected, UserFile.encode(List.of(ANN, BOB), stamps));
+        assertBytes(expected, UserFileFormat.encode(List.of(ANN, BOB), stamps));
         Map<String, UserRecord.Stamp> read = new java.util.HashMap<>();
-        assertEquals(List.of("ann", "b o\tb"), names(UserFile.decode(expected.getBytes(StandardCharsets.US_ASCII), read)));
+        assertEquals(List.of("ann", "b o\tb"), names(UserFileFormat.decode(expected.getBytes(StandardCharsets.US_ASCII), read)));
         assertEquals(Map.of("ann", stamps.get("ann"), "b o\tb", UserRecord.Stamp.ZERO, "gone", stamps.get("gone")), read);
     }
 
