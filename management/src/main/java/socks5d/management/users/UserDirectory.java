@@ -219,10 +219,11 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
     }
 
     /**
-     * An add or put ({@code request}) whose password hash is ready ({@code user}) or could not be made
-     * ({@code failure}); {@code seq} is its place in the {@link ChangeQueue}.
+     * An add, or a put ({@code replace}), whose password hash is ready ({@code user}) or could not be
+     * made ({@code failure}); {@code seq} is its place in the {@link ChangeQueue}.
      */
-    private record Hashed(long seq, Command request, StoredUser user, Throwable failure) implements Command {
+    private record Hashed(long seq, boolean replace, ActorRef<AddUserReply> replyTo, StoredUser user, Throwable failure)
+            implements Command {
     }
 
     private record Written(Throwable failure) implements Command {
@@ -424,15 +425,15 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
     // ---- changes
 
     private Behavior<Command> onAddUser(AddUser m) {
-        return checkedThenHashed(m, m.name(), m.password(), m.role(), m.replyTo());
+        return checkedThenHashed(false, m.name(), m.password(), m.role(), m.replyTo());
     }
 
     private Behavior<Command> onPutUser(PutUser m) {
-        return checkedThenHashed(m, m.name(), m.password(), m.role(), m.replyTo());
+        return checkedThenHashed(true, m.name(), m.password(), m.role(), m.replyTo());
     }
 
     /** Add and put share everything but the answer to an existing name, decided when the change applies. */
-    private Behavior<Command> checkedThenHashed(Command m, String name, String password, Role role,
+    private Behavior<Command> checkedThenHashed(boolean replace, String name, String password, Role role,
                                                 ActorRef<AddUserReply> replyTo) {
         String invalid = CredentialField.invalid("name", name);
         if (invalid == null) {
@@ -448,7 +449,7 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
         int iterations = settings.hashIterations();
         getContext().pipeToSelf(
                 CompletableFuture.supplyAsync(() -> PasswordHasher.hash(name, password, r, iterations), blocking),
-                (user, failure) -> new Hashed(seq, m, user, failure == null ? null : unwrap(failure)));
+                (user, failure) -> new Hashed(seq, replace, replyTo, user, failure == null ? null : unwrap(failure)));
         return this;
     }
 
@@ -511,13 +512,12 @@ public final class UserDirectory extends AbstractBehavior<UserDirectory.Command>
         } else if (c instanceof SetLimits l) {
             outcomes.add(answer(l.replyTo(), edit.setLimits(l.name(), l.limits()), Failed::new));
         } else if (c instanceof Hashed h) {
-            ActorRef<AddUserReply> replyTo = h.request() instanceof PutUser p ? p.replyTo() : ((AddUser) h.request()).replyTo();
             if (h.failure() != null) {
                 getContext().getLog().error("Cannot hash a password: [{}]", h.failure().toString());
-                outcomes.add(answer(replyTo, new Failed("cannot hash the password"), Failed::new));
+                outcomes.add(answer(h.replyTo(), new Failed("cannot hash the password"), Failed::new));
             } else {
-                AddUserReply reply = h.request() instanceof PutUser ? edit.put(h.user()) : edit.add(h.user());
-                outcomes.add(answer(replyTo, reply, Failed::new));
+                AddUserReply reply = h.replace() ? edit.put(h.user()) : edit.add(h.user());
+                outcomes.add(answer(h.replyTo(), reply, Failed::new));
             }
         }
     }
