@@ -321,7 +321,7 @@ public final class AdminHttpServer {
                         if (reply instanceof UserDirectory.Added) {
                             log.info("ADMIN [{}] added user [{}] ({}) over HTTP from [{}]", admin, name, role, peer);
                         }
-                        return HttpUserReplies.of(reply);
+                        return HttpUserReplies.ADD_USER.of(reply);
                     });
         }
 
@@ -330,7 +330,7 @@ public final class AdminHttpServer {
                         if (reply instanceof UserDirectory.Removed) {
                             log.info("ADMIN [{}] deleted user [{}] over HTTP from [{}]", admin, name, peer);
                         }
-                        return HttpUserReplies.of(reply);
+                        return HttpUserReplies.DELETE_USER.of(reply);
                     });
         }
 
@@ -357,7 +357,7 @@ public final class AdminHttpServer {
                 if (reply instanceof UserDirectory.LimitsSet) {
                     log.info("ADMIN [{}] set the limits of user [{}] to [{}] over HTTP from [{}]", admin, name, limits, peer);
                 }
-                return HttpUserReplies.of(reply);
+                return HttpUserReplies.SET_LIMITS.of(reply);
             });
         }
 

@@ -185,10 +185,10 @@ public final class MassServer {
             } else if (request instanceof MassRequest.AddUser add) {
                 // docs/protocols/mass.md: 0x0A adds BASIC users.
                 return state.addUser(add.user(), add.password(), UserDirectory.Role.BASIC)
-                        .thenApply(reply -> status(MassUserStatus.of(reply)));
+                        .thenApply(reply -> status(MassUserStatus.ADD_USER.of(reply)));
             } else if (request instanceof MassRequest.DeleteUser del) {
                 return state.removeUser(del.user())
-                        .thenApply(reply -> status(MassUserStatus.of(reply)));
+                        .thenApply(reply -> status(MassUserStatus.DELETE_USER.of(reply)));
             } else if (request instanceof MassRequest.SetAuthentication set) {
                 return state.setAuthRequired(set.on())
                         .thenApply(s -> status(MassStatus.SUCCESS));

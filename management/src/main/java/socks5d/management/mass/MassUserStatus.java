@@ -1,44 +1,22 @@
 package socks5d.management.mass;
 
+import socks5d.management.UserReplies;
 import socks5d.management.mass.wire.MassStatus;
-import socks5d.management.users.UserDirectory;
 
 /**
- * The MASS STATUS of each reply of the user directory (docs/protocols/mass.md, Status codes): one
- * branch per reply type the directory may send, the last one by cast, so a reply type added to
- * the directory fails {@code MassUserStatusTest} instead of falling into a default. Pure.
+ * The MASS STATUS of each reply of the user directory (docs/protocols/mass.md, Status codes): MASS
+ * has no status of its own for a taken name, a bad field, an unknown user or a user list that
+ * could not be saved; they are server errors. Immutable.
  */
 final class MassUserStatus {
+    /** X'0A' (add user). {@code Updated} answers only a put; it stores the user, as {@code Added}. */
+    static final UserReplies.ToAdd<MassStatus> ADD_USER = new UserReplies.ToAdd<>(added -> MassStatus.SUCCESS,
+            updated -> MassStatus.SUCCESS, MassStatus.SERVER_ERROR, MassStatus.USER_LIMIT,
+            invalid -> MassStatus.SERVER_ERROR, failed -> MassStatus.SERVER_ERROR);
+    /** X'0B' (delete user). */
+    static final UserReplies.ToRemove<MassStatus> DELETE_USER = new UserReplies.ToRemove<>(
+            removed -> MassStatus.SUCCESS, MassStatus.SERVER_ERROR, failed -> MassStatus.SERVER_ERROR);
+
     private MassUserStatus() {
-    }
-
-    /**
-     * X'0A' (add user): MASS has no status of its own for a taken name or a bad field; they are
-     * server errors. {@code Updated} answers only a put; it stores the user, as {@code Added}.
-     */
-    static MassStatus of(UserDirectory.AddUserReply reply) {
-        if (reply instanceof UserDirectory.Added || reply instanceof UserDirectory.Updated) {
-            return MassStatus.SUCCESS;
-        } else if (reply instanceof UserDirectory.LimitReached) {
-            return MassStatus.USER_LIMIT;
-        } else if (reply instanceof UserDirectory.AlreadyExists || reply instanceof UserDirectory.Invalid) {
-            return MassStatus.SERVER_ERROR;
-        }
-        return failed((UserDirectory.Failed) reply);
-    }
-
-    /** X'0B' (delete user): a name that is not a user is a server error. */
-    static MassStatus of(UserDirectory.RemoveUserReply reply) {
-        if (reply instanceof UserDirectory.Removed) {
-            return MassStatus.SUCCESS;
-        } else if (reply instanceof UserDirectory.NotFound) {
-            return MassStatus.SERVER_ERROR;
-        }
-        return failed((UserDirectory.Failed) reply);
-    }
-
-    /** The user list could not be saved. */
-    private static MassStatus failed(UserDirectory.Failed reply) {
-        return MassStatus.SERVER_ERROR;
     }
 }

@@ -133,10 +133,10 @@ public final class McpServer {
         } else if (request instanceof McpRequest.AddUser add) {
             // docs/protocols/mcp.md, ADD_USER: adds BASIC users.
             return state.addUser(add.name(), add.password(), UserDirectory.Role.BASIC)
-                    .thenApply(reply -> McpResponse.of(McpUserStatus.of(reply)));
+                    .thenApply(reply -> McpResponse.of(McpUserStatus.ADD_USER.of(reply)));
         } else if (request instanceof McpRequest.RemoveUser remove) {
             return state.removeUser(remove.name())
-                    .thenApply(reply -> McpResponse.of(McpUserStatus.of(reply)));
+                    .thenApply(reply -> McpResponse.of(McpUserStatus.REMOVE_USER.of(reply)));
         } else if (request instanceof McpRequest.ToggleDissector toggle) {
             CompletionStage<Boolean> wanted = toggle.wanted().isPresent()
                     ? CompletableFuture.completedFuture(toggle.wanted().get())

@@ -170,7 +170,7 @@ final class PctpSession {
             return ok("Please provide new user credentials");
         } else if (command instanceof PctpCommand.Del del) {
             return state.removeUser(del.name())
-                    .thenApply(reply -> new Answer(PctpUserReplies.of(reply), false));
+                    .thenApply(reply -> new Answer(PctpUserReplies.DEL.of(reply), false));
         } else if (command instanceof PctpCommand.ListUsers) {
             return state.listUsers().thenApply(list -> lines("Sending user list...",
                     list.users().stream().map(u -> u.name() + "\t" + display(u.role())).toList()));
@@ -184,7 +184,7 @@ final class PctpSession {
         } else if (command instanceof PctpCommand.Limit limit) {
             UserDirectory.Limits limits = new UserDirectory.Limits(limit.sessions(), limit.bandwidth());
             return state.setLimits(limit.name(), limits)
-                    .thenApply(reply -> new Answer(PctpUserReplies.of(reply), false));
+                    .thenApply(reply -> new Answer(PctpUserReplies.LIMIT.of(reply), false));
         } else if (command instanceof PctpCommand.Exit) {
             return exit();
         }
@@ -212,7 +212,7 @@ final class PctpSession {
         }
         UserDirectory.Role role = awaiting.role() == PctpRole.ADMIN ? UserDirectory.Role.ADMIN : UserDirectory.Role.BASIC;
         return state.addUser(awaiting.user(), pass.password(), role)
-                .thenApply(reply -> new Answer(PctpUserReplies.of(reply), false));
+                .thenApply(reply -> new Answer(PctpUserReplies.ADD.of(reply), false));
     }
 
     // ------------------------------------------------------------------------------- replies

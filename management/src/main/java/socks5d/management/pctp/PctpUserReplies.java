@@ -1,57 +1,26 @@
 package socks5d.management.pctp;
 
+import socks5d.management.UserReplies;
 import socks5d.management.pctp.wire.PctpReply;
-import socks5d.management.users.UserDirectory;
 
-/**
- * The PCTP reply to each reply of the user directory (docs/protocols/pctp.md, Replies): one
- * branch per reply type the directory may send, the last one by cast, so a reply type added to
- * the directory fails {@code PctpUserRepliesTest} instead of falling into a default. Pure.
- */
+/** The PCTP reply to each reply of the user directory (docs/protocols/pctp.md, Replies). Immutable. */
 final class PctpUserReplies {
-    private PctpUserReplies() {
-    }
+    private static final PctpReply NOT_FOUND = new PctpReply.Err("User not found");
+    /** The user list could not be saved; the directory is unchanged. */
+    private static final PctpReply NOT_SAVED = new PctpReply.Err("Could not save the user list");
+    private static final PctpReply ADDED = new PctpReply.Ok("Successfully added user");
 
     /** PASS after ADD and USER. {@code Updated} answers only a put; it stores the user, as {@code Added}. */
-    static PctpReply of(UserDirectory.AddUserReply reply) {
-        if (reply instanceof UserDirectory.Added || reply instanceof UserDirectory.Updated) {
-            return new PctpReply.Ok("Successfully added user");
-        } else if (reply instanceof UserDirectory.AlreadyExists) {
-            return new PctpReply.Err("User already exists");
-        } else if (reply instanceof UserDirectory.LimitReached) {
-            return new PctpReply.Err("User limit reached");
-        } else if (reply instanceof UserDirectory.Invalid invalid) {
-            return new PctpReply.Err(PctpSession.oneLine(invalid.why()));
-        }
-        return failed((UserDirectory.Failed) reply);
-    }
-
+    static final UserReplies.ToAdd<PctpReply> ADD = new UserReplies.ToAdd<>(added -> ADDED, updated -> ADDED,
+            new PctpReply.Err("User already exists"), new PctpReply.Err("User limit reached"),
+            why -> new PctpReply.Err(PctpSession.oneLine(why)), failed -> NOT_SAVED);
     /** DEL. */
-    static PctpReply of(UserDirectory.RemoveUserReply reply) {
-        if (reply instanceof UserDirectory.Removed) {
-            return new PctpReply.Ok("Successfully deleted user");
-        } else if (reply instanceof UserDirectory.NotFound) {
-            return notFound();
-        }
-        return failed((UserDirectory.Failed) reply);
-    }
-
+    static final UserReplies.ToRemove<PctpReply> DEL = new UserReplies.ToRemove<>(
+            removed -> new PctpReply.Ok("Successfully deleted user"), NOT_FOUND, failed -> NOT_SAVED);
     /** LIMIT. */
-    static PctpReply of(UserDirectory.SetLimitsReply reply) {
-        if (reply instanceof UserDirectory.LimitsSet) {
-            return new PctpReply.Ok("Limits set");
-        } else if (reply instanceof UserDirectory.NotFound) {
-            return notFound();
-        }
-        return failed((UserDirectory.Failed) reply);
-    }
+    static final UserReplies.ToSetLimits<PctpReply> LIMIT = new UserReplies.ToSetLimits<>(
+            (user, limits) -> new PctpReply.Ok("Limits set"), NOT_FOUND, failed -> NOT_SAVED);
 
-    private static PctpReply notFound() {
-        return new PctpReply.Err("User not found");
-    }
-
-    /** The user list could not be saved; the directory is unchanged. */
-    private static PctpReply failed(UserDirectory.Failed reply) {
-        return new PctpReply.Err("Could not save the user list");
+    private PctpUserReplies() {
     }
 }

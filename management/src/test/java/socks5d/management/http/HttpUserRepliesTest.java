@@ -38,7 +38,7 @@ class HttpUserRepliesTest {
                 ALREADY_EXISTS, "409 {\"error\":\"user already exists\"}",
                 LIMIT_REACHED, "409 {\"error\":\"user limit reached\"}",
                 INVALID, "400 {\"error\":\"ULEN 0\\nsecond line\"}",
-                FAILED, NOT_SAVED), reply -> shown(HttpUserReplies.of(reply)));
+                FAILED, NOT_SAVED), reply -> shown(HttpUserReplies.ADD_USER.of(reply)));
     }
 
     @Test
@@ -46,7 +46,7 @@ class HttpUserRepliesTest {
         UserReplyCases.assertMapsEach(UserDirectory.RemoveUserReply.class, Map.of(
                 REMOVED, "200 {\"deleted\":\"alice\"}",
                 NOT_FOUND, NO_SUCH_USER,
-                FAILED, NOT_SAVED), reply -> shown(HttpUserReplies.of(reply)));
+                FAILED, NOT_SAVED), reply -> shown(HttpUserReplies.DELETE_USER.of(reply)));
     }
 
     @Test
@@ -54,6 +54,6 @@ class HttpUserRepliesTest {
         UserReplyCases.assertMapsEach(UserDirectory.SetLimitsReply.class, Map.of(
                 LIMITS_SET, "200 {\"name\":\"alice\",\"sessions\":4,\"bandwidth\":1000000}",
                 NOT_FOUND, NO_SUCH_USER,
-                FAILED, NOT_SAVED), reply -> shown(HttpUserReplies.of(reply)));
+                FAILED, NOT_SAVED), reply -> shown(HttpUserReplies.SET_LIMITS.of(reply)));
     }
 }

@@ -27,7 +27,7 @@ class MassUserStatusTest {
                 ALREADY_EXISTS, MassStatus.SERVER_ERROR,
                 LIMIT_REACHED, MassStatus.USER_LIMIT,
                 INVALID, MassStatus.SERVER_ERROR,
-                FAILED, MassStatus.SERVER_ERROR), MassUserStatus::of);
+                FAILED, MassStatus.SERVER_ERROR), MassUserStatus.ADD_USER::of);
     }
 
     @Test
@@ -35,6 +35,6 @@ class MassUserStatusTest {
         UserReplyCases.assertMapsEach(UserDirectory.RemoveUserReply.class, Map.of(
                 REMOVED, MassStatus.SUCCESS,
                 NOT_FOUND, MassStatus.SERVER_ERROR,
-                FAILED, MassStatus.SERVER_ERROR), MassUserStatus::of);
+                FAILED, MassStatus.SERVER_ERROR), MassUserStatus.DELETE_USER::of);
     }
 }

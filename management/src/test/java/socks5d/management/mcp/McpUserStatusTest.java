@@ -27,7 +27,7 @@ class McpUserStatusTest {
                 ALREADY_EXISTS, McpStatus.USER_EXISTS,
                 LIMIT_REACHED, McpStatus.USER_LIMIT,
                 INVALID, McpStatus.ERROR,
-                FAILED, McpStatus.ERROR), McpUserStatus::of);
+                FAILED, McpStatus.ERROR), McpUserStatus.ADD_USER::of);
     }
 
     @Test
@@ -35,6 +35,6 @@ class McpUserStatusTest {
         UserReplyCases.assertMapsEach(UserDirectory.RemoveUserReply.class, Map.of(
                 REMOVED, McpStatus.OK,
                 NOT_FOUND, McpStatus.USER_NOT_FOUND,
-                FAILED, McpStatus.ERROR), McpUserStatus::of);
+                FAILED, McpStatus.ERROR), McpUserStatus.REMOVE_USER::of);
     }
 }

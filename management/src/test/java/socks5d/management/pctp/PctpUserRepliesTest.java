@@ -31,7 +31,7 @@ class PctpUserRepliesTest {
                 ALREADY_EXISTS, new PctpReply.Err("User already exists"),
                 LIMIT_REACHED, new PctpReply.Err("User limit reached"),
                 INVALID, new PctpReply.Err("ULEN 0 second line"),
-                FAILED, NOT_SAVED), PctpUserReplies::of);
+                FAILED, NOT_SAVED), PctpUserReplies.ADD::of);
     }
 
     @Test
@@ -39,7 +39,7 @@ class PctpUserRepliesTest {
         UserReplyCases.assertMapsEach(UserDirectory.RemoveUserReply.class, Map.of(
                 REMOVED, new PctpReply.Ok("Successfully deleted user"),
                 NOT_FOUND, NO_SUCH_USER,
-                FAILED, NOT_SAVED), PctpUserReplies::of);
+                FAILED, NOT_SAVED), PctpUserReplies.DEL::of);
     }
 
     @Test
@@ -47,6 +47,6 @@ class PctpUserRepliesTest {
         UserReplyCases.assertMapsEach(UserDirectory.SetLimitsReply.class, Map.of(
                 LIMITS_SET, new PctpReply.Ok("Limits set"),
                 NOT_FOUND, NO_SUCH_USER,
-                FAILED, NOT_SAVED), PctpUserReplies::of);
+                FAILED, NOT_SAVED), PctpUserReplies.LIMIT::of);
     }
 }
