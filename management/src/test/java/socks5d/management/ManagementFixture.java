@@ -12,12 +12,17 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 import com.typesafe.config.Config;
@@ -65,6 +70,12 @@ public final class ManagementFixture {
     public static Switches.State switches(ActorTestKit kit, StateActors state) {
         return AskPattern.<Switches.Command, Switches.State>ask(state.switches(), Switches.GetState::new, WAIT,
                 kit.system().scheduler()).toCompletableFuture().join();
+    }
+
+    /** Runs {@code chunks}, one read each, through a framing flow and collects its frames within {@link #WAIT}. */
+    public static <F> List<F> frames(ActorTestKit kit, Flow<ByteString, F, ?> framing, List<ByteString> chunks) {
+        return Source.from(chunks).via(framing).runWith(Sink.seq(), kit.system())
+                .toCompletableFuture().orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
     /** A blocking client: every read waits at most {@link #WAIT}. */

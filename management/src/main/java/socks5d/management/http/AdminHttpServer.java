@@ -318,18 +318,10 @@ public final class AdminHttpServer {
                 return done(error(StatusCodes.BAD_REQUEST, "role must be ADMIN or BASIC"));
             }
             return writes.addUser(name, password, role).thenApply(reply -> {
-                        if (reply instanceof UserDirectory.Added added) {
+                        if (reply instanceof UserDirectory.Added) {
                             log.info("ADMIN [{}] added user [{}] ({}) over HTTP from [{}]", admin, name, role, peer);
-                            return json(StatusCodes.CREATED, Json.obj("added", Json.str(added.user().name()),
-                                    "role", Json.str(added.user().role().name())));
-                        } else if (reply == UserDirectory.AlreadyExists.INSTANCE) {
-                            return error(StatusCodes.CONFLICT, "user already exists");
-                        } else if (reply == UserDirectory.LimitReached.INSTANCE) {
-                            return error(StatusCodes.CONFLICT, "user limit reached");
-                        } else if (reply instanceof UserDirectory.Invalid invalid) {
-                            return error(StatusCodes.BAD_REQUEST, invalid.why());
                         }
-                        return error(StatusCodes.SERVICE_UNAVAILABLE, "could not save the user list");
+                        return HttpUserReplies.ADD_USER.of(reply);
                     });
         }
 
@@ -337,11 +329,8 @@ public final class AdminHttpServer {
             return writes.removeUser(name).thenApply(reply -> {
                         if (reply instanceof UserDirectory.Removed) {
                             log.info("ADMIN [{}] deleted user [{}] over HTTP from [{}]", admin, name, peer);
-                            return json(StatusCodes.OK, Json.obj("deleted", Json.str(name)));
-                        } else if (reply == UserDirectory.NotFound.INSTANCE) {
-                            return error(StatusCodes.NOT_FOUND, "user not found");
                         }
-                        return error(StatusCodes.SERVICE_UNAVAILABLE, "could not save the user list");
+                        return HttpUserReplies.DELETE_USER.of(reply);
                     });
         }
 
@@ -367,12 +356,8 @@ public final class AdminHttpServer {
             return writes.setLimits(name, limits).thenApply(reply -> {
                 if (reply instanceof UserDirectory.LimitsSet) {
                     log.info("ADMIN [{}] set the limits of user [{}] to [{}] over HTTP from [{}]", admin, name, limits, peer);
-                    return json(StatusCodes.OK, Json.obj("name", Json.str(name),
-                            "sessions", Long.toString(limits.maxSessions()), "bandwidth", Long.toString(limits.bandwidth())));
-                } else if (reply == UserDirectory.NotFound.INSTANCE) {
-                    return error(StatusCodes.NOT_FOUND, "user not found");
                 }
-                return error(StatusCodes.SERVICE_UNAVAILABLE, "could not save the user list");
+                return HttpUserReplies.SET_LIMITS.of(reply);
             });
         }
 
@@ -488,11 +473,11 @@ public final class AdminHttpServer {
         return CompletableFuture.completedFuture(r);
     }
 
-    private static HttpResponse json(StatusCode status, String body) {
+    static HttpResponse json(StatusCode status, String body) {
         return HttpResponse.create().withStatus(status).withEntity(HttpEntities.create(JSON, body.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static HttpResponse error(StatusCode status, String why) {
+    static HttpResponse error(StatusCode status, String why) {
         return json(status, Json.obj("error", Json.str(why)));
     }
 

@@ -1,9 +1,7 @@
 package socks5d.management.mass;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -14,6 +12,7 @@ import java.util.function.ToLongFunction;
 
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -67,37 +66,36 @@ public final class MassServer {
     private record Answer(ByteString bytes, boolean close) {
     }
 
-    /** The per-connection flow: session steps, answered in order, closed after the reply or at the timeout. */
+    /**
+     * The per-connection flow: the {@code codec().atop(MassFraming.framing(...))} stack joined with
+     * the session's actions, answered in order; closed after the reply or at the timeout.
+     */
     public static Flow<ByteString, ByteString, NotUsed> flow(StateClient state, LoginThrottle failedLogins,
                                                             ManagementSettings settings, InetSocketAddress peer) {
         Connection connection = new Connection(state, failedLogins, peer);
-        boolean allowNoAuth = settings.mass().allowNoAuth();
-        return Flow.of(ByteString.class)
-                .statefulMapConcat(() -> {
-                    // Holds at most one client message (<= MassCodec.MAX_CLIENT_MESSAGE) plus one read.
-                    ByteString[] buffer = {ByteString.emptyByteString()};
-                    MassSession.Phase[] phase = {MassSession.Phase.GREETING};
-                    return chunk -> {
-                        buffer[0] = buffer[0].concat(chunk);
-                        List<MassSession.Action> actions = new ArrayList<>();
-                        Optional<MassSession.Step> step;
-                        while ((step = MassSession.next(phase[0], buffer[0], allowNoAuth)).isPresent()) {
-                            actions.add(step.get().action());
-                            phase[0] = step.get().next();
-                            buffer[0] = step.get().rest();
-                        }
-                        return actions;
-                    };
-                })
-                .named("mass-session")
-                .mapAsync(1, connection::act)
-                .takeWhile(answer -> !answer.close(), true)
-                .map(Answer::bytes)
+        Flow<MassSession.Action, Answer, NotUsed> handler = Flow.<MassSession.Action>create()
+                .mapAsync(1, connection::act);
+        return codec().atop(MassFraming.framing(settings.mass().allowNoAuth())).reversed().join(handler)
                 .completionTimeout(settings.mass().sessionTimeout())
                 .recoverWithRetries(1, TimeoutException.class, () -> {
                     log.debug("MASS session of [{}] timed out", peer);
                     return Source.empty();
-                });
+                })
+                .named("mass-session");
+    }
+
+    /**
+     * Answers to bytes on top, ending the connection after the answer marked {@code close} (which
+     * cancels the reading side); the actions pass up unchanged, MASS's messages being decoded by
+     * its framing.
+     */
+    private static BidiFlow<Answer, ByteString, MassSession.Action, MassSession.Action, NotUsed> codec() {
+        return BidiFlow.fromFlows(
+                Flow.<Answer>create()
+                        .takeWhile(answer -> !answer.close(), true)
+                        .map(Answer::bytes)
+                        .named("mass-encode"),
+                Flow.of(MassSession.Action.class));
     }
 
     /** One connection's progress: whether its login succeeded. Confined to its stream (mapAsync(1)). */
@@ -186,14 +184,11 @@ public final class MassServer {
                 return query(q.index());
             } else if (request instanceof MassRequest.AddUser add) {
                 // docs/protocols/mass.md: 0x0A adds BASIC users.
-                return state.addUser(add.user(), add.password(), UserDirectory.Role.BASIC).thenApply(reply -> status(
-                        reply instanceof UserDirectory.Added ? MassStatus.SUCCESS
-                                : reply instanceof UserDirectory.LimitReached ? MassStatus.USER_LIMIT
-                                : MassStatus.SERVER_ERROR));
+                return state.addUser(add.user(), add.password(), UserDirectory.Role.BASIC)
+                        .thenApply(reply -> status(MassUserStatus.ADD_USER.of(reply)));
             } else if (request instanceof MassRequest.DeleteUser del) {
                 return state.removeUser(del.user())
-                        .thenApply(reply -> status(reply instanceof UserDirectory.Removed
-                                ? MassStatus.SUCCESS : MassStatus.SERVER_ERROR));
+                        .thenApply(reply -> status(MassUserStatus.DELETE_USER.of(reply)));
             } else if (request instanceof MassRequest.SetAuthentication set) {
                 return state.setAuthRequired(set.on())
                         .thenApply(s -> status(MassStatus.SUCCESS));

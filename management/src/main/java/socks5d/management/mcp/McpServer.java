@@ -1,7 +1,6 @@
 package socks5d.management.mcp;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -66,58 +65,28 @@ public final class McpServer {
     }
 
     /**
-     * The per-connection flow: the {@link #codec()} stack joined with the handler, which answers
-     * the decoded requests (pipelined ones included) strictly in order with {@code mapAsync(1)}.
+     * The per-connection flow: the {@code codec().atop(McpFraming.framing())} stack joined with the
+     * handler, which answers the decoded requests (pipelined ones included) strictly in order with
+     * {@code mapAsync(1)}.
      */
     public static Flow<ByteString, ByteString, NotUsed> flow(StateClient state, InetSocketAddress peer) {
         Flow<Decoded<McpRequest>, Answer, NotUsed> handler = Flow.<Decoded<McpRequest>>create()
                 .mapAsync(1, decoded -> answer(decoded, state, peer));
-        return codec().join(handler).named("mcp-session");
+        return codec().atop(McpFraming.framing()).reversed().join(handler).named("mcp-session");
     }
 
     /**
-     * Bytes to requests on top, answers to bytes below. The bottom ends the connection after an
-     * answer marked {@code close}; with it the top is cancelled, so nothing is read after a bad VER.
+     * Answers to frames on top, frames to requests below. The answer side ends the connection after
+     * an answer marked {@code close}; with it the reading side is cancelled, so nothing is read
+     * after a bad VER.
      */
-    static BidiFlow<ByteString, Decoded<McpRequest>, Answer, ByteString, NotUsed> codec() {
-        return BidiFlow.fromFlows(deframe(), Flow.<Answer>create()
-                .takeWhile(answer -> !answer.close(), true)
-                .map(answer -> McpCodec.encode(answer.response()))
-                .named("mcp-encode"));
-    }
-
-    /**
-     * Holds the bytes of an incomplete request and calls the pure decoder. It stops at an invalid
-     * VER, which {@link McpCodec#decode} reports on its first byte: Framing.lengthField would first
-     * wait for LEN bytes, and MCP answers ERROR and closes at once (docs/protocols/mcp.md, Errors
-     * and framing). Memory per connection stays below one maximal frame plus one read.
-     */
-    private static Flow<ByteString, Decoded<McpRequest>, NotUsed> deframe() {
-        return Flow.of(ByteString.class).statefulMapConcat(() -> {
-            ByteString[] buffer = {ByteString.emptyByteString()};
-            boolean[] stopped = {false};
-            return chunk -> {
-                if (stopped[0]) {
-                    return List.of();
-                }
-                buffer[0] = buffer[0].concat(chunk);
-                List<Decoded<McpRequest>> out = new ArrayList<>();
-                while (true) {
-                    Decoded<McpRequest> d = McpCodec.decode(buffer[0]);
-                    if (d instanceof Decoded.Ok<McpRequest> ok) {
-                        out.add(ok);
-                        buffer[0] = ok.rest();
-                    } else {
-                        if (d instanceof Decoded.Invalid<McpRequest>) {
-                            out.add(d);
-                            stopped[0] = true;
-                            buffer[0] = ByteString.emptyByteString();
-                        }
-                        return out;
-                    }
-                }
-            };
-        }).named("mcp-deframe");
+    static BidiFlow<Answer, ByteString, ByteString, Decoded<McpRequest>, NotUsed> codec() {
+        return BidiFlow.fromFlows(
+                Flow.<Answer>create()
+                        .takeWhile(answer -> !answer.close(), true)
+                        .map(answer -> McpCodec.encode(answer.response()))
+                        .named("mcp-encode"),
+                Flow.of(ByteString.class).map(McpCodec::decode).named("mcp-decode"));
     }
 
     private static CompletionStage<Answer> answer(Decoded<McpRequest> decoded, StateClient state,
@@ -164,13 +133,10 @@ public final class McpServer {
         } else if (request instanceof McpRequest.AddUser add) {
             // docs/protocols/mcp.md, ADD_USER: adds BASIC users.
             return state.addUser(add.name(), add.password(), UserDirectory.Role.BASIC)
-                    .thenApply(reply -> McpResponse.of(addStatus(reply)));
+                    .thenApply(reply -> McpResponse.of(McpUserStatus.ADD_USER.of(reply)));
         } else if (request instanceof McpRequest.RemoveUser remove) {
             return state.removeUser(remove.name())
-                    .thenApply(reply -> McpResponse.of(
-                            reply instanceof UserDirectory.Removed ? McpStatus.OK
-                                    : reply instanceof UserDirectory.NotFound ? McpStatus.USER_NOT_FOUND
-                                    : McpStatus.ERROR));
+                    .thenApply(reply -> McpResponse.of(McpUserStatus.REMOVE_USER.of(reply)));
         } else if (request instanceof McpRequest.ToggleDissector toggle) {
             CompletionStage<Boolean> wanted = toggle.wanted().isPresent()
                     ? CompletableFuture.completedFuture(toggle.wanted().get())
@@ -188,16 +154,5 @@ public final class McpServer {
         McpRequest.Malformed malformed = (McpRequest.Malformed) request;
         log.debug("MCP client [{}] sent a malformed [{}]: [{}]", peer, malformed.command(), malformed.why());
         return CompletableFuture.completedFuture(McpResponse.of(McpStatus.ERROR));
-    }
-
-    private static McpStatus addStatus(UserDirectory.AddUserReply reply) {
-        if (reply instanceof UserDirectory.Added || reply instanceof UserDirectory.Updated) {
-            return McpStatus.OK;
-        } else if (reply instanceof UserDirectory.AlreadyExists) {
-            return McpStatus.USER_EXISTS;
-        } else if (reply instanceof UserDirectory.LimitReached) {
-            return McpStatus.USER_LIMIT;
-        }
-        return McpStatus.ERROR;
     }
 }

@@ -170,11 +170,7 @@ final class PctpSession {
             return ok("Please provide new user credentials");
         } else if (command instanceof PctpCommand.Del del) {
             return state.removeUser(del.name())
-                    .thenApply(reply -> reply instanceof UserDirectory.Removed
-                            ? new Answer(new PctpReply.Ok("Successfully deleted user"), false)
-                            : reply instanceof UserDirectory.NotFound
-                            ? new Answer(new PctpReply.Err("User not found"), false)
-                            : new Answer(new PctpReply.Err("Could not save the user list"), false));
+                    .thenApply(reply -> new Answer(PctpUserReplies.DEL.of(reply), false));
         } else if (command instanceof PctpCommand.ListUsers) {
             return state.listUsers().thenApply(list -> lines("Sending user list...",
                     list.users().stream().map(u -> u.name() + "\t" + display(u.role())).toList()));
@@ -188,11 +184,7 @@ final class PctpSession {
         } else if (command instanceof PctpCommand.Limit limit) {
             UserDirectory.Limits limits = new UserDirectory.Limits(limit.sessions(), limit.bandwidth());
             return state.setLimits(limit.name(), limits)
-                    .thenApply(reply -> reply instanceof UserDirectory.LimitsSet
-                            ? new Answer(new PctpReply.Ok("Limits set"), false)
-                            : reply instanceof UserDirectory.NotFound
-                            ? new Answer(new PctpReply.Err("User not found"), false)
-                            : new Answer(new PctpReply.Err("Could not save the user list"), false));
+                    .thenApply(reply -> new Answer(PctpUserReplies.LIMIT.of(reply), false));
         } else if (command instanceof PctpCommand.Exit) {
             return exit();
         }
@@ -220,18 +212,7 @@ final class PctpSession {
         }
         UserDirectory.Role role = awaiting.role() == PctpRole.ADMIN ? UserDirectory.Role.ADMIN : UserDirectory.Role.BASIC;
         return state.addUser(awaiting.user(), pass.password(), role)
-                .thenApply(reply -> {
-                    if (reply instanceof UserDirectory.Added) {
-                        return new Answer(new PctpReply.Ok("Successfully added user"), false);
-                    } else if (reply instanceof UserDirectory.AlreadyExists) {
-                        return new Answer(new PctpReply.Err("User already exists"), false);
-                    } else if (reply instanceof UserDirectory.LimitReached) {
-                        return new Answer(new PctpReply.Err("User limit reached"), false);
-                    } else if (reply instanceof UserDirectory.Invalid invalid) {
-                        return new Answer(new PctpReply.Err(oneLine(invalid.why())), false);
-                    }
-                    return new Answer(new PctpReply.Err("Could not save the user list"), false);
-                });
+                .thenApply(reply -> new Answer(PctpUserReplies.ADD.of(reply), false));
     }
 
     // ------------------------------------------------------------------------------- replies
@@ -284,7 +265,8 @@ final class PctpSession {
         return role == UserDirectory.Role.ADMIN ? PctpRole.ADMIN.display() : PctpRole.BASIC.display();
     }
 
-    private static String oneLine(String s) {
+    /** A text for a reply line: LF and CR become spaces. */
+    static String oneLine(String s) {
         return s.replace('\n', ' ').replace('\r', ' ');
     }
 

@@ -72,6 +72,20 @@ public final class McpCodec {
         return retype(frame);
     }
 
+    /**
+     * Cuts the first whole frame (header and LEN octets of payload, at most {@link #MAX_FRAME}
+     * octets) off {@code in}: {@link Decoded.Ok} with the frame and the bytes after it,
+     * {@link Decoded#needMore()} for a valid prefix, or {@link Decoded.Invalid} as soon as a VER
+     * other than 0x01 arrives (docs/protocols/mcp.md, Errors and framing).
+     */
+    public static Decoded<ByteString> splitFrame(ByteString in) {
+        Decoded<Frame> frame = decodeFrame(in);
+        if (frame instanceof Decoded.Ok<Frame> ok) {
+            return new Decoded.Ok<>(in.take(HEADER_LENGTH + ok.value().payload().size()), ok.rest());
+        }
+        return retype(frame);
+    }
+
     /** Encodes a request for a client. {@link McpRequest.Malformed} has no encoding. */
     public static ByteString encode(McpRequest request) {
         if (request instanceof McpRequest.GetMetrics) {

@@ -207,6 +207,21 @@ class McpCodecTest {
                 McpCodec.decode(header.concat(payload).concat(NEXT)));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("requests")
+    void splitsEachRequestFrameFourWays(String name, ByteString bytes, McpRequest unused) {
+        assertEquals(new Decoded.Ok<>(bytes, ByteString.emptyByteString()), McpCodec.splitFrame(bytes));
+        splitAtEveryOffset(bytes, bytes, McpCodec::splitFrame);
+        byteByByte(bytes, bytes, McpCodec::splitFrame);
+        assertEquals(new Decoded.Ok<>(bytes, NEXT), McpCodec.splitFrame(bytes.concat(NEXT)));
+    }
+
+    @Test
+    void splitsNoFrameFromABadVersion() {
+        assertEquals(new Decoded.Invalid<>("unsupported VER 2"), McpCodec.splitFrame(hex("02")));
+        assertInstanceOf(Decoded.NeedMore.class, McpCodec.splitFrame(ByteString.emptyByteString()));
+    }
+
     @Test
     void emptyInputNeedsMore() {
         assertInstanceOf(Decoded.NeedMore.class, McpCodec.decode(ByteString.emptyByteString()));
