@@ -150,11 +150,11 @@ public final class Benchmark {
     private Map<String, Object> transactions(Route route, Targets t, Probes probes) throws InterruptedException {
         if (route.fixedTargets()) {
             return TransactionLoad.run(route, t.echo().socketAddress(), options.transactions(),
-                    options.warmup(), options.concurrency(), t.progress(), probes.cpu());
+                    options.warmup(), options.warmupRounds(), options.concurrency(), t.progress(), probes.cpu());
         }
         try (EchoServer own = EchoServer.start(t.echo().socketAddress().getAddress())) {
             return TransactionLoad.run(route, own.socketAddress(), options.transactions(),
-                    options.warmup(), options.concurrency(), t.progress(), probes.cpu());
+                    options.warmup(), options.warmupRounds(), options.concurrency(), t.progress(), probes.cpu());
         }
     }
 
@@ -247,11 +247,15 @@ public final class Benchmark {
 
     private void measure(String target, Route route, Probes probes, Targets t) throws InterruptedException {
         if (options.scenarios().contains(Scenario.T1) || options.scenarios().contains(Scenario.T8)) {
-            // A JVM proxy compiles its relay path during its first gigabyte: without this warm-up T1 measured
+            // A JVM proxy compiles its relay path during its first gigabytes: without this warm-up T1 measured
             // the JIT compiler as well (a compiler thread took a sixth of the proxy's CPU in a profile).
-            long warm = Math.max(1, options.t1Bytes() / 4);
-            t.progress().begin("download warm-up", warm, "bytes");
-            DownloadLoad.run(route, t.source().socketAddress(), 1, warm, false, t.progress(), Optional::empty);
+            long warm = options.downloadWarmupBytes();
+            Warmup.run(options.warmupRounds(), probes.cpu(), round -> {
+                t.progress().begin("download warm-up round " + round, warm, "bytes");
+                Map<String, Object> m = DownloadLoad.run(route, t.source().socketAddress(), 1, warm, false,
+                        t.progress(), Optional::empty);
+                return ((Number) m.get("bytes")).longValue();
+            }, t.progress());
             t.progress().end();
         }
         for (Scenario s : Scenario.values()) {

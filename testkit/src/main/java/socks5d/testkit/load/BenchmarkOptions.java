@@ -27,6 +27,7 @@ public record BenchmarkOptions(
         boolean pekkoRelay,
         Map<String, String> proxyConfig,
         int concurrency,
+        int warmupRounds,
         boolean verify,
         boolean keepLogs,
         Path out,
@@ -43,13 +44,16 @@ public record BenchmarkOptions(
     static final int U_DATAGRAMS = 200_000;
     static final Duration H_HOLD = Duration.ofSeconds(10);
     /**
-     * Warm-up before C: a quarter of the run, at most this many. A JVM proxy compiles its per-connection
-     * code only after thousands of calls (C2's thresholds); with 2,000 C measured the compiler as much as
-     * the proxy (a compiler thread took a quarter of the CPU during the counted run). Not more: every
+     * One warm-up round before C: an eighth of the run, at most this many; rounds repeat until the proxy's
+     * CPU per transaction settles ({@link Warmup}). A JVM proxy compiles its per-connection code only
+     * after thousands of calls (C2's thresholds) and keeps compiling for tens of seconds. A proxy without
+     * a JIT settles after two rounds, 5,000 transactions at full scale: not more, since every
      * transaction leaves ports in TIME_WAIT, and a proxy that binds its outgoing sockets (3proxy, Dante)
      * runs out of the 28,232 ephemeral ports beyond about 28,000 transactions a minute.
      */
-    static final int MAX_WARMUP = 5_000;
+    static final int MAX_WARMUP = 2_500;
+    /** Most warm-up rounds by default (C: 60,000 transactions at full scale; T1/T8: 6 GiB). */
+    static final int DEFAULT_WARMUP_ROUNDS = 24;
     private static final long MIN_BYTES = 64 * 1024;
 
     /** A socks5d configuration to measure. */
@@ -129,6 +133,10 @@ public record BenchmarkOptions(
                                     connect, 64 B echo, close), started with --jvm-flags: what Pekko's
                                     own per-connection machinery costs on this machine
               --concurrency N       concurrency of C and of opening H connections (default 64)
+              --warmup-rounds N     most warm-up rounds before C (an eighth of C each, at most 2,500
+                                    transactions) and before T1/T8 (an eighth of T1 each): rounds stop
+                                    once two in a row cost the proxy the same CPU per unit within 8 %
+                                    (default 24; 1 = a single round)
               --verify              check every downloaded byte against the source pattern
               --keep-logs           keep each proxy's scratch directory and log
               --out FILE            JSON results (default bench-results.json)
@@ -170,6 +178,7 @@ public record BenchmarkOptions(
         boolean pekkoRelay = false;
         Map<String, String> config = new LinkedHashMap<>();
         int concurrency = 64;
+        int warmupRounds = DEFAULT_WARMUP_ROUNDS;
         boolean verify = false;
         boolean keepLogs = false;
         Path out = Path.of("bench-results.json");
@@ -214,6 +223,7 @@ public record BenchmarkOptions(
                 }
                 case "--pekko-relay" -> pekkoRelay = true;
                 case "--concurrency" -> concurrency = (int) number(value(args, ++i, a), a);
+                case "--warmup-rounds" -> warmupRounds = (int) number(value(args, ++i, a), a);
                 case "--verify" -> verify = true;
                 case "--keep-logs" -> keepLogs = true;
                 case "--out" -> out = Path.of(value(args, ++i, a));
@@ -225,8 +235,11 @@ public record BenchmarkOptions(
         if (concurrency < 1) {
             throw new IllegalArgumentException("--concurrency must be at least 1");
         }
+        if (warmupRounds < 1) {
+            throw new IllegalArgumentException("--warmup-rounds must be at least 1");
+        }
         return new BenchmarkOptions(jar, java, jvmFlags, Set.copyOf(scenarios), scale, variants, Map.copyOf(peers),
-                pekkoRelay, Map.copyOf(config), concurrency, verify, keepLogs, out, startup, Duration.ofSeconds(30));
+                pekkoRelay, Map.copyOf(config), concurrency, warmupRounds, verify, keepLogs, out, startup, Duration.ofSeconds(30));
     }
 
     /** Thrown by {@link #parse} for -h. */
@@ -254,7 +267,12 @@ public record BenchmarkOptions(
     }
 
     int warmup() {
-        return Math.min(MAX_WARMUP, Math.max(1, transactions() / 4));
+        return Math.min(MAX_WARMUP, Math.max(1, transactions() / 8));
+    }
+
+    /** One download warm-up round before T1 and T8: an eighth of T1. */
+    long downloadWarmupBytes() {
+        return Math.max(1, t1Bytes() / 8);
     }
 
     int heldConnections() {

@@ -46,6 +46,11 @@ final class Progress implements AutoCloseable {
         task = timer.scheduleAtFixedRate(this::print, PERIOD_SECONDS, PERIOD_SECONDS, TimeUnit.SECONDS);
     }
 
+    /** A line of its own between phases, e.g. what a warm-up found. */
+    synchronized void note(String text) {
+        out.printf(Locale.ROOT, "  .. %s%n", text);
+    }
+
     void add(long n) {
         done.addAndGet(n);
     }

@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -21,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scenario C: transactions at a fixed concurrency, each: connect (through the route: greeting, RFC 1929
- * authentication, CONNECT), 64 bytes echoed by an EchoServer, close. A warm-up batch runs first and is
- * not counted (the first run after start is 30-50 % slower from JIT); the proxy's CPU is
- * sampled right before and after the counted batch, so the warm-up's is left out too.
+ * authentication, CONNECT), 64 bytes echoed by an EchoServer, close. Warm-up rounds run first and are
+ * not counted, until the proxy's CPU per transaction has settled ({@link Warmup}: a JVM proxy's compiler
+ * works for tens of seconds under a new load); the proxy's CPU is sampled right before and after the
+ * counted batch, so the warm-up's is left out too.
  *
  * <p>Threading: a bounded pool of {@code concurrency} threads, each with its own latency array (no shared
  * lock on the hot path); they are merged at the end.
@@ -39,11 +41,15 @@ final class TransactionLoad {
     }
 
     static Map<String, Object> run(Route route, InetSocketAddress echo, int transactions, int warmup,
-                                   int concurrency, Progress progress, Supplier<Optional<Duration>> proxyCpu)
+                                   int warmupRounds, int concurrency, Progress progress,
+                                   Supplier<Optional<Duration>> proxyCpu)
             throws InterruptedException {
-        if (warmup > 0) {
-            progress.begin("warm-up " + warmup + " transactions", warmup, "tx");
-            batch(route, echo, warmup, concurrency, progress);
+        List<Double> warm = List.of();
+        if (warmup > 0 && warmupRounds > 0) {
+            warm = Warmup.run(warmupRounds, proxyCpu, round -> {
+                progress.begin("warm-up round " + round + ": " + warmup + " transactions", warmup, "tx");
+                return batch(route, echo, warmup, concurrency, progress).latencies.length;
+            }, progress);
         }
         progress.begin(transactions + " transactions at concurrency " + concurrency, transactions, "tx");
         Optional<Duration> cpuBefore = proxyCpu.get();
@@ -64,6 +70,8 @@ final class TransactionLoad {
         m.put("p99Ms", percentile(lat, PERCENTILE_99));
         m.put("maxMs", lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6);
         CpuTime.record(m, cpuBefore, cpuAfter);
+        m.put("warmupRounds", Math.max(warmup > 0 && warmupRounds > 0 ? 1 : 0, warm.size()));
+        m.put("warmupCpuMsPerTx", warm.stream().map(nanos -> nanos / 1e6).toList());
         return m;
     }
 

@@ -25,6 +25,17 @@ class BenchmarkOptionsTest {
         assertEquals(Duration.ofSeconds(10), o.hold());
         assertEquals(64, o.concurrency());
         assertEquals(4, o.variants().size());
+        assertEquals(24, o.warmupRounds());
+        assertEquals(2_500, o.warmup());
+        assertEquals(256L << 20, o.downloadWarmupBytes());
+    }
+
+    @Test
+    void warmupRoundsAreAtLeastOne() {
+        assertEquals(1, BenchmarkOptions.parse(new String[] {"--warmup-rounds", "1"}).warmupRounds());
+        assertEquals(250, BenchmarkOptions.parse(new String[] {"--scale", "0.1"}).warmup());
+        assertThrows(IllegalArgumentException.class,
+                () -> BenchmarkOptions.parse(new String[] {"--warmup-rounds", "0"}));
     }
 
     @Test

@@ -70,7 +70,7 @@ class ThreeProxyIT {
             assertTrue(((Number) t1.get(CpuTime.CPU_SECONDS)).doubleValue() > 0, t1.toString());
             assertTrue(((Number) t1.get(CpuTime.CPU_SECONDS_PER_GB)).doubleValue() > 0, t1.toString());
 
-            Map<String, Object> c = TransactionLoad.run(bench, echo.socketAddress(), 300, 30, 4, progress,
+            Map<String, Object> c = TransactionLoad.run(bench, echo.socketAddress(), 300, 30, 2, 4, progress,
                     p::cpuTime);
             CpuTime.addPerUnit(Scenario.C, c);
             assertEquals(300, c.get("ok"), c.toString());

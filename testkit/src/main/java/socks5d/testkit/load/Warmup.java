@@ -1,0 +1,87 @@
+package socks5d.testkit.load;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Warm-up in rounds until the proxy's CPU per unit of work (per transaction for C, per byte for T1 and
+ * T8) has settled: a JVM proxy's compiler keeps working for tens of seconds under a new load (in a C
+ * profile after a single 5,000-transaction warm-up the C2 compiler thread still took a quarter of
+ * the proxy's CPU), so a fixed warm-up measured the compiler as much as the proxy, while a proxy
+ * written in C settles after the first round. Rounds stop once two in a row differ by at most
+ * {@link #TOLERANCE} of the larger, after {@code maxRounds}, or after the first round when the
+ * proxy's CPU cannot be read (direct, or not Linux).
+ *
+ * <p>The decision ({@link #settled}) is a pure function of the figures so far; {@link #run} drives
+ * the rounds. Not thread-safe; one warm-up at a time.
+ */
+final class Warmup {
+    /** Two consecutive rounds within this fraction of each other's CPU per unit: settled. */
+    static final double TOLERANCE = 0.08;
+
+    /** One round of load: does the work and returns how many units (transactions, bytes) it completed. */
+    @FunctionalInterface
+    interface Round {
+        /** Runs round {@code index} (from 1). */
+        long run(int index) throws InterruptedException;
+    }
+
+    private Warmup() {
+    }
+
+    /**
+     * Runs rounds until settled and returns the CPU per unit of each round that could be measured (empty
+     * when the proxy's CPU cannot be read: then exactly one round ran).
+     */
+    static List<Double> run(int maxRounds, Supplier<Optional<Duration>> cpu, Round round, Progress progress)
+            throws InterruptedException {
+        List<Double> perUnit = new ArrayList<>();
+        for (int i = 0; i < maxRounds; i++) {
+            Optional<Duration> before = cpu.get();
+            long units = round.run(i + 1);
+            Optional<Duration> after = cpu.get();
+            if (before.isEmpty() || after.isEmpty() || units <= 0) {
+                return perUnit;
+            }
+            perUnit.add(after.get().minus(before.get()).toNanos() / (double) units);
+            if (settled(perUnit)) {
+                break;
+            }
+        }
+        progress.note(String.format(Locale.ROOT, "warm-up: %d round(s), %s, proxy CPU per unit relative to the"
+                + " first round: %s", Math.max(1, perUnit.size()), settled(perUnit) ? "settled" : "not settled", trend(perUnit)));
+        return perUnit;
+    }
+
+    /** True when the last two rounds' CPU per unit differ by at most {@link #TOLERANCE} of the larger. */
+    static boolean settled(List<Double> perUnit) {
+        int n = perUnit.size();
+        if (n < 2) {
+            return false;
+        }
+        double a = perUnit.get(n - 2);
+        double b = perUnit.get(n - 1);
+        double larger = Math.max(a, b);
+        return larger <= 0 || Math.abs(a - b) <= TOLERANCE * larger;
+    }
+
+    /** The rounds' figures relative to the first, for the progress line, e.g. {@code 1.00 0.71 0.64}. */
+    static String trend(List<Double> perUnit) {
+        if (perUnit.isEmpty()) {
+            return "not measured";
+        }
+        StringBuilder s = new StringBuilder();
+        double first = perUnit.get(0);
+        for (double v : perUnit) {
+            if (s.length() > 0) {
+                s.append(' ');
+            }
+            s.append(String.format(Locale.ROOT, "%.2f", first > 0 ? v / first : 1.0));
+        }
+        return s.toString();
+    }
+}

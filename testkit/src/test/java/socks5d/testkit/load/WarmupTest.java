@@ -1,0 +1,75 @@
+package socks5d.testkit.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+class WarmupTest {
+
+    @Test
+    void settledWhenTwoRoundsInARowAreWithinEightPerCent() {
+        assertFalse(Warmup.settled(List.of()));
+        assertFalse(Warmup.settled(List.of(1.0)));
+        assertFalse(Warmup.settled(List.of(1.0, 0.7)));
+        assertTrue(Warmup.settled(List.of(1.0, 0.7, 0.65)));
+        assertTrue(Warmup.settled(List.of(0.65, 0.7)));
+        assertFalse(Warmup.settled(List.of(0.64, 0.70)));
+        assertTrue(Warmup.settled(List.of(0.0, 0.0)));
+    }
+
+    @Test
+    void roundsRunUntilTheCpuPerUnitSettles() throws InterruptedException {
+        // CPU per unit of a JIT warming up: 1.0, 0.7, 0.5, 0.48, then flat.
+        double[] cost = {1.0, 0.7, 0.5, 0.48, 0.48, 0.48};
+        AtomicLong cpuNanos = new AtomicLong();
+        AtomicInteger rounds = new AtomicInteger();
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        try (Progress progress = new Progress(new PrintStream(lines, true, StandardCharsets.UTF_8))) {
+            List<Double> perUnit = Warmup.run(24, () -> Optional.of(Duration.ofNanos(cpuNanos.get())), round -> {
+                rounds.incrementAndGet();
+                cpuNanos.addAndGet((long) (cost[round - 1] * 1_000_000));
+                return 1_000_000;
+            }, progress);
+            assertEquals(4, rounds.get());
+            assertEquals(List.of(1.0, 0.7, 0.5, 0.48), perUnit);
+        }
+        assertTrue(lines.toString(StandardCharsets.UTF_8).contains(
+                "warm-up: 4 round(s), settled, proxy CPU per unit relative to the first round: 1.00 0.70 0.50 0.48"),
+                lines.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void atMostTheGivenRoundsAndOneWhenTheCpuCannotBeRead() throws InterruptedException {
+        AtomicLong cpuNanos = new AtomicLong();
+        AtomicInteger rounds = new AtomicInteger();
+        try (Progress progress = new Progress(new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8))) {
+            // Halves every round: never settles.
+            List<Double> perUnit = Warmup.run(5, () -> Optional.of(Duration.ofNanos(cpuNanos.get())), round -> {
+                rounds.incrementAndGet();
+                cpuNanos.addAndGet(1_000_000L >> round);
+                return 1;
+            }, progress);
+            assertEquals(5, rounds.get());
+            assertEquals(5, perUnit.size());
+
+            rounds.set(0);
+            assertEquals(List.of(), Warmup.run(5, Optional::empty, round -> {
+                rounds.incrementAndGet();
+                return 10;
+            }, progress));
+            assertEquals(1, rounds.get());
+        }
+    }
+}
