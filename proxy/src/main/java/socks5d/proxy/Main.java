@@ -135,20 +135,16 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        Config config;
+        ServerSettings settings;
         List<Credentials> admins;
         try {
             admins = parseUsers();
-            config = config();
-            ProxySettings.fromConfig(config); // fail fast on bad values
-            socks5d.management.http.HttpSettings.fromConfig(config);
-            logFormat = LogFormat.parse(config.getString("socks5d.proxy.log-format"));
-            socks5d.management.cluster.ClusterSettings.fromConfig(config);
+            settings = ServerSettings.fromConfig(config());
         } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        LogFormat.apply(logFormat);
-        Socks5d server = Socks5d.start(config, admins);
+        LogFormat.apply(settings.logFormat());
+        Socks5d server = Socks5d.start(settings, admins);
         CompletableFuture<Integer> exit = server.whenStopped();
         try {
             server.started().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -9,8 +9,6 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.javadsl.Tcp;
 
-import com.typesafe.config.Config;
-
 import socks5d.management.ManagementServers;
 import socks5d.management.ManagementSettings;
 import socks5d.management.StateActors;
@@ -23,15 +21,15 @@ final class ManagementListeners {
     private ManagementListeners() {
     }
 
-    static CompletionStage<List<Tcp.ServerBinding>> start(ActorSystem<?> system, Config config, StateActors state) {
-        return ManagementServers.start(system, ManagementSettings.fromConfig(config), state)
+    static CompletionStage<List<Tcp.ServerBinding>> start(ActorSystem<?> system, ManagementSettings settings,
+                                                          StateActors state) {
+        return ManagementServers.start(system, settings, state)
                 .thenApply(ManagementServers.Bindings::all);
     }
 
     /** The HTTP admin listener (docs/operations.md, HTTP admin endpoint) unless its port is 0; where it bound. */
-    static CompletionStage<Optional<InetSocketAddress>> startHttp(ActorSystem<?> system, Config config,
+    static CompletionStage<Optional<InetSocketAddress>> startHttp(ActorSystem<?> system, HttpSettings settings,
                                                                  StateActors state, Readiness readiness) {
-        HttpSettings settings = HttpSettings.fromConfig(config);
         if (!settings.enabled()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }

@@ -30,7 +30,6 @@ import socks5d.management.StateActors;
 import socks5d.management.StateClient;
 import socks5d.management.http.Readiness;
 import socks5d.management.cluster.ClusterSettings;
-import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
 import socks5d.proxy.relay.RelayMemory;
 import socks5d.proxy.rules.Ruleset;
@@ -60,8 +59,9 @@ public final class Socks5d {
     private final CompletableFuture<Bindings> started = new CompletableFuture<>();
     private volatile boolean failed;
 
-    private Socks5d(Config config, List<Main.Credentials> admins) {
-        ClusterSettings cluster = ClusterSettings.fromConfig(config);
+    private Socks5d(ServerSettings settings, List<Main.Credentials> admins) {
+        ClusterSettings cluster = settings.cluster();
+        Config config = settings.pekko();
         // Alone, the node starts as before the cluster code existed: provider local, and none of the
         // remoting and cluster serializers instantiated (docs/operations.md, Cluster).
         Config effective = cluster.enabled() ? config : ClusterSettings.withoutClusterSerializers(config);
@@ -76,11 +76,16 @@ public final class Socks5d {
             log.info("Cluster mode: node [{}:{}] of cluster [{}], seed nodes {}", cluster.host(), cluster.port(),
                     cluster.name(), cluster.seedNodes());
         }
-        this.system = ActorSystem.create(guardian(effective, admins), cluster.systemName("socks5d"), effective);
+        this.system = ActorSystem.create(guardian(settings, admins), cluster.systemName("socks5d"), effective);
     }
 
+    /** Starts a server with settings read from {@code config} (tests start one from a Config). */
     public static Socks5d start(Config config, List<Main.Credentials> admins) {
-        return new Socks5d(config, admins);
+        return start(ServerSettings.fromConfig(config), admins);
+    }
+
+    public static Socks5d start(ServerSettings settings, List<Main.Credentials> admins) {
+        return new Socks5d(settings, admins);
     }
 
     public CompletionStage<Bindings> started() {
@@ -106,10 +111,10 @@ public final class Socks5d {
         system.terminate();
     }
 
-    private Behavior<Void> guardian(Config config, List<Main.Credentials> admins) {
+    private Behavior<Void> guardian(ServerSettings settings, List<Main.Credentials> admins) {
         return Behaviors.setup(context -> {
             try {
-                StateActors state = boot(context, config, admins);
+                StateActors state = boot(context, settings, admins);
                 context.watch(state.users());
             } catch (RuntimeException e) {
                 started.completeExceptionally(e);
@@ -133,24 +138,20 @@ public final class Socks5d {
         return Behaviors.stopped();
     }
 
-    private StateActors boot(ActorContext<Void> context, Config config, List<Main.Credentials> admins) {
-        ProxySettings settings = ProxySettings.fromConfig(config);
-        Duration askTimeout = config.getDuration("socks5d.management.ask-timeout");
-        StateActors state = StateActors.spawn(context, config);
-        Switches.State initial = new Switches.State(
-                config.getBoolean("socks5d.management.switches.auth-required"),
-                config.getBoolean("socks5d.management.switches.dissectors"),
-                (int) config.getBytes("socks5d.management.switches.relay-buffer-size").longValue());
-        LiveSwitches switches = LiveSwitches.subscribe(context, state.switches(), initial);
+    private StateActors boot(ActorContext<Void> context, ServerSettings server, List<Main.Credentials> admins) {
+        ProxySettings settings = server.proxy();
+        Duration askTimeout = server.management().askTimeout();
+        StateActors state = StateActors.spawn(context, server.state());
+        LiveSwitches switches = LiveSwitches.subscribe(context, state.switches(), server.state().switches());
         ActorSystem<?> sys = context.getSystem();
 
         CompletionStage<Void> usersReady = putAdmins(sys, state, admins, askTimeout);
         CompletionStage<List<Tcp.ServerBinding>> managementBound =
-                usersReady.thenCompose(v -> ManagementListeners.start(sys, config, state));
+                usersReady.thenCompose(v -> ManagementListeners.start(sys, server.management(), state));
         Readiness readiness = Readiness.watching(sys);
         CompletableFuture<Optional<InetSocketAddress>> httpBound = new CompletableFuture<>();
         CompletionStage<Bindings> all = managementBound.thenCompose(mgmt ->
-                ManagementListeners.startHttp(sys, config, state, readiness).thenApply(http -> {
+                ManagementListeners.startHttp(sys, server.http(), state, readiness).thenApply(http -> {
                     httpBound.complete(http);
                     return mgmt;
                 })).thenCompose(mgmt -> {
@@ -160,17 +161,9 @@ public final class Socks5d {
                 protectedPorts.add(b.localAddress().getPort());
                 mgmtAddresses.add(b.localAddress());
             }
-            if (settings.port() != 0) {
-                protectedPorts.add(settings.port());
-            }
-            // Configured management ports are protected even when a listener is disabled or not yet bound.
+            // Configured ports are protected even when a listener is disabled or not yet bound.
+            protectedPorts.addAll(server.configuredPorts());
             httpBound.join().ifPresent(http -> protectedPorts.add(http.getPort()));
-            for (String key : List.of("mcp.port", "mass.port", "pctp.port", "http.port")) {
-                int port = config.getInt("socks5d.management." + key);
-                if (port != 0) {
-                    protectedPorts.add(port);
-                }
-            }
             Ruleset rules = new Ruleset(settings.rules(), protectedPorts);
             RelayMemory memory = new RelayMemory(settings.relayMemory(), RelayMemory.sessionsFor(
                     RelayMemory.maxDirectMemory() - settings.relayMemory(), settings.readSize()));
@@ -192,7 +185,7 @@ public final class Socks5d {
             }
             try {
                 SocksServer socks = SocksServer.bind(settings, state, switches, rules, gauge, memory,
-                        LoginThrottle.Settings.fromConfig(config));
+                        server.management().loginThrottle());
                 log.info("Bound SOCKS listener on [{}]", socks.localAddress());
                 registerShutdown(sys, socks, mgmt, gauge);
                 readiness.socksBound();
