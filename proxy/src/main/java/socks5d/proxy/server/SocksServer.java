@@ -24,6 +24,9 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +44,8 @@ import socks5d.proxy.rules.Ruleset;
  * hashing executor, created and shut down here and nowhere else. Each accepted connection is
  * admitted or closed at once ({@code max-clients} and the descriptor budget, counted as an attempt
  * only), then served by a {@link SocksHandler} on one event loop for its whole life. Each loop
- * reports its counters and access-log entries on its own timer. Thread-safe: its state is set up
+ * reports its counters and access-log entries on its own timer. It logs where it bound and takes
+ * part in CoordinatedShutdown itself: unbind, drain, flush, close. Thread-safe: its state is set up
  * before the listener binds and only read afterwards; {@link #unbind} and {@link #close} may be
  * called from any thread.
  */
@@ -71,11 +75,12 @@ public final class SocksServer implements AutoCloseable {
     }
 
     /**
-     * Starts the event loops and binds the SOCKS listener.
+     * Starts the event loops, binds the SOCKS listener, logs where, and registers its shutdown with
+     * {@code system}'s CoordinatedShutdown (see {@link #registerShutdown}).
      *
      * @throws Exception when the listener cannot bind (the port in use, a bad address)
      */
-    public static SocksServer bind(ProxySettings settings, StateActors state, LiveSwitches switches, Ruleset rules,
+    public static SocksServer bind(ActorSystem<?> system, ProxySettings settings, StateActors state, LiveSwitches switches, Ruleset rules,
                                    ConnectionGauge gauge, RelayMemory relayMemory,
                                    LoginThrottle.Settings loginThrottle) throws Exception {
         Transport transport = Transport.choose(settings.transport());
@@ -131,7 +136,10 @@ public final class SocksServer implements AutoCloseable {
                     });
             Channel listener = b.bind(settings.listenAddress(), settings.port()).sync().channel();
             log.info("SOCKS data plane on [{}] with [{}] event loops", transport.name(), ((io.netty.util.concurrent.MultithreadEventExecutorGroup) loops).executorCount());
-            return new SocksServer(loops, resolver, hashing, plane, listener);
+            SocksServer server = new SocksServer(loops, resolver, hashing, plane, listener);
+            log.info("Bound SOCKS listener on [{}]", server.localAddress());
+            server.registerShutdown(system);
+            return server;
         } catch (Exception | Error e) {
             if (resolver != null) {
                 resolver.close();
@@ -200,12 +208,32 @@ public final class SocksServer implements AutoCloseable {
         return new AdaptiveRecvByteBufAllocator(Math.min(64, max), Math.min(16 * 1024, max), max);
     }
 
+    /**
+     * The SOCKS listener's part of the shutdown (docs/operations.md, Signals and shutdown), each task
+     * registered once: stop accepting (service-unbind), wait up to the drain phase's timeout for the
+     * open sessions (service-requests-done), then send the last counters and access-log entries to the
+     * actors while they still run (service-stop). The event loops stop with the actor system, however
+     * it stops (CoordinatedShutdown or terminate()).
+     */
+    private void registerShutdown(ActorSystem<?> system) {
+        CoordinatedShutdown cs = CoordinatedShutdown.get(system);
+        cs.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "socks-unbind-" + localAddress().getPort(), () -> {
+            log.info("Shutting down: no new connections; [{}] open", plane.gauge.open());
+            return unbind().thenApply(v -> Done.getInstance());
+        });
+        cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "socks-drain-sessions",
+                () -> plane.gauge.drain().thenApply(v -> Done.getInstance()));
+        cs.addTask(CoordinatedShutdown.PhaseServiceStop(), "socks-flush-data-plane",
+                () -> flush().thenApply(v -> Done.getInstance()));
+        system.getWhenTerminated().whenComplete((done, failure) -> close());
+    }
+
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) listener.localAddress();
     }
 
     /** Stops accepting; open sessions go on. */
-    public CompletionStage<Void> unbind() {
+    private CompletionStage<Void> unbind() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         listener.close().addListener(f -> done.complete(null));
         return done;
@@ -216,7 +244,7 @@ public final class SocksServer implements AutoCloseable {
      * sent it: called at shutdown after the sessions drained, while the actors still run, so the last
      * sessions' access-log lines and counters are not lost.
      */
-    public CompletionStage<Void> flush() {
+    private CompletionStage<Void> flush() {
         List<CompletableFuture<Void>> sent = new ArrayList<>();
         for (Map.Entry<EventExecutor, DataPlane.Loop> e : plane.loops()) {
             CompletableFuture<Void> done = new CompletableFuture<>();
