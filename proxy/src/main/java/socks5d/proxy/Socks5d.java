@@ -1,6 +1,5 @@
 package socks5d.proxy;
 
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.util.HashSet;
 import java.util.List;
@@ -20,13 +19,11 @@ import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import com.typesafe.config.Config;
 
 import socks5d.management.ManagementServers;
 import socks5d.management.StateActors;
 import socks5d.management.StateClient;
-import socks5d.management.admission.ConnectionGauge;
 import socks5d.management.cluster.ClusterSettings;
 import socks5d.management.http.AdminHttpServer;
 import socks5d.management.http.Readiness;
@@ -211,43 +208,14 @@ public final class Socks5d {
         management.listeners().forEach(a -> protectedPorts.add(a.getPort()));
         management.http().ifPresent(a -> protectedPorts.add(a.getPort()));
         Ruleset rules = new Ruleset(proxy.rules(), protectedPorts);
-        RelayMemory memory = new RelayMemory(proxy.relayMemory(), RelayMemory.sessionsFor(
-                RelayMemory.maxDirectMemory() - proxy.relayMemory(), proxy.readSize()));
-        ConnectionGauge gauge = admission(proxy, memory);
         try {
-            SocksServer socks = SocksServer.bind(sys, proxy, state, switches, rules, gauge, memory,
+            SocksServer socks = SocksServer.bind(sys, proxy, state, switches, rules,
                     settings.management().loginThrottle());
             readiness.socksBound();
             return CompletableFuture.completedFuture(new Bindings(socks.localAddress(), management.listeners(), state,
-                    memory, management.http().orElse(null)));
+                    socks.relayMemory(), management.http().orElse(null)));
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    private static ConnectionGauge admission(ProxySettings settings, RelayMemory memory) {
-        ConnectionGauge gauge = new ConnectionGauge(settings.maxClients(),
-                ConnectionGauge.descriptorBudget(openFileLimit()));
-        long relayedFit = gauge.descriptorBudget() / ConnectionGauge.FDS_PER_CLIENT;
-        if (gauge.descriptorBudget() > 0 && (settings.maxClients() == 0 || settings.maxClients() > relayedFit)) {
-            log.warn("The open-file limit [{}] leaves descriptors for [{}] relayed clients (two each; a client"
-                    + " still negotiating holds one), below max-clients [{}]; clients beyond it are refused at"
-                    + " once; raise `ulimit -n` to serve more", openFileLimit(), relayedFit, settings.maxClients());
-        }
-        long wanted = Math.min(settings.maxClients() == 0 ? Long.MAX_VALUE : settings.maxClients(),
-                gauge.descriptorBudget() > 0 ? relayedFit : Long.MAX_VALUE);
-        if (memory.maxSessions() < wanted) {
-            log.warn("The direct memory limit [{} MiB] leaves room for [{}] relayed clients (each may hold one"
-                    + " [{} KiB] read per direction beyond the relay memory budget); CONNECTs beyond it get reply"
-                    + " 0x01; raise -XX:MaxDirectMemorySize to serve more", RelayMemory.maxDirectMemory() >> 20,
-                    memory.maxSessions(), settings.readSize() >> 10);
-        }
-        return gauge;
-    }
-
-    /** RLIMIT_NOFILE of this process as the JVM sees it (it raises the soft limit to the hard one), or -1. */
-    private static long openFileLimit() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
-                ? unix.getMaxFileDescriptorCount() : -1;
     }
 }

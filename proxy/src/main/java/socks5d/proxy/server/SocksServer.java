@@ -31,7 +31,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import socks5d.management.StateActors;
-import socks5d.management.admission.ConnectionGauge;
 import socks5d.management.limits.AddressLimits;
 import socks5d.management.limits.LoginThrottle;
 import socks5d.proxy.ProxySettings;
@@ -42,8 +41,8 @@ import socks5d.proxy.rules.Ruleset;
 /**
  * The SOCKS data plane (docs/design.md): the event loops, the SOCKS listener, the resolver and the
  * hashing executor, created and shut down here and nowhere else. Each accepted connection is
- * admitted or closed at once ({@code max-clients} and the descriptor budget, counted as an attempt
- * only), then served by a {@link SocksHandler} on one event loop for its whole life. Each loop
+ * admitted by its {@link SocksAdmission} or closed at once ({@code max-clients} and the descriptor
+ * budget, counted as an attempt only), then served by a {@link SocksHandler} on one event loop for its whole life. Each loop
  * reports its counters and access-log entries on its own timer. It logs where it bound and takes
  * part in CoordinatedShutdown itself: unbind, drain, flush, close. Thread-safe: its state is set up
  * before the listener binds and only read afterwards; {@link #unbind} and {@link #close} may be
@@ -80,9 +79,12 @@ public final class SocksServer implements AutoCloseable {
      *
      * @throws Exception when the listener cannot bind (the port in use, a bad address)
      */
-    public static SocksServer bind(ActorSystem<?> system, ProxySettings settings, StateActors state, LiveSwitches switches, Ruleset rules,
-                                   ConnectionGauge gauge, RelayMemory relayMemory,
+    public static SocksServer bind(ActorSystem<?> system, ProxySettings settings, StateActors state,
+                                   LiveSwitches switches, Ruleset rules,
                                    LoginThrottle.Settings loginThrottle) throws Exception {
+        RelayMemory relayMemory = new RelayMemory(settings.relayMemory(), RelayMemory.sessionsFor(
+                RelayMemory.maxDirectMemory() - settings.relayMemory(), settings.readSize()));
+        SocksAdmission admission = SocksAdmission.forThisProcess(settings, relayMemory);
         Transport transport = Transport.choose(settings.transport());
         EventLoopGroup loops = transport.newEventLoops(settings.eventLoops());
         Resolver resolver = null;
@@ -90,7 +92,7 @@ public final class SocksServer implements AutoCloseable {
         try {
             resolver = new Resolver(loops, transport, settings.dns());
             hashing = hashingExecutor(settings.hashingThreads(), settings.hashingQueue());
-            DataPlane plane = new DataPlane(settings, transport, state, switches, resolver, rules, gauge,
+            DataPlane plane = new DataPlane(settings, transport, state, switches, resolver, rules, admission,
                     relayMemory, loops, hashing, new LoginThrottle("SOCKS", loginThrottle, System::nanoTime));
             if (plane.addressLimits != null) {
                 AddressLimits limits = plane.addressLimits;
@@ -122,7 +124,7 @@ public final class SocksServer implements AutoCloseable {
                             if (counted == REFUSED) {
                                 return;
                             }
-                            if (!gauge.tryOpen()) {
+                            if (!admission.tryOpen()) {
                                 if (counted != null) {
                                     plane.addressLimits.close(counted);
                                 }
@@ -218,14 +220,19 @@ public final class SocksServer implements AutoCloseable {
     private void registerShutdown(ActorSystem<?> system) {
         CoordinatedShutdown cs = CoordinatedShutdown.get(system);
         cs.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "socks-unbind-" + localAddress().getPort(), () -> {
-            log.info("Shutting down: no new connections; [{}] open", plane.gauge.open());
+            log.info("Shutting down: no new connections; [{}] open", plane.admission.open());
             return unbind().thenApply(v -> Done.getInstance());
         });
         cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "socks-drain-sessions",
-                () -> plane.gauge.drain().thenApply(v -> Done.getInstance()));
+                () -> plane.admission.drain().thenApply(v -> Done.getInstance()));
         cs.addTask(CoordinatedShutdown.PhaseServiceStop(), "socks-flush-data-plane",
                 () -> flush().thenApply(v -> Done.getInstance()));
         system.getWhenTerminated().whenComplete((done, failure) -> close());
+    }
+
+    /** The relay memory budget of the sessions (docs/operations.md, Large loads). */
+    public RelayMemory relayMemory() {
+        return plane.relayMemory;
     }
 
     public InetSocketAddress localAddress() {
