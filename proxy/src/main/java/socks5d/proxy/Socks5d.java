@@ -151,6 +151,7 @@ public final class Socks5d {
         StateActors state = StateActors.spawn(context, settings.state());
         LiveSwitches switches = LiveSwitches.subscribe(context, state.switches(), settings.state().switches());
         Readiness readiness = Readiness.watching(sys);
+        // The chain's own stage is not kept: its outcome goes to `started`, which callers hold.
         putAdmins(sys, state, admins, settings)
                 .thenCompose(v -> bindManagement(sys, settings, state, readiness))
                 .thenCompose(management -> bindSocks(sys, settings, state, switches, management, readiness))
