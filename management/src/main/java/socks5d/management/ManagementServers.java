@@ -19,7 +19,7 @@ import socks5d.management.pctp.PctpServer;
 
 /**
  * Starts the management listeners (MCP, MASS, PCTP: docs/protocols/) on one address, each unless its
- * port is 0. The proxy's main calls {@link #start} once, after spawning the {@link StateActors}.
+ * port is 0. The proxy (its {@code Socks5d}) calls {@link #start} once, after spawning the {@link StateActors}.
  * Stateless; the servers run on the given actor system.
  */
 public final class ManagementServers {

@@ -1,12 +1,10 @@
 package socks5d.management;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigValueType;
 
 import socks5d.management.limits.LoginThrottle;
 
@@ -108,26 +106,12 @@ public record ManagementSettings(String listenAddress, Duration askTimeout, Mcp 
         return new ManagementSettings(
                 c.getString("listen-address"),
                 c.getDuration("ask-timeout"),
-                new Mcp(c.getInt("mcp.port"), optionalDuration(c, "mcp.idle-timeout")),
+                new Mcp(c.getInt("mcp.port"), OptionalDuration.read(root, "socks5d.management.mcp.idle-timeout")),
                 new Mass(c.getInt("mass.port"), c.getBoolean("mass.allow-no-auth"),
                         c.getDuration("mass.session-timeout")),
-                new Pctp(c.getInt("pctp.port"), c.getInt("pctp.max-line"), optionalDuration(c, "pctp.idle-timeout")),
+                new Pctp(c.getInt("pctp.port"), c.getInt("pctp.max-line"), OptionalDuration.read(root, "socks5d.management.pctp.idle-timeout")),
                 c.getInt("max-connections"),
                 LoginThrottle.Settings.fromConfig(root));
-    }
-
-    /** {@code 0} or {@code off} mean "no timeout" (reference.conf). */
-    private static Optional<Duration> optionalDuration(Config c, String key) {
-        ConfigValueType type = c.getValue(key).valueType();
-        if (type == ConfigValueType.BOOLEAN
-                || (type == ConfigValueType.STRING && List.of("off", "false", "no").contains(c.getString(key)))) {
-            if (c.getBoolean(key)) {
-                throw new IllegalArgumentException("socks5d.management." + key + " must be a duration, 0 or off");
-            }
-            return Optional.empty();
-        }
-        Duration d = c.getDuration(key);
-        return d.isZero() ? Optional.empty() : Optional.of(d);
     }
 
     private static void requirePort(String key, int port) {

@@ -34,25 +34,43 @@ public record StateActors(ActorRef<UserDirectory.Command> users,
                           PublishedUsers publishedUsers) {
 
     /**
-     * Spawns the four actors as children of {@code context}, configured from {@code socks5d.management}.
+     * What the state actors start with, read once from {@code socks5d.management} and
+     * {@code socks5d.cluster}. Immutable.
+     *
+     * @param users             {@code socks5d.management.users}
+     * @param switches          {@code socks5d.management.switches}: the switches at start
+     * @param accessLogRingSize {@code socks5d.management.access-log.ring-size}
+     * @param cluster           {@code socks5d.cluster}: alone or one node of a cluster
+     */
+    public record Settings(UserSettings users, Switches.State switches, int accessLogRingSize,
+                           ClusterSettings cluster) {
+        public static Settings fromConfig(Config root) {
+            return new Settings(UserSettings.fromConfig(root), Switches.State.fromConfig(root),
+                    root.getInt("socks5d.management.access-log.ring-size"), ClusterSettings.fromConfig(root));
+        }
+    }
+
+    /** As {@link #spawn(ActorContext, Settings)} with the settings read from {@code config}. */
+    public static StateActors spawn(ActorContext<?> context, Config config) {
+        return spawn(context, Settings.fromConfig(config));
+    }
+
+    /**
+     * Spawns the four actors as children of {@code context}.
      * Metrics, access log and switches resume after an unexpected exception, keeping their state:
      * one bad message must not reset the counters or the switches. The user directory is not
      * supervised: if it cannot load the user file it stops, and the owner (who should watch it)
      * must stop the server rather than run without, or overwrite, the users on disk.
      */
-    public static StateActors spawn(ActorContext<?> context, Config config) {
-        Config m = config.getConfig("socks5d.management");
-        Switches.State initial = new Switches.State(
-                m.getBoolean("switches.auth-required"),
-                m.getBoolean("switches.dissectors"),
-                (int) Math.min(Integer.MAX_VALUE, m.getBytes("switches.relay-buffer-size")));
+    public static StateActors spawn(ActorContext<?> context, Settings settings) {
+        Switches.State initial = settings.switches();
+        ClusterSettings cluster = settings.cluster();
         PublishedUsers published = new PublishedUsers();
-        ClusterSettings cluster = ClusterSettings.fromConfig(config);
         if (!cluster.enabled()) {
             return new StateActors(
-                    context.spawn(UserDirectory.create(UserSettings.fromConfig(config), published), "users"),
+                    context.spawn(UserDirectory.create(settings.users(), published), "users"),
                     context.spawn(resuming(Metrics.create()), "metrics"),
-                    context.spawn(resuming(AccessLog.create(m.getInt("access-log.ring-size"))), "access-log"),
+                    context.spawn(resuming(AccessLog.create(settings.accessLogRingSize())), "access-log"),
                     context.spawn(resuming(Switches.create(initial)), "switches"),
                     published);
         }
@@ -64,10 +82,10 @@ public record StateActors(ActorRef<UserDirectory.Command> users,
         ActorRef<Switches.Command> switches = context.spawn(resuming(Switches.create(initial)), "switches");
         context.spawn(resuming(SwitchesReplica.create(switches, cluster.writeTimeout())), "switches-replica");
         return new StateActors(
-                context.spawn(UserDirectory.create(UserSettings.fromConfig(config), published,
+                context.spawn(UserDirectory.create(settings.users(), published,
                         new UserDirectory.Replication(userReplica, origin)), "users"),
                 context.spawn(resuming(ClusterMetrics.create(cluster)), "metrics"),
-                context.spawn(resuming(AccessLog.create(m.getInt("access-log.ring-size"))), "access-log"),
+                context.spawn(resuming(AccessLog.create(settings.accessLogRingSize())), "access-log"),
                 switches,
                 published);
     }

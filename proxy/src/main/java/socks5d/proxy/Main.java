@@ -20,24 +20,18 @@ import com.typesafe.config.ConfigFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import socks5d.wire.CredentialField;
 
 /**
  * The {@code socks5d} entry point (README, Command line): parses the command line into a {@link Config}
- * layered over {@code --config FILE} and the embedded defaults, starts the server and maps
- * outcomes to exit codes: 0 after a clean shutdown, 1 when a port is in use or start fails,
- * 2 for a bad flag or value. Nothing reads the flags after they became config.
+ * layered over {@code --config FILE} and the embedded defaults, reads it once into {@link ServerSettings},
+ * starts {@link Socks5d} and maps the outcome to an {@link ExitCode}. Nothing reads the flags after
+ * they became config.
  */
 @Command(name = "socks5d", sortOptions = false,
         description = "SOCKS5 proxy (RFC 1928/1929) with live management over MCP, MASS and PCTP.",
         versionProvider = Main.Version.class)
 public final class Main implements java.util.concurrent.Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
-
-    /** Exit status for a bad flag or value (docs/operations.md, Exit codes). */
-    public static final int EXIT_USAGE = 2;
-    /** Exit status when start fails, e.g. a port already in use (docs/operations.md, Exit codes). */
-    public static final int EXIT_START_FAILED = 1;
 
     @Option(names = "-h", usageHelp = true, description = "Print this help and exit.")
     boolean help;
@@ -130,36 +124,32 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         PrintWriter err = e.getCommandLine().getErr();
         err.println("socks5d: " + e.getMessage());
         e.getCommandLine().usage(err);
-        return EXIT_USAGE;
+        return ExitCode.USAGE.code();
     }
 
     @Override
     public Integer call() {
-        Config config;
+        ServerSettings settings;
         List<Credentials> admins;
         try {
             admins = parseUsers();
-            config = config();
-            ProxySettings.fromConfig(config); // fail fast on bad values
-            socks5d.management.http.HttpSettings.fromConfig(config);
-            logFormat = LogFormat.parse(config.getString("socks5d.proxy.log-format"));
-            socks5d.management.cluster.ClusterSettings.fromConfig(config);
+            settings = ServerSettings.fromConfig(config());
         } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        LogFormat.apply(logFormat);
-        Socks5d server = Socks5d.start(config, admins);
-        CompletableFuture<Integer> exit = server.whenStopped();
+        LogFormat.apply(settings.logFormat());
+        Socks5d server = Socks5d.start(settings, admins);
+        CompletableFuture<ExitCode> exit = server.whenStopped();
         try {
             server.started().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             log.error("socks5d could not start: {}", describe(cause));
             server.terminate();
-            return EXIT_START_FAILED;
+            return ExitCode.FAILED.code();
         }
         Signals.install(server);
-        return exit.join();
+        return exit.join().code();
     }
 
     private static String describe(Throwable t) {
@@ -171,31 +161,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         return t.getMessage();
     }
 
-    /** A {@code -u USER:PASS} value. */
-    public record Credentials(String user, String password) {
-        @Override
-        public String toString() {
-            return "Credentials[user=" + user + ", password=<hidden>]";
-        }
-    }
-
     private List<Credentials> parseUsers() {
-        List<Credentials> out = new ArrayList<>();
-        for (String u : users) {
-            int colon = u.indexOf(':');
-            if (colon < 0) {
-                throw new IllegalArgumentException("-u needs USER:PASS, got a value without ':'");
-            }
-            String name = u.substring(0, colon);
-            String pass = u.substring(colon + 1);
-            String why = CredentialField.invalid("user", name);
-            why = why != null ? why : CredentialField.invalid("password", pass);
-            if (why != null) {
-                throw new IllegalArgumentException("-u " + why + " (RFC 1929)");
-            }
-            out.add(new Credentials(name, pass));
-        }
-        return out;
+        return users.stream().map(Credentials::parse).toList();
     }
 
     /** Flags over {@code --config FILE} over the embedded defaults (README, Configuration). */

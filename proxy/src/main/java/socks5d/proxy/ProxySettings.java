@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import com.typesafe.config.Config;
 
+import socks5d.management.OptionalDuration;
+
 import socks5d.proxy.connect.Resolver;
 import socks5d.proxy.relay.RelayMemory;
 import socks5d.proxy.relay.UdpRelay;
@@ -107,7 +109,7 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
                 c.getInt("max-clients"),
                 c.getDuration("handshake-timeout"),
                 c.getDuration("connect-timeout"),
-                optionalDuration(c, "idle-timeout"),
+                OptionalDuration.read(root, "socks5d.proxy.idle-timeout").orElse(Duration.ZERO),
                 c.getDuration("resolve-timeout"),
                 c.getDuration("metrics-flush-interval"),
                 c.getDuration("shutdown-grace"),
@@ -126,7 +128,7 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
                 new UdpRelay.Settings(
                         c.getInt("udp.max-associations"),
                         (int) Math.min(Integer.MAX_VALUE, c.getBytes("udp.max-datagram")),
-                        optionalDuration(c, "udp.idle-timeout")),
+                        OptionalDuration.read(root, "socks5d.proxy.udp.idle-timeout").orElse(Duration.ZERO)),
                 c.getInt("hashing-threads"),
                 Limits.fromConfig(c.getConfig("limits")));
     }
@@ -135,14 +137,5 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
     private static long relayMemory(Config c) {
         return "auto".equalsIgnoreCase(c.getString("relay-memory"))
                 ? RelayMemory.maxDirectMemory() / 4 : c.getBytes("relay-memory");
-    }
-
-    /** A duration where 0 or {@code off} means "never": returned as {@link Duration#ZERO}. */
-    private static Duration optionalDuration(Config c, String key) {
-        String raw = c.getString(key);
-        if ("off".equalsIgnoreCase(raw) || "false".equalsIgnoreCase(raw) || "no".equalsIgnoreCase(raw)) {
-            return Duration.ZERO;
-        }
-        return c.getDuration(key);
     }
 }

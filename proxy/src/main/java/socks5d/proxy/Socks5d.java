@@ -1,9 +1,6 @@
 package socks5d.proxy;
 
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -22,26 +19,27 @@ import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import com.typesafe.config.Config;
 
-import socks5d.management.limits.LoginThrottle;
+import socks5d.management.ManagementServers;
 import socks5d.management.StateActors;
 import socks5d.management.StateClient;
-import socks5d.management.http.Readiness;
 import socks5d.management.cluster.ClusterSettings;
-import socks5d.management.switches.Switches;
+import socks5d.management.http.AdminHttpServer;
+import socks5d.management.http.Readiness;
 import socks5d.management.users.UserDirectory;
 import socks5d.proxy.relay.RelayMemory;
 import socks5d.proxy.rules.Ruleset;
-import socks5d.management.admission.ConnectionGauge;
 import socks5d.proxy.server.LiveSwitches;
 import socks5d.proxy.server.SocksServer;
 
 /**
- * One running socks5d: its actor system, state actors, listeners and shutdown sequence. Used by
- * {@link Main} and by tests that start a server in-process. On shutdown (CoordinatedShutdown) it
- * stops accepting, then waits up to {@code shutdown-grace} for open sessions (docs/operations.md, Signals and shutdown).
+ * One running socks5d (docs/design.md, Start-up and shutdown): assembles its actor system, state
+ * actors and listeners from {@link ServerSettings}. Used by {@link Main} and by tests that start a
+ * server in-process. Start-up runs in order: the state actors, the {@code -u} ADMIN users, the MCP,
+ * MASS and PCTP listeners, the HTTP admin listener, the SOCKS listener; each listener logs where it
+ * bound and registers its own unbind with CoordinatedShutdown, which then stops accepting and waits up
+ * to {@code shutdown-grace} for open sessions (docs/operations.md, Signals and shutdown).
  * Thread-safe: all state is in the actor system and in completion stages.
  */
 public final class Socks5d {
@@ -50,37 +48,28 @@ public final class Socks5d {
     /** Where the listeners ended up (ports resolved when 0 was asked for); a disabled one is {@code null}. */
     public record Bindings(InetSocketAddress socks, List<InetSocketAddress> management, StateActors state,
                            RelayMemory relayMemory, InetSocketAddress http) {
-        public Bindings(InetSocketAddress socks, List<InetSocketAddress> management, StateActors state,
-                        RelayMemory relayMemory) {
-            this(socks, management, state, relayMemory, null);
-        }
+    }
+
+    /** Where the management listeners bound: MCP, MASS, PCTP in that order, and the HTTP admin listener. */
+    private record ManagementBound(List<InetSocketAddress> listeners, Optional<InetSocketAddress> http) {
     }
 
     private final ActorSystem<Void> system;
     private final CompletableFuture<Bindings> started = new CompletableFuture<>();
     private volatile boolean failed;
 
-    private Socks5d(Config config, List<Main.Credentials> admins) {
-        ClusterSettings cluster = ClusterSettings.fromConfig(config);
-        // Alone, the node starts as before the cluster code existed: provider local, and none of the
-        // remoting and cluster serializers instantiated (docs/operations.md, Cluster).
-        Config effective = cluster.enabled() ? config : ClusterSettings.withoutClusterSerializers(config);
-        if (cluster.enabled()) {
-            // Cluster mode only: the provider, Artery and the cluster settings (docs/operations.md, Cluster).
-            effective = cluster.pekkoConfig().withFallback(config);
-            if (!cluster.loopback() && !cluster.tls()) {
-                log.warn("The cluster port is bound to [{}], not a loopback address, without TLS: user changes"
-                        + " (password hashes) cross the network in clear; set socks5d.cluster.tls (README, Cluster)",
-                        cluster.host());
-            }
-            log.info("Cluster mode: node [{}:{}] of cluster [{}], seed nodes {}", cluster.host(), cluster.port(),
-                    cluster.name(), cluster.seedNodes());
-        }
-        this.system = ActorSystem.create(guardian(effective, admins), cluster.systemName("socks5d"), effective);
+    private Socks5d(ServerSettings settings, List<Credentials> admins) {
+        this.system = ActorSystem.create(guardian(settings, admins), settings.cluster().systemName("socks5d"),
+                pekkoConfig(settings));
     }
 
-    public static Socks5d start(Config config, List<Main.Credentials> admins) {
-        return new Socks5d(config, admins);
+    /** Starts a server with settings read from {@code config} (tests start one from a Config). */
+    public static Socks5d start(Config config, List<Credentials> admins) {
+        return start(ServerSettings.fromConfig(config), admins);
+    }
+
+    public static Socks5d start(ServerSettings settings, List<Credentials> admins) {
+        return new Socks5d(settings, admins);
     }
 
     public CompletionStage<Bindings> started() {
@@ -91,9 +80,9 @@ public final class Socks5d {
         return system;
     }
 
-    /** Completes once the actor system has terminated: 0 after a clean stop, 1 if state was lost on the way. */
-    public CompletableFuture<Integer> whenStopped() {
-        return system.getWhenTerminated().toCompletableFuture().thenApply(done -> failed ? 1 : 0);
+    /** Completes once the actor system has terminated: {@link ExitCode#OK}, or {@link ExitCode#FAILED} if state was lost. */
+    public CompletableFuture<ExitCode> whenStopped() {
+        return system.getWhenTerminated().toCompletableFuture().thenApply(done -> failed ? ExitCode.FAILED : ExitCode.OK);
     }
 
     /** Graceful stop: stop accepting, drain open sessions up to the grace period, terminate. */
@@ -106,10 +95,30 @@ public final class Socks5d {
         system.terminate();
     }
 
-    private Behavior<Void> guardian(Config config, List<Main.Credentials> admins) {
+    /**
+     * The actor system's configuration. Alone, the node starts as before the cluster code existed:
+     * provider local, and none of the remoting and cluster serializers instantiated; in cluster mode,
+     * the provider, Artery and the cluster settings (docs/operations.md, Cluster).
+     */
+    private static Config pekkoConfig(ServerSettings settings) {
+        ClusterSettings cluster = settings.cluster();
+        if (!cluster.enabled()) {
+            return ClusterSettings.withoutClusterSerializers(settings.pekko());
+        }
+        if (!cluster.loopback() && !cluster.tls()) {
+            log.warn("The cluster port is bound to [{}], not a loopback address, without TLS: user changes"
+                    + " (password hashes) cross the network in clear; set socks5d.cluster.tls (README, Cluster)",
+                    cluster.host());
+        }
+        log.info("Cluster mode: node [{}:{}] of cluster [{}], seed nodes {}", cluster.host(), cluster.port(),
+                cluster.name(), cluster.seedNodes());
+        return cluster.pekkoConfig().withFallback(settings.pekko());
+    }
+
+    private Behavior<Void> guardian(ServerSettings settings, List<Credentials> admins) {
         return Behaviors.setup(context -> {
             try {
-                StateActors state = boot(context, config, admins);
+                StateActors state = boot(context, settings, admins);
                 context.watch(state.users());
             } catch (RuntimeException e) {
                 started.completeExceptionally(e);
@@ -133,97 +142,36 @@ public final class Socks5d {
         return Behaviors.stopped();
     }
 
-    private StateActors boot(ActorContext<Void> context, Config config, List<Main.Credentials> admins) {
-        ProxySettings settings = ProxySettings.fromConfig(config);
-        Duration askTimeout = config.getDuration("socks5d.management.ask-timeout");
-        StateActors state = StateActors.spawn(context, config);
-        Switches.State initial = new Switches.State(
-                config.getBoolean("socks5d.management.switches.auth-required"),
-                config.getBoolean("socks5d.management.switches.dissectors"),
-                (int) config.getBytes("socks5d.management.switches.relay-buffer-size").longValue());
-        LiveSwitches switches = LiveSwitches.subscribe(context, state.switches(), initial);
+    /**
+     * Spawns the state actors and starts the listeners one step after the other, completing
+     * {@link #started} with where they bound or with the first step's failure.
+     */
+    private StateActors boot(ActorContext<Void> context, ServerSettings settings, List<Credentials> admins) {
         ActorSystem<?> sys = context.getSystem();
-
-        CompletionStage<Void> usersReady = putAdmins(sys, state, admins, askTimeout);
-        CompletionStage<List<Tcp.ServerBinding>> managementBound =
-                usersReady.thenCompose(v -> ManagementListeners.start(sys, config, state));
+        StateActors state = StateActors.spawn(context, settings.state());
+        LiveSwitches switches = LiveSwitches.subscribe(context, state.switches(), settings.state().switches());
         Readiness readiness = Readiness.watching(sys);
-        CompletableFuture<Optional<InetSocketAddress>> httpBound = new CompletableFuture<>();
-        CompletionStage<Bindings> all = managementBound.thenCompose(mgmt ->
-                ManagementListeners.startHttp(sys, config, state, readiness).thenApply(http -> {
-                    httpBound.complete(http);
-                    return mgmt;
-                })).thenCompose(mgmt -> {
-            Set<Integer> protectedPorts = new HashSet<>();
-            List<InetSocketAddress> mgmtAddresses = new ArrayList<>();
-            for (Tcp.ServerBinding b : mgmt) {
-                protectedPorts.add(b.localAddress().getPort());
-                mgmtAddresses.add(b.localAddress());
-            }
-            if (settings.port() != 0) {
-                protectedPorts.add(settings.port());
-            }
-            // Configured management ports are protected even when a listener is disabled or not yet bound.
-            httpBound.join().ifPresent(http -> protectedPorts.add(http.getPort()));
-            for (String key : List.of("mcp.port", "mass.port", "pctp.port", "http.port")) {
-                int port = config.getInt("socks5d.management." + key);
-                if (port != 0) {
-                    protectedPorts.add(port);
-                }
-            }
-            Ruleset rules = new Ruleset(settings.rules(), protectedPorts);
-            RelayMemory memory = new RelayMemory(settings.relayMemory(), RelayMemory.sessionsFor(
-                    RelayMemory.maxDirectMemory() - settings.relayMemory(), settings.readSize()));
-            ConnectionGauge gauge = new ConnectionGauge(settings.maxClients(),
-                    ConnectionGauge.descriptorBudget(openFileLimit()));
-            long relayedFit = gauge.descriptorBudget() / ConnectionGauge.FDS_PER_CLIENT;
-            if (gauge.descriptorBudget() > 0 && (settings.maxClients() == 0 || settings.maxClients() > relayedFit)) {
-                log.warn("The open-file limit [{}] leaves descriptors for [{}] relayed clients (two each; a client"
-                        + " still negotiating holds one), below max-clients [{}]; clients beyond it are refused at"
-                        + " once; raise `ulimit -n` to serve more", openFileLimit(), relayedFit, settings.maxClients());
-            }
-            long wanted = Math.min(settings.maxClients() == 0 ? Long.MAX_VALUE : settings.maxClients(),
-                    gauge.descriptorBudget() > 0 ? relayedFit : Long.MAX_VALUE);
-            if (memory.maxSessions() < wanted) {
-                log.warn("The direct memory limit [{} MiB] leaves room for [{}] relayed clients (each may hold one"
-                        + " [{} KiB] read per direction beyond the relay memory budget); CONNECTs beyond it get reply"
-                        + " 0x01; raise -XX:MaxDirectMemorySize to serve more", RelayMemory.maxDirectMemory() >> 20,
-                        memory.maxSessions(), settings.readSize() >> 10);
-            }
-            try {
-                SocksServer socks = SocksServer.bind(settings, state, switches, rules, gauge, memory,
-                        LoginThrottle.Settings.fromConfig(config));
-                log.info("Bound SOCKS listener on [{}]", socks.localAddress());
-                registerShutdown(sys, socks, mgmt, gauge);
-                readiness.socksBound();
-                return CompletableFuture.completedFuture(
-                        new Bindings(socks.localAddress(), mgmtAddresses, state, memory, httpBound.join().orElse(null)));
-            } catch (Exception e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        });
-        all.whenComplete((bindings, failure) -> {
-            if (failure != null) {
-                started.completeExceptionally(failure);
-            } else {
-                started.complete(bindings);
-            }
-        });
+        // The chain's own stage is not kept: its outcome goes to `started`, which callers hold.
+        putAdmins(sys, state, admins, settings)
+                .thenCompose(v -> bindManagement(sys, settings, state, readiness))
+                .thenCompose(management -> bindSocks(sys, settings, state, switches, management, readiness))
+                .whenComplete((bindings, failure) -> {
+                    if (failure != null) {
+                        started.completeExceptionally(failure);
+                    } else {
+                        started.complete(bindings);
+                    }
+                });
         return state;
     }
 
-    /** RLIMIT_NOFILE of this process as the JVM sees it (it raises the soft limit to the hard one), or -1. */
-    private static long openFileLimit() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
-                ? unix.getMaxFileDescriptorCount() : -1;
-    }
-
-    private static CompletionStage<Void> putAdmins(ActorSystem<?> sys, StateActors state,
-                                                   List<Main.Credentials> admins, Duration timeout) {
+    /** Stores the {@code -u} users as ADMIN, one after the other; fails if one cannot be stored. */
+    private static CompletionStage<Void> putAdmins(ActorSystem<?> sys, StateActors state, List<Credentials> admins,
+                                                   ServerSettings settings) {
         CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
         // The user file is loaded and hashes are computed before the first ack; allow for it.
-        StateClient users = new StateClient(state, timeout.multipliedBy(4), sys.scheduler());
-        for (Main.Credentials c : admins) {
+        StateClient users = new StateClient(state, settings.management().askTimeout().multipliedBy(4), sys.scheduler());
+        for (Credentials c : admins) {
             chain = chain.thenCompose(v -> users.putUser(c.user(), c.password(), UserDirectory.Role.ADMIN)
                     .thenAccept(reply -> {
                         if (reply instanceof UserDirectory.Added || reply instanceof UserDirectory.Updated) {
@@ -236,22 +184,39 @@ public final class Socks5d {
         return chain;
     }
 
-    private static void registerShutdown(ActorSystem<?> sys, SocksServer socks,
-                                         List<Tcp.ServerBinding> management, ConnectionGauge gauge) {
-        CoordinatedShutdown cs = CoordinatedShutdown.get(sys);
-        cs.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-listeners", () -> {
-            log.info("Shutting down: no new connections; [{}] open", gauge.open());
-            List<CompletableFuture<?>> unbinds = new ArrayList<>();
-            unbinds.add(socks.unbind().toCompletableFuture());
-            management.forEach(b -> unbinds.add(b.unbind().toCompletableFuture()));
-            return CompletableFuture.allOf(unbinds.toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());
+    /** The MCP, MASS and PCTP listeners (docs/protocols/), then the HTTP admin listener (docs/operations.md), each unless its port is 0. */
+    private static CompletionStage<ManagementBound> bindManagement(ActorSystem<?> sys, ServerSettings settings,
+                                                                   StateActors state, Readiness readiness) {
+        return ManagementServers.start(sys, settings.management(), state).thenCompose(bound -> {
+            List<InetSocketAddress> listeners = bound.all().stream().map(Tcp.ServerBinding::localAddress).toList();
+            if (!settings.http().enabled()) {
+                return CompletableFuture.completedFuture(new ManagementBound(listeners, Optional.empty()));
+            }
+            return AdminHttpServer.bind(sys, settings.http(), state, readiness)
+                    .thenApply(http -> new ManagementBound(listeners, Optional.of(http.localAddress())));
         });
-        cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-sessions",
-                () -> gauge.drain().thenApply(v -> Done.getInstance()));
-        // The last sessions' counters and access-log lines reach the actors while they still run.
-        cs.addTask(CoordinatedShutdown.PhaseServiceStop(), "flush-data-plane",
-                () -> socks.flush().thenApply(v -> Done.getInstance()));
-        // The event loops stop with the actor system, however it stops (CoordinatedShutdown or terminate()).
-        sys.getWhenTerminated().whenComplete((done, failure) -> socks.close());
+    }
+
+    /**
+     * The SOCKS listener, last, so that its ruleset refuses every bound listener's port as a
+     * destination; the configured ports are refused too, even when a listener is disabled.
+     */
+    private static CompletionStage<Bindings> bindSocks(ActorSystem<?> sys, ServerSettings settings, StateActors state,
+                                                       LiveSwitches switches, ManagementBound management,
+                                                       Readiness readiness) {
+        ProxySettings proxy = settings.proxy();
+        Set<Integer> protectedPorts = new HashSet<>(settings.configuredPorts());
+        management.listeners().forEach(a -> protectedPorts.add(a.getPort()));
+        management.http().ifPresent(a -> protectedPorts.add(a.getPort()));
+        Ruleset rules = new Ruleset(proxy.rules(), protectedPorts);
+        try {
+            SocksServer socks = SocksServer.bind(sys, proxy, state, switches, rules,
+                    settings.management().loginThrottle());
+            readiness.socksBound();
+            return CompletableFuture.completedFuture(new Bindings(socks.localAddress(), management.listeners(), state,
+                    socks.relayMemory(), management.http().orElse(null)));
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 }

@@ -45,7 +45,7 @@ final class MainTest {
      */
     static void assertBadUsage(String mention, String... args) {
         Outcome o = run(args);
-        assertEquals(Main.EXIT_USAGE, o.status(), String.join(" ", args));
+        assertEquals(ExitCode.USAGE.code(), o.status(), String.join(" ", args));
         String[] lines = o.err().split("\\R");
         assertTrue(lines[0].startsWith("socks5d: "), o.err());
         assertTrue(lines[0].contains(mention), lines[0]);
@@ -120,7 +120,7 @@ final class MainTest {
             int status = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Main.run(
                     "-l", "127.0.0.1", "-p", port, "-P", "0", "--mass-port", "0", "--pctp-port", "0", "--http-port", "0",
                     "--data-dir", dataDir.toString()));
-            assertEquals(Main.EXIT_START_FAILED, status);
+            assertEquals(ExitCode.FAILED.code(), status);
         }
     }
 
@@ -130,7 +130,7 @@ final class MainTest {
         int status = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Main.run(
                 "-l", "127.0.0.1", "-p", "0", "-P", "0", "--mass-port", "0", "--pctp-port", "0", "--http-port", "0",
                 "--data-dir", dataDir.toString()));
-        assertEquals(Main.EXIT_START_FAILED, status);
+        assertEquals(ExitCode.FAILED.code(), status);
         assertEquals("not a user file\n", Files.readString(users), "the users on disk are never overwritten");
     }
 }

@@ -64,7 +64,7 @@ public final class ProxyHarness implements AutoCloseable {
                             "socks5d.proxy.resolve-timeout = 2s")))
                     .withFallback(ConfigFactory.load())
                     .resolve();
-            Socks5d server = Socks5d.start(config, List.of(new Main.Credentials(USER, PASSWORD)));
+            Socks5d server = Socks5d.start(config, List.of(new Credentials(USER, PASSWORD)));
             Socks5d.Bindings b = server.started().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new ProxyHarness(server, b, dir);
         } catch (Exception e) {

@@ -10,6 +10,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
+import com.typesafe.config.Config;
+
 /**
  * Owns the live switches (docs/protocols/): SOCKS authentication required or not, password
  * dissectors on or off, and the relay buffer size for new connections (PCTP CONFIG IO=).
@@ -24,6 +26,21 @@ public final class Switches extends AbstractBehavior<Switches.Command> {
     public static final int MAX_RELAY_BUFFER = 1 << 20;
 
     public record State(boolean authRequired, boolean dissectorsOn, int relayBufferSize) {
+        /**
+         * The switches at start, read from {@code socks5d.management.switches} (reference.conf): the one
+         * conversion of those keys, used by the server and by every test that spawns the actors.
+         *
+         * @throws IllegalArgumentException naming the key when the relay buffer size is out of range
+         */
+        public static State fromConfig(Config root) {
+            Config c = root.getConfig("socks5d.management.switches");
+            long size = c.getBytes("relay-buffer-size");
+            String why = invalidRelayBufferSize((int) Math.min(Integer.MAX_VALUE, size));
+            if (why != null) {
+                throw new IllegalArgumentException("socks5d.management.switches.relay-buffer-size: " + why);
+            }
+            return new State(c.getBoolean("auth-required"), c.getBoolean("dissectors"), (int) size);
+        }
     }
 
     public sealed interface Command {

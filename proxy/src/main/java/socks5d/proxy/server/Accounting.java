@@ -6,7 +6,6 @@ import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
 import socks5d.management.accesslog.AccessLog;
-import socks5d.management.admission.ConnectionGauge;
 import socks5d.management.metrics.Latency;
 import socks5d.management.metrics.Metrics;
 import socks5d.management.metrics.Observations;
@@ -20,7 +19,7 @@ import socks5d.management.metrics.Observations;
 final class Accounting implements Runnable {
     private final ActorRef<Metrics.Command> metrics;
     private final ActorRef<AccessLog.Command> accessLog;
-    private final ConnectionGauge gauge;
+    private final SocksAdmission admission;
 
     long opened;
     long rejected;
@@ -57,10 +56,10 @@ final class Accounting implements Runnable {
     long sessionsShaped;
     private List<AccessLog.Entry> entries = new ArrayList<>();
 
-    Accounting(ActorRef<Metrics.Command> metrics, ActorRef<AccessLog.Command> accessLog, ConnectionGauge gauge) {
+    Accounting(ActorRef<Metrics.Command> metrics, ActorRef<AccessLog.Command> accessLog, SocksAdmission admission) {
         this.metrics = metrics;
         this.accessLog = accessLog;
-        this.gauge = gauge;
+        this.admission = admission;
     }
 
     void log(AccessLog.Entry entry) {
@@ -73,7 +72,7 @@ final class Accounting implements Runnable {
         if (opened + rejected + closed + succeeded + failed + authAttempts + transferred + relayReads + relayWrites
                 + credentials + handshake.count() + connect.count() != 0) {
             metrics.tell(new Metrics.Batch(opened, rejected, closed, closedProxied, succeeded, failed,
-                    authAttempts, authFailures, gauge.peak(),
+                    authAttempts, authFailures, admission.peak(),
                     new Metrics.Traffic(proxied, transferred, clientBytes, relayReads, relayReadBytes,
                             relayWrites, relayWriteBytes),
                     new Observations(bytesFromClient, bytesToClient, replies.clone(), credentials,

@@ -16,7 +16,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.EventExecutor;
 
 import socks5d.management.StateActors;
-import socks5d.management.admission.ConnectionGauge;
 import socks5d.management.limits.AddressLimits;
 import socks5d.management.limits.LoginThrottle;
 import socks5d.management.limits.UserSessions;
@@ -45,7 +44,7 @@ final class DataPlane {
     final LiveSwitches switches;
     final Resolver resolver;
     final Ruleset rules;
-    final ConnectionGauge gauge;
+    final SocksAdmission admission;
     final RelayMemory relayMemory;
     /** Options of BIND listeners and the connections they accept; cloned onto the client's event loop. */
     final ServerBootstrap inbound;
@@ -69,7 +68,7 @@ final class DataPlane {
     private final Map<EventExecutor, Loop> loops = new IdentityHashMap<>();
 
     DataPlane(ProxySettings settings, Transport transport, StateActors state, LiveSwitches switches,
-              Resolver resolver, Ruleset rules, ConnectionGauge gauge, RelayMemory relayMemory,
+              Resolver resolver, Ruleset rules, SocksAdmission admission, RelayMemory relayMemory,
               EventLoopGroup group, Executor hashing, LoginThrottle loginThrottle) {
         this.settings = settings;
         ProxySettings.Limits limits = settings.limits();
@@ -82,7 +81,7 @@ final class DataPlane {
         this.switches = switches;
         this.resolver = resolver;
         this.rules = rules;
-        this.gauge = gauge;
+        this.admission = admission;
         this.relayMemory = relayMemory;
         Bootstrap outbound = new Bootstrap()
                 .channel(transport.socketChannel())
@@ -112,7 +111,7 @@ final class DataPlane {
                 // One octet more than the largest datagram accepted, so a larger one shows as such.
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(settings.udp().maxDatagram() + 1));
         for (EventExecutor e : group) {
-            Accounting accounting = new Accounting(state.metrics(), state.accessLog(), gauge);
+            Accounting accounting = new Accounting(state.metrics(), state.accessLog(), admission);
             loops.put(e, new Loop(accounting, new Logins((EventLoop) e, state.publishedUsers(), hashing),
                     outbound.clone((EventLoop) e)));
         }

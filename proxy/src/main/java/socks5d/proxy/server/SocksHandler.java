@@ -304,7 +304,7 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
 
     /** Takes the destination's descriptor and a relayed session's place, or says why not (0x01). */
     private ReplyCode admitOutbound() {
-        if (!plane.gauge.tryReserveOutbound()) {
+        if (!plane.admission.tryReserveOutbound()) {
             log.debug("Client [{}]: no descriptor left for an outbound connection", clientAddress);
             return ReplyCode.GENERAL_FAILURE;
         }
@@ -379,7 +379,7 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
             apply(handshake.onConnectFailed(ReplyCode.GENERAL_FAILURE));
             return;
         }
-        if (!plane.gauge.tryReserveOutbound()) {
+        if (!plane.admission.tryReserveOutbound()) {
             log.debug("Client [{}]: no descriptor left for a UDP association", clientAddress);
             apply(handshake.onConnectFailed(ReplyCode.GENERAL_FAILURE));
             return;
@@ -489,7 +489,7 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
             plane.relayMemory.endSession();
         }
         if (outboundReserved) {
-            plane.gauge.releaseOutbound();
+            plane.admission.releaseOutbound();
         }
         if (associationTaken) {
             plane.udpAssociations.decrementAndGet();
@@ -500,7 +500,7 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         if (countedUser != null) {
             plane.userSessions.close(countedUser);
         }
-        plane.gauge.close();
+        plane.admission.close();
         Accounting a = loop.accounting();
         a.closed++;
         a.closedProxied += proxied;

@@ -24,11 +24,13 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import socks5d.management.StateActors;
-import socks5d.management.admission.ConnectionGauge;
 import socks5d.management.limits.AddressLimits;
 import socks5d.management.limits.LoginThrottle;
 import socks5d.proxy.ProxySettings;
@@ -39,9 +41,10 @@ import socks5d.proxy.rules.Ruleset;
 /**
  * The SOCKS data plane (docs/design.md): the event loops, the SOCKS listener, the resolver and the
  * hashing executor, created and shut down here and nowhere else. Each accepted connection is
- * admitted or closed at once ({@code max-clients} and the descriptor budget, counted as an attempt
- * only), then served by a {@link SocksHandler} on one event loop for its whole life. Each loop
- * reports its counters and access-log entries on its own timer. Thread-safe: its state is set up
+ * admitted by its {@link SocksAdmission} or closed at once ({@code max-clients} and the descriptor
+ * budget, counted as an attempt only), then served by a {@link SocksHandler} on one event loop for its whole life. Each loop
+ * reports its counters and access-log entries on its own timer. It logs where it bound and takes
+ * part in CoordinatedShutdown itself: unbind, drain, flush, close. Thread-safe: its state is set up
  * before the listener binds and only read afterwards; {@link #unbind} and {@link #close} may be
  * called from any thread.
  */
@@ -71,13 +74,17 @@ public final class SocksServer implements AutoCloseable {
     }
 
     /**
-     * Starts the event loops and binds the SOCKS listener.
+     * Starts the event loops, binds the SOCKS listener, logs where, and registers its shutdown with
+     * {@code system}'s CoordinatedShutdown (see {@link #registerShutdown}).
      *
      * @throws Exception when the listener cannot bind (the port in use, a bad address)
      */
-    public static SocksServer bind(ProxySettings settings, StateActors state, LiveSwitches switches, Ruleset rules,
-                                   ConnectionGauge gauge, RelayMemory relayMemory,
+    public static SocksServer bind(ActorSystem<?> system, ProxySettings settings, StateActors state,
+                                   LiveSwitches switches, Ruleset rules,
                                    LoginThrottle.Settings loginThrottle) throws Exception {
+        RelayMemory relayMemory = new RelayMemory(settings.relayMemory(), RelayMemory.sessionsFor(
+                RelayMemory.maxDirectMemory() - settings.relayMemory(), settings.readSize()));
+        SocksAdmission admission = SocksAdmission.forThisProcess(settings, relayMemory);
         Transport transport = Transport.choose(settings.transport());
         EventLoopGroup loops = transport.newEventLoops(settings.eventLoops());
         Resolver resolver = null;
@@ -85,7 +92,7 @@ public final class SocksServer implements AutoCloseable {
         try {
             resolver = new Resolver(loops, transport, settings.dns());
             hashing = hashingExecutor(settings.hashingThreads(), settings.hashingQueue());
-            DataPlane plane = new DataPlane(settings, transport, state, switches, resolver, rules, gauge,
+            DataPlane plane = new DataPlane(settings, transport, state, switches, resolver, rules, admission,
                     relayMemory, loops, hashing, new LoginThrottle("SOCKS", loginThrottle, System::nanoTime));
             if (plane.addressLimits != null) {
                 AddressLimits limits = plane.addressLimits;
@@ -117,7 +124,7 @@ public final class SocksServer implements AutoCloseable {
                             if (counted == REFUSED) {
                                 return;
                             }
-                            if (!gauge.tryOpen()) {
+                            if (!admission.tryOpen()) {
                                 if (counted != null) {
                                     plane.addressLimits.close(counted);
                                 }
@@ -131,7 +138,10 @@ public final class SocksServer implements AutoCloseable {
                     });
             Channel listener = b.bind(settings.listenAddress(), settings.port()).sync().channel();
             log.info("SOCKS data plane on [{}] with [{}] event loops", transport.name(), ((io.netty.util.concurrent.MultithreadEventExecutorGroup) loops).executorCount());
-            return new SocksServer(loops, resolver, hashing, plane, listener);
+            SocksServer server = new SocksServer(loops, resolver, hashing, plane, listener);
+            log.info("Bound SOCKS listener on [{}]", server.localAddress());
+            server.registerShutdown(system);
+            return server;
         } catch (Exception | Error e) {
             if (resolver != null) {
                 resolver.close();
@@ -200,12 +210,37 @@ public final class SocksServer implements AutoCloseable {
         return new AdaptiveRecvByteBufAllocator(Math.min(64, max), Math.min(16 * 1024, max), max);
     }
 
+    /**
+     * The SOCKS listener's part of the shutdown (docs/operations.md, Signals and shutdown), each task
+     * registered once: stop accepting (service-unbind), wait up to the drain phase's timeout for the
+     * open sessions (service-requests-done), then send the last counters and access-log entries to the
+     * actors while they still run (service-stop). The event loops stop with the actor system, however
+     * it stops (CoordinatedShutdown or terminate()).
+     */
+    private void registerShutdown(ActorSystem<?> system) {
+        CoordinatedShutdown cs = CoordinatedShutdown.get(system);
+        cs.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "socks-unbind-" + localAddress().getPort(), () -> {
+            log.info("Shutting down: no new connections; [{}] open", plane.admission.open());
+            return unbind().thenApply(v -> Done.getInstance());
+        });
+        cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "socks-drain-sessions",
+                () -> plane.admission.drain().thenApply(v -> Done.getInstance()));
+        cs.addTask(CoordinatedShutdown.PhaseServiceStop(), "socks-flush-data-plane",
+                () -> flush().thenApply(v -> Done.getInstance()));
+        system.getWhenTerminated().whenComplete((done, failure) -> close());
+    }
+
+    /** The relay memory budget of the sessions (docs/operations.md, Large loads). */
+    public RelayMemory relayMemory() {
+        return plane.relayMemory;
+    }
+
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) listener.localAddress();
     }
 
     /** Stops accepting; open sessions go on. */
-    public CompletionStage<Void> unbind() {
+    private CompletionStage<Void> unbind() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         listener.close().addListener(f -> done.complete(null));
         return done;
@@ -216,7 +251,7 @@ public final class SocksServer implements AutoCloseable {
      * sent it: called at shutdown after the sessions drained, while the actors still run, so the last
      * sessions' access-log lines and counters are not lost.
      */
-    public CompletionStage<Void> flush() {
+    private CompletionStage<Void> flush() {
         List<CompletableFuture<Void>> sent = new ArrayList<>();
         for (Map.Entry<EventExecutor, DataPlane.Loop> e : plane.loops()) {
             CompletableFuture<Void> done = new CompletableFuture<>();
