@@ -7,7 +7,9 @@ import static socks5d.testkit.bytes.Hex.hex;
 import static socks5d.testkit.bytes.Hex.show;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -15,6 +17,7 @@ import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
@@ -242,17 +245,30 @@ class MassServerIT {
     }
 
     @Test
-    void closesASessionThatStalls() throws IOException {
-        ManagementSettings quick = ManagementSettings.fromConfig(
-                com.typesafe.config.ConfigFactory.parseMap(Map.of("socks5d.management.mass.session-timeout", "300ms"))
-                        .withFallback(config));
-        Tcp.ServerBinding b = MassServer.bind(testKit.system(), quick, state, 0).toCompletableFuture().join();
-        try (Client c = new Client(b.localAddress())) {
-            c.send(hex("01 01 02  # greeting, then nothing"));
-            assertEquals(show(hex("01 02")), show(c.read(2)));
-            assertTrue(c.closedByServer());
+    void closesASessionThatStallsWhenTheSessionTimeoutPasses(@TempDir Path dir) throws IOException {
+        Path own = Files.createDirectories(dir.resolve("manual-time")); // the shared state uses dir
+        // The session timeout runs on a manual clock: the session is served until the clock passes it.
+        ActorTestKit manual = ManagementFixture.manualTimeKit(testKit);
+        try {
+            ManualTime clock = ManualTime.get(manual.system());
+            Config quick = ManagementFixture.config(manual, own, Map.of("socks5d.management.mass.session-timeout", "1m"));
+            StateActors manualState = ManagementFixture.spawnState(manual, quick);
+            ManagementFixture.addUser(manual, manualState, "admin", "secret", UserDirectory.Role.ADMIN);
+            Tcp.ServerBinding b = MassServer.bind(manual.system(), ManagementSettings.fromConfig(quick), manualState, 0)
+                    .toCompletableFuture().join();
+            try (Client c = new Client(b.localAddress())) {
+                c.send(hex("01 01 02  # greeting"));
+                assertEquals(show(hex("01 02")), show(c.read(2)));
+                clock.timePasses(Duration.ofSeconds(59));
+                c.send(LOGIN.drop(3));
+                assertEquals(show(hex("01 00  # still served: logged in")), show(c.read(2)));
+                clock.timePasses(Duration.ofSeconds(1));
+                assertTrue(c.closedByServer());
+            } finally {
+                b.unbind().toCompletableFuture().join();
+            }
         } finally {
-            b.unbind().toCompletableFuture().join();
+            manual.shutdownTestKit();
         }
     }
 

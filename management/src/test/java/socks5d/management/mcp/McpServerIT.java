@@ -9,6 +9,7 @@ import static socks5d.testkit.bytes.Hex.show;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +17,9 @@ import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterEach;
@@ -201,21 +204,31 @@ class McpServerIT {
 
     @Test
     void answersErrorWhenAStateActorDoesNotAnswerInTime(@TempDir Path dir) throws IOException {
-        StateActors silent = new StateActors(testKit.<UserDirectory.Command>createTestProbe().getRef(),
-                testKit.<Metrics.Command>createTestProbe().getRef(),
-                testKit.<socks5d.management.accesslog.AccessLog.Command>createTestProbe().getRef(),
-                testKit.<socks5d.management.switches.Switches.Command>createTestProbe().getRef(),
-                new socks5d.management.users.PublishedUsers());
-        ManagementSettings quick = ManagementSettings.fromConfig(ManagementFixture.config(testKit, dir,
-                Map.of("socks5d.management.ask-timeout", "200ms")));
-        Tcp.ServerBinding b = McpServer.bind(testKit.system(), quick, silent, 0).toCompletableFuture().join();
-        try (Client c = new Client(b.localAddress())) {
-            c.send(hex("01 00 00 00  # GET_METRICS, nobody answers"));
-            assertEquals(show(hex("01 01 00 00  # ERROR")), show(c.read(4)));
-            c.send(hex("01 09 00 00  # the connection is still served"));
-            assertEquals(show(hex("01 02 00 00  # CMD_NOT_SUPPORTED")), show(c.read(4)));
+        // The ask timeout runs on a manual clock: the ERROR can only come from the clock passing it.
+        ActorTestKit manual = ManagementFixture.manualTimeKit(testKit);
+        try {
+            ManualTime clock = ManualTime.get(manual.system());
+            TestProbe<Metrics.Command> metrics = manual.createTestProbe();
+            StateActors silent = new StateActors(manual.<UserDirectory.Command>createTestProbe().getRef(),
+                    metrics.getRef(),
+                    manual.<socks5d.management.accesslog.AccessLog.Command>createTestProbe().getRef(),
+                    manual.<socks5d.management.switches.Switches.Command>createTestProbe().getRef(),
+                    new socks5d.management.users.PublishedUsers());
+            ManagementSettings settings = ManagementSettings.fromConfig(ManagementFixture.config(manual, dir,
+                    Map.of("socks5d.management.ask-timeout", "1m")));
+            Tcp.ServerBinding b = McpServer.bind(manual.system(), settings, silent, 0).toCompletableFuture().join();
+            try (Client c = new Client(b.localAddress())) {
+                c.send(hex("01 00 00 00  # GET_METRICS, nobody answers"));
+                metrics.expectMessageClass(Metrics.GetSnapshot.class, WAIT);
+                clock.timePasses(Duration.ofMinutes(1));
+                assertEquals(show(hex("01 01 00 00  # ERROR")), show(c.read(4)));
+                c.send(hex("01 09 00 00  # the connection is still served"));
+                assertEquals(show(hex("01 02 00 00  # CMD_NOT_SUPPORTED")), show(c.read(4)));
+            } finally {
+                b.unbind().toCompletableFuture().join();
+            }
         } finally {
-            b.unbind().toCompletableFuture().join();
+            manual.shutdownTestKit();
         }
     }
 
