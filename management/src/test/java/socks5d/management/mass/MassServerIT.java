@@ -13,19 +13,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
-import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -33,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.typesafe.config.Config;
 
+import socks5d.management.BoundServerFixture;
 import socks5d.management.ManagementFixture;
 import socks5d.management.ManagementFixture.Client;
 import socks5d.management.ManagementSettings;
@@ -41,9 +34,7 @@ import socks5d.management.limits.LoginThrottle;
 import socks5d.management.metrics.Metrics;
 import socks5d.management.users.UserDirectory;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
-class MassServerIT {
+class MassServerIT extends BoundServerFixture {
     /** Greeting offering USERNAME/PASSWORD, then admin:secret. */
     private static final ByteString LOGIN = hex("""
             01 01 02              # VER, NMETHODS 1, METHODS: USERNAME/PASSWORD
@@ -54,26 +45,8 @@ class MassServerIT {
     /** Method selection 0x02, then RFC 1929 success. */
     private static final ByteString LOGGED_IN = hex("01 02  01 00");
 
-    @JUnit5TestKit
-    ActorTestKit testKit = new JUnit5TestKitBuilder().build();
-
-    private StateActors state;
-    private Tcp.ServerBinding binding;
-    private Config config;
-
-    @BeforeEach
-    void bind(@TempDir Path dir) {
-        config = ManagementFixture.config(testKit, dir, Map.of("socks5d.management.users.max-users", 3));
-        state = ManagementFixture.spawnState(testKit, config);
-        ManagementFixture.addUser(testKit, state, "admin", "secret", UserDirectory.Role.ADMIN);
-        ManagementFixture.addUser(testKit, state, "basic", "secret", UserDirectory.Role.BASIC);
-        binding = MassServer.bind(testKit.system(), ManagementSettings.fromConfig(config), state, 0)
-                .toCompletableFuture().join();
-    }
-
-    @AfterEach
-    void unbind() {
-        binding.unbind().toCompletableFuture().join();
+    MassServerIT() {
+        super(MassServer::bind, Map.of("socks5d.management.users.max-users", 3), true);
     }
 
     /** Logs in, sends {@code request}, returns the whole reply up to the server's close. */

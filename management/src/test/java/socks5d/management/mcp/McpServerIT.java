@@ -13,24 +13,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
-import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.typesafe.config.Config;
-
+import socks5d.management.BoundServerFixture;
 import socks5d.management.ManagementFixture;
 import socks5d.management.ManagementFixture.Client;
 import socks5d.management.ManagementSettings;
@@ -43,26 +34,9 @@ import socks5d.management.mcp.wire.McpStatus;
 import socks5d.management.metrics.Metrics;
 import socks5d.management.users.UserDirectory;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
-class McpServerIT {
-    @JUnit5TestKit
-    ActorTestKit testKit = new JUnit5TestKitBuilder().build();
-
-    private StateActors state;
-    private Tcp.ServerBinding binding;
-
-    @BeforeEach
-    void bind(@TempDir Path dir) {
-        Config config = ManagementFixture.config(testKit, dir, Map.of("socks5d.management.users.max-users", 3));
-        state = ManagementFixture.spawnState(testKit, config);
-        binding = McpServer.bind(testKit.system(), ManagementSettings.fromConfig(config), state, 0)
-                .toCompletableFuture().join();
-    }
-
-    @AfterEach
-    void unbind() {
-        binding.unbind().toCompletableFuture().join();
+class McpServerIT extends BoundServerFixture {
+    McpServerIT() {
+        super(McpServer::bind, Map.of("socks5d.management.users.max-users", 3), false);
     }
 
     private Client client() throws IOException {
