@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static socks5d.proxy.Loopback.V4;
+import static socks5d.proxy.Loopback.V6;
 import static socks5d.testkit.bytes.Hex.bytes;
 
 import java.io.DataInputStream;
@@ -33,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-import socks5d.proxy.Loopback;
 import socks5d.proxy.ProxyHarness;
 import socks5d.proxy.Started;
 import socks5d.testkit.client.RawConnection;
@@ -55,8 +56,6 @@ import socks5d.testkit.target.SourceServer;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SocksServerIT {
     private static final Duration T = Duration.ofSeconds(5);
-    private static final InetAddress V4 = Loopback.V4;
-    private static final InetAddress V6 = Loopback.V6;
 
     private final Started started = new Started();
     private LoopbackDnsServer dns;

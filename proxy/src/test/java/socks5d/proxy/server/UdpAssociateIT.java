@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static socks5d.proxy.Loopback.V4;
+import static socks5d.proxy.Loopback.V6;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -25,7 +27,6 @@ import org.junit.jupiter.api.Timeout;
 
 import socks5d.management.accesslog.AccessLog;
 import socks5d.management.metrics.Metrics;
-import socks5d.proxy.Loopback;
 import socks5d.proxy.ProxyHarness;
 import socks5d.proxy.Started;
 import socks5d.testkit.client.Socks5Client;
@@ -48,8 +49,6 @@ class UdpAssociateIT {
     private static final Duration T = Duration.ofSeconds(5);
     /** How long a test waits for a datagram that must not come. */
     private static final Duration QUIET = Duration.ofMillis(300);
-    private static final InetAddress V4 = Loopback.V4;
-    private static final InetAddress V6 = Loopback.V6;
 
     private final Started started = new Started();
     private LoopbackDnsServer dns;
