@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -48,6 +49,14 @@ public final class ManagementFixture {
                         "socks5d.management.users.data-dir", dataDir.toString(),
                         "socks5d.management.listen-address", "127.0.0.1")))
                 .withFallback(kit.system().settings().config());
+    }
+
+    /**
+     * A second test kit on {@code kit}'s config whose scheduler (timers, asks, stream stage timers) moves only
+     * with {@link ManualTime#timePasses}, for tests whose subject is a timeout. The caller shuts it down.
+     */
+    public static ActorTestKit manualTimeKit(ActorTestKit kit) {
+        return ActorTestKit.create(ManualTime.config().withFallback(kit.system().settings().config()));
     }
 
     public static StateActors spawnState(ActorTestKit kit, Config config) {

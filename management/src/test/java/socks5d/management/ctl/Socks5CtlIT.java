@@ -8,57 +8,26 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
-import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
-import org.apache.pekko.stream.javadsl.Tcp;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-import com.typesafe.config.Config;
-
+import socks5d.management.BoundServerFixture;
 import socks5d.management.ManagementFixture;
-import socks5d.management.ManagementSettings;
-import socks5d.management.StateActors;
 import socks5d.management.mcp.McpServer;
 import socks5d.management.metrics.Metrics;
 import socks5d.management.users.UserDirectory;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
-class Socks5CtlIT {
-    @JUnit5TestKit
-    ActorTestKit testKit = new JUnit5TestKitBuilder().build();
-
-    private StateActors state;
-    private Tcp.ServerBinding binding;
+class Socks5CtlIT extends BoundServerFixture {
 
     /** One run of socks5ctl: exit status, standard output, standard error. */
     record Run(int status, String out, String err) {
     }
 
-    @BeforeEach
-    void bind(@TempDir Path dir) {
-        Config config = ManagementFixture.config(testKit, dir, Map.of());
-        state = ManagementFixture.spawnState(testKit, config);
-        binding = McpServer.bind(testKit.system(), ManagementSettings.fromConfig(config), state, 0)
-                .toCompletableFuture().join();
-    }
-
-    @AfterEach
-    void unbind() {
-        binding.unbind().toCompletableFuture().join();
+    Socks5CtlIT() {
+        super(McpServer::bind, Map.of(), false);
     }
 
     private Run ctl(String... args) {

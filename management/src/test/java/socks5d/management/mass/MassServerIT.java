@@ -7,22 +7,17 @@ import static socks5d.testkit.bytes.Hex.hex;
 import static socks5d.testkit.bytes.Hex.show;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
-import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.typesafe.config.Config;
 
+import socks5d.management.BoundServerFixture;
 import socks5d.management.ManagementFixture;
 import socks5d.management.ManagementFixture.Client;
 import socks5d.management.ManagementSettings;
@@ -38,9 +34,7 @@ import socks5d.management.limits.LoginThrottle;
 import socks5d.management.metrics.Metrics;
 import socks5d.management.users.UserDirectory;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
-class MassServerIT {
+class MassServerIT extends BoundServerFixture {
     /** Greeting offering USERNAME/PASSWORD, then admin:secret. */
     private static final ByteString LOGIN = hex("""
             01 01 02              # VER, NMETHODS 1, METHODS: USERNAME/PASSWORD
@@ -51,26 +45,8 @@ class MassServerIT {
     /** Method selection 0x02, then RFC 1929 success. */
     private static final ByteString LOGGED_IN = hex("01 02  01 00");
 
-    @JUnit5TestKit
-    ActorTestKit testKit = new JUnit5TestKitBuilder().build();
-
-    private StateActors state;
-    private Tcp.ServerBinding binding;
-    private Config config;
-
-    @BeforeEach
-    void bind(@TempDir Path dir) {
-        config = ManagementFixture.config(testKit, dir, Map.of("socks5d.management.users.max-users", 3));
-        state = ManagementFixture.spawnState(testKit, config);
-        ManagementFixture.addUser(testKit, state, "admin", "secret", UserDirectory.Role.ADMIN);
-        ManagementFixture.addUser(testKit, state, "basic", "secret", UserDirectory.Role.BASIC);
-        binding = MassServer.bind(testKit.system(), ManagementSettings.fromConfig(config), state, 0)
-                .toCompletableFuture().join();
-    }
-
-    @AfterEach
-    void unbind() {
-        binding.unbind().toCompletableFuture().join();
+    MassServerIT() {
+        super(MassServer::bind, Map.of("socks5d.management.users.max-users", 3), true);
     }
 
     /** Logs in, sends {@code request}, returns the whole reply up to the server's close. */
@@ -242,17 +218,30 @@ class MassServerIT {
     }
 
     @Test
-    void closesASessionThatStalls() throws IOException {
-        ManagementSettings quick = ManagementSettings.fromConfig(
-                com.typesafe.config.ConfigFactory.parseMap(Map.of("socks5d.management.mass.session-timeout", "300ms"))
-                        .withFallback(config));
-        Tcp.ServerBinding b = MassServer.bind(testKit.system(), quick, state, 0).toCompletableFuture().join();
-        try (Client c = new Client(b.localAddress())) {
-            c.send(hex("01 01 02  # greeting, then nothing"));
-            assertEquals(show(hex("01 02")), show(c.read(2)));
-            assertTrue(c.closedByServer());
+    void closesASessionThatStallsWhenTheSessionTimeoutPasses(@TempDir Path dir) throws IOException {
+        Path own = Files.createDirectories(dir.resolve("manual-time")); // the shared state uses dir
+        // The session timeout runs on a manual clock: the session is served until the clock passes it.
+        ActorTestKit manual = ManagementFixture.manualTimeKit(testKit);
+        try {
+            ManualTime clock = ManualTime.get(manual.system());
+            Config quick = ManagementFixture.config(manual, own, Map.of("socks5d.management.mass.session-timeout", "1m"));
+            StateActors manualState = ManagementFixture.spawnState(manual, quick);
+            ManagementFixture.addUser(manual, manualState, "admin", "secret", UserDirectory.Role.ADMIN);
+            Tcp.ServerBinding b = MassServer.bind(manual.system(), ManagementSettings.fromConfig(quick), manualState, 0)
+                    .toCompletableFuture().join();
+            try (Client c = new Client(b.localAddress())) {
+                c.send(hex("01 01 02  # greeting"));
+                assertEquals(show(hex("01 02")), show(c.read(2)));
+                clock.timePasses(Duration.ofSeconds(59));
+                c.send(LOGIN.drop(3));
+                assertEquals(show(hex("01 00  # still served: logged in")), show(c.read(2)));
+                clock.timePasses(Duration.ofSeconds(1));
+                assertTrue(c.closedByServer());
+            } finally {
+                b.unbind().toCompletableFuture().join();
+            }
         } finally {
-            b.unbind().toCompletableFuture().join();
+            manual.shutdownTestKit();
         }
     }
 

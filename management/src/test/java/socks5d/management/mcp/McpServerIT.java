@@ -9,25 +9,19 @@ import static socks5d.testkit.bytes.Hex.show;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
-import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.typesafe.config.Config;
-
+import socks5d.management.BoundServerFixture;
 import socks5d.management.ManagementFixture;
 import socks5d.management.ManagementFixture.Client;
 import socks5d.management.ManagementSettings;
@@ -40,26 +34,9 @@ import socks5d.management.mcp.wire.McpStatus;
 import socks5d.management.metrics.Metrics;
 import socks5d.management.users.UserDirectory;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
-class McpServerIT {
-    @JUnit5TestKit
-    ActorTestKit testKit = new JUnit5TestKitBuilder().build();
-
-    private StateActors state;
-    private Tcp.ServerBinding binding;
-
-    @BeforeEach
-    void bind(@TempDir Path dir) {
-        Config config = ManagementFixture.config(testKit, dir, Map.of("socks5d.management.users.max-users", 3));
-        state = ManagementFixture.spawnState(testKit, config);
-        binding = McpServer.bind(testKit.system(), ManagementSettings.fromConfig(config), state, 0)
-                .toCompletableFuture().join();
-    }
-
-    @AfterEach
-    void unbind() {
-        binding.unbind().toCompletableFuture().join();
+class McpServerIT extends BoundServerFixture {
+    McpServerIT() {
+        super(McpServer::bind, Map.of("socks5d.management.users.max-users", 3), false);
     }
 
     private Client client() throws IOException {
@@ -201,21 +178,31 @@ class McpServerIT {
 
     @Test
     void answersErrorWhenAStateActorDoesNotAnswerInTime(@TempDir Path dir) throws IOException {
-        StateActors silent = new StateActors(testKit.<UserDirectory.Command>createTestProbe().getRef(),
-                testKit.<Metrics.Command>createTestProbe().getRef(),
-                testKit.<socks5d.management.accesslog.AccessLog.Command>createTestProbe().getRef(),
-                testKit.<socks5d.management.switches.Switches.Command>createTestProbe().getRef(),
-                new socks5d.management.users.PublishedUsers());
-        ManagementSettings quick = ManagementSettings.fromConfig(ManagementFixture.config(testKit, dir,
-                Map.of("socks5d.management.ask-timeout", "200ms")));
-        Tcp.ServerBinding b = McpServer.bind(testKit.system(), quick, silent, 0).toCompletableFuture().join();
-        try (Client c = new Client(b.localAddress())) {
-            c.send(hex("01 00 00 00  # GET_METRICS, nobody answers"));
-            assertEquals(show(hex("01 01 00 00  # ERROR")), show(c.read(4)));
-            c.send(hex("01 09 00 00  # the connection is still served"));
-            assertEquals(show(hex("01 02 00 00  # CMD_NOT_SUPPORTED")), show(c.read(4)));
+        // The ask timeout runs on a manual clock: the ERROR can only come from the clock passing it.
+        ActorTestKit manual = ManagementFixture.manualTimeKit(testKit);
+        try {
+            ManualTime clock = ManualTime.get(manual.system());
+            TestProbe<Metrics.Command> metrics = manual.createTestProbe();
+            StateActors silent = new StateActors(manual.<UserDirectory.Command>createTestProbe().getRef(),
+                    metrics.getRef(),
+                    manual.<socks5d.management.accesslog.AccessLog.Command>createTestProbe().getRef(),
+                    manual.<socks5d.management.switches.Switches.Command>createTestProbe().getRef(),
+                    new socks5d.management.users.PublishedUsers());
+            ManagementSettings settings = ManagementSettings.fromConfig(ManagementFixture.config(manual, dir,
+                    Map.of("socks5d.management.ask-timeout", "1m")));
+            Tcp.ServerBinding b = McpServer.bind(manual.system(), settings, silent, 0).toCompletableFuture().join();
+            try (Client c = new Client(b.localAddress())) {
+                c.send(hex("01 00 00 00  # GET_METRICS, nobody answers"));
+                metrics.expectMessageClass(Metrics.GetSnapshot.class, WAIT);
+                clock.timePasses(Duration.ofMinutes(1));
+                assertEquals(show(hex("01 01 00 00  # ERROR")), show(c.read(4)));
+                c.send(hex("01 09 00 00  # the connection is still served"));
+                assertEquals(show(hex("01 02 00 00  # CMD_NOT_SUPPORTED")), show(c.read(4)));
+            } finally {
+                b.unbind().toCompletableFuture().join();
+            }
         } finally {
-            b.unbind().toCompletableFuture().join();
+            manual.shutdownTestKit();
         }
     }
 

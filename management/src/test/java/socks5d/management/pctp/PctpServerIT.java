@@ -4,58 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
-import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
-import org.apache.pekko.stream.javadsl.Tcp;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-import com.typesafe.config.Config;
-
+import socks5d.management.BoundServerFixture;
 import socks5d.management.ManagementFixture;
 import socks5d.management.ManagementFixture.Client;
-import socks5d.management.ManagementSettings;
-import socks5d.management.StateActors;
 import socks5d.management.accesslog.AccessLog;
 import socks5d.management.limits.LoginThrottle;
 import socks5d.management.metrics.Metrics;
 import socks5d.management.users.UserDirectory;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
-class PctpServerIT {
-    @JUnit5TestKit
-    ActorTestKit testKit = new JUnit5TestKitBuilder().build();
-
-    private StateActors state;
-    private Tcp.ServerBinding binding;
-
-    @BeforeEach
-    void bind(@TempDir Path dir) {
-        Config config = ManagementFixture.config(testKit, dir, Map.of());
-        state = ManagementFixture.spawnState(testKit, config);
-        ManagementFixture.addUser(testKit, state, "admin", "secret", UserDirectory.Role.ADMIN);
-        ManagementFixture.addUser(testKit, state, "basic", "secret", UserDirectory.Role.BASIC);
-        binding = PctpServer.bind(testKit.system(), ManagementSettings.fromConfig(config), state, 0)
-                .toCompletableFuture().join();
-    }
-
-    @AfterEach
-    void unbind() {
-        binding.unbind().toCompletableFuture().join();
+class PctpServerIT extends BoundServerFixture {
+    PctpServerIT() {
+        super(PctpServer::bind, Map.of(), true);
     }
 
     private Client loggedIn() throws IOException {

@@ -31,6 +31,7 @@ import ch.qos.logback.core.AppenderBase;
 
 import socks5d.management.switches.Switches;
 import socks5d.proxy.ProxyHarness;
+import socks5d.proxy.Started;
 import socks5d.testkit.client.Socks5Result;
 import socks5d.testkit.dns.LoopbackDnsServer;
 import socks5d.testkit.target.EchoServer;
@@ -61,6 +62,7 @@ class DissectorIT {
         }
     }
 
+    private final Started started = new Started();
     private final Capture capture = new Capture();
     private final Logger credentials = (Logger) LoggerFactory.getLogger(CredentialLog.LOGGER);
     private LoopbackDnsServer dns;
@@ -74,20 +76,16 @@ class DissectorIT {
         capture.setContext(credentials.getLoggerContext());
         capture.start();
         credentials.addAppender(capture);
-        pop3 = Pop3Server.start(V4);
-        http = HttpServer.start(V4);
-        echo = EchoServer.start(V4);
-        dns = LoopbackDnsServer.builder().record("mail.test", V4).start();
-        proxy = ProxyHarness.start(dns.socks5dConfig());
+        pop3 = started.add(Pop3Server.start(V4));
+        http = started.add(HttpServer.start(V4));
+        echo = started.add(EchoServer.start(V4));
+        dns = started.add(LoopbackDnsServer.builder().record("mail.test", V4).start());
+        proxy = started.add(ProxyHarness.start(dns.socks5dConfig()));
     }
 
     @AfterAll
     void stop() {
-        proxy.close();
-        dns.close();
-        echo.close();
-        http.close();
-        pop3.close();
+        started.close();
         credentials.detachAppender(capture);
         capture.stop();
     }

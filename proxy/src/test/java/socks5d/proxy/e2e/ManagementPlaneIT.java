@@ -52,16 +52,18 @@ class ManagementPlaneIT {
         String config = "socks5d.management.mcp.port = " + mcp;
         try (EchoServer echo = EchoServer.start(lo)) {
             try (ProxyHarness proxy = ProxyHarness.start(config, data)) {
-                assertEquals(1, authStatus(proxy, "bob", "pw-1"), "unknown before the add");
+                assertEquals(1, SocksLogins.authStatus(proxy.socks(), "bob", "pw-1"), "unknown before the add");
                 assertEquals(0, ctl(mcp, "add-user", "bob", "pw-1").exit());
-                assertEquals(0, connectAs(proxy, "bob", "pw-1", echo), "usable on the next connection");
+                assertEquals(0, SocksLogins.connectAs(proxy.socks(), "bob", "pw-1", echo.port()),
+                        "usable on the next connection");
             }
             try (ProxyHarness restarted = ProxyHarness.start(config, data)) {
-                assertEquals(0, connectAs(restarted, "bob", "pw-1", echo), "still there after a restart");
+                assertEquals(0, SocksLogins.connectAs(restarted.socks(), "bob", "pw-1", echo.port()),
+                        "still there after a restart");
                 Ctl users = ctl(mcp, "--json", "users");
                 assertTrue(users.out().contains("\"bob\""), users.out());
                 assertEquals(0, ctl(mcp, "del-user", "bob").exit());
-                assertEquals(1, authStatus(restarted, "bob", "pw-1"), "refused once removed");
+                assertEquals(1, SocksLogins.authStatus(restarted.socks(), "bob", "pw-1"), "refused once removed");
             }
         }
     }
@@ -90,7 +92,8 @@ class ManagementPlaneIT {
              ProxyHarness proxy = ProxyHarness.start("socks5d.management.mcp.port = " + mcp
                      + "\nsocks5d.management.pctp.port = " + pctp)) {
             for (int i = 0; i < 3; i++) {
-                assertEquals(0, connectAs(proxy, ProxyHarness.USER, ProxyHarness.PASSWORD, echo));
+                assertEquals(0,
+                        SocksLogins.connectAs(proxy.socks(), ProxyHarness.USER, ProxyHarness.PASSWORD, echo.port()));
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (proxy.metrics().successfulConnections() < 3 || proxy.metrics().currentConnections() > 0) {
@@ -161,22 +164,7 @@ class ManagementPlaneIT {
         }
     }
 
-    private int connectAs(ProxyHarness proxy, String user, String password, EchoServer echo) throws IOException {
-        try (Socks5Result r = Socks5Client.to(proxy.socks()).withAuth(user, password).connect(lo, echo.port())) {
-            if (r.reply() == 0) {
-                ProxyHarness.assertEchoes(r.socket(), "as " + user);
-            }
-            return r.reply();
-        }
-    }
 
-    private int authStatus(ProxyHarness proxy, String user, String password) throws IOException {
-        try (RawConnection c = RawConnection.open(proxy.socks(), T)) {
-            c.send(Socks5Frames.greeting(Socks5Frames.METHOD_USERPASS), Socks5Frames.userPass(user, password));
-            byte[] answer = c.readExactly(4, T);
-            return answer[3];
-        }
-    }
 
     /** Switches reach the proxy asynchronously: wait until a no-auth greeting gets {@code method}. */
     private static void awaitMethod(ProxyHarness proxy, int method) throws Exception {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import socks5d.proxy.ProxyHarness;
+import socks5d.proxy.Started;
 import socks5d.testkit.dns.LoopbackDnsServer;
 import socks5d.testkit.target.EchoServer;
 import socks5d.testkit.target.HttpServer;
@@ -32,6 +33,7 @@ import socks5d.testkit.target.HttpServer;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RealClientsIT {
     private final InetAddress loopback = InetAddress.getLoopbackAddress();
+    private final Started started = new Started();
     private LoopbackDnsServer dns;
     private HttpServer http;
     private EchoServer echo;
@@ -39,18 +41,15 @@ class RealClientsIT {
 
     @BeforeAll
     void start() {
-        http = HttpServer.start(loopback);
-        echo = EchoServer.start(loopback);
-        dns = LoopbackDnsServer.builder().record("web.test", loopback).start();
-        proxy = ProxyHarness.start(dns.socks5dConfig());
+        echo = started.add(EchoServer.start(loopback));
+        http = started.add(HttpServer.start(loopback));
+        dns = started.add(LoopbackDnsServer.builder().record("web.test", loopback).start());
+        proxy = started.add(ProxyHarness.start(dns.socks5dConfig()));
     }
 
     @AfterAll
     void stop() {
-        proxy.close();
-        dns.close();
-        http.close();
-        echo.close();
+        started.close();
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import socks5d.proxy.ProxyHarness;
+import socks5d.proxy.Started;
 import socks5d.testkit.target.EchoServer;
 import socks5d.testkit.target.UdpEchoServer;
 
@@ -35,22 +36,21 @@ import socks5d.testkit.target.UdpEchoServer;
 class RealClientsUdpBindIT {
     private static final long PROCESS_SECONDS = 30;
     private final InetAddress loopback = InetAddress.getLoopbackAddress();
+    private final Started started = new Started();
     private EchoServer echo;
     private UdpEchoServer udpEcho;
     private ProxyHarness proxy;
 
     @BeforeAll
     void start() {
-        echo = EchoServer.start(loopback);
-        udpEcho = UdpEchoServer.start(loopback);
-        proxy = ProxyHarness.start("");
+        echo = started.add(EchoServer.start(loopback));
+        udpEcho = started.add(UdpEchoServer.start(loopback));
+        proxy = started.add(ProxyHarness.start(""));
     }
 
     @AfterAll
     void stop() {
-        proxy.close();
-        udpEcho.close();
-        echo.close();
+        started.close();
     }
 
     @Test

@@ -31,9 +31,7 @@ import socks5d.management.mcp.wire.McpRequest;
 import socks5d.management.mcp.wire.McpStatus;
 import socks5d.proxy.ProxyHarness;
 import socks5d.testkit.client.RawConnection;
-import socks5d.testkit.client.Socks5Client;
 import socks5d.testkit.client.Socks5Frames;
-import socks5d.testkit.client.Socks5Result;
 import socks5d.testkit.target.EchoServer;
 
 /**
@@ -65,9 +63,9 @@ class SecretsIT {
                 List.of("-Dsocks5d.log.level=DEBUG"), List.of("-N", "-u", "admin:" + admin));
         try (server; EchoServer echo = EchoServer.start(lo)) {
             // SOCKS5 (RFC 1929): success and failure.
-            assertEquals(0, socks(server, "admin", admin, echo));
-            assertEquals(1, socksAuthStatus(server, "admin", password()), "wrong password");
-            assertEquals(1, socksAuthStatus(server, "nobody", password()), "unknown user");
+            assertEquals(0, SocksLogins.connectAs(server.socksAddress(), "admin", admin, echo.port()));
+            assertEquals(1, SocksLogins.authStatus(server.socksAddress(), "admin", password()), "wrong password");
+            assertEquals(1, SocksLogins.authStatus(server.socksAddress(), "nobody", password()), "unknown user");
 
             // MCP ADD_USER, and the new BASIC user on the proxy.
             String bob = password();
@@ -75,12 +73,12 @@ class SecretsIT {
                 assertEquals(McpStatus.OK, mcp.call(new McpRequest.AddUser("bob", bob)).status());
                 assertEquals(McpStatus.USER_EXISTS, mcp.call(new McpRequest.AddUser("bob", password())).status());
             }
-            assertEquals(0, socks(server, "bob", bob, echo));
+            assertEquals(0, SocksLogins.connectAs(server.socksAddress(), "bob", bob, echo.port()));
 
             // MASS: ADMIN login and 0x0A add; a wrong password and a BASIC user are refused.
             String carol = password();
             assertArrayEquals(bytes("00"), mass(server, "admin", admin, addUser("carol", carol)));
-            assertEquals(0, socks(server, "carol", carol, echo));
+            assertEquals(0, SocksLogins.connectAs(server.socksAddress(), "carol", carol, echo.port()));
             assertFalse(massLogin(server, "admin", password()), "wrong password");
             assertFalse(massLogin(server, "bob", bob),
                     "a BASIC user may not use MASS (docs/protocols/mass.md, Login)");
@@ -96,7 +94,7 @@ class SecretsIT {
                 assertTrue(p.send("USER dave").startsWith("+OK"));
                 assertTrue(p.send("PASS " + dave).startsWith("+OK"));
             }
-            assertEquals(0, socks(server, "dave", dave, echo));
+            assertEquals(0, SocksLogins.connectAs(server.socksAddress(), "dave", dave, echo.port()));
 
             server.process.destroy(); // SIGTERM: a clean stop flushes the asynchronous product log
             assertTrue(server.process.waitFor(20, TimeUnit.SECONDS), "socks5d stops on SIGTERM");
@@ -140,22 +138,7 @@ class SecretsIT {
         return p;
     }
 
-    private int socks(ServerProcess server, String user, String password, EchoServer echo) throws IOException {
-        try (Socks5Result r = Socks5Client.to(server.socksAddress()).withAuth(user, password).withTimeouts(T, T)
-                .connect(lo, echo.port())) {
-            if (r.reply() == 0) {
-                ProxyHarness.assertEchoes(r.socket(), "as " + user);
-            }
-            return r.reply();
-        }
-    }
 
-    private int socksAuthStatus(ServerProcess server, String user, String password) throws IOException {
-        try (RawConnection c = RawConnection.open(server.socksAddress(), T)) {
-            c.send(Socks5Frames.greeting(Socks5Frames.METHOD_USERPASS), Socks5Frames.userPass(user, password));
-            return c.readExactly(4, T)[3];
-        }
-    }
 
     private static byte[] addUser(String user, String password) {
         byte[] u = user.getBytes(StandardCharsets.UTF_8);

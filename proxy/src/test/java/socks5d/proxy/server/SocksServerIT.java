@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static socks5d.proxy.Loopback.V4;
+import static socks5d.proxy.Loopback.V6;
 import static socks5d.testkit.bytes.Hex.bytes;
 
 import java.io.DataInputStream;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import socks5d.proxy.ProxyHarness;
+import socks5d.proxy.Started;
 import socks5d.testkit.client.RawConnection;
 import socks5d.testkit.client.Socks5Client;
 import socks5d.testkit.client.Socks5Frames;
@@ -53,9 +56,8 @@ import socks5d.testkit.target.SourceServer;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SocksServerIT {
     private static final Duration T = Duration.ofSeconds(5);
-    private static final InetAddress V4 = InetAddress.getLoopbackAddress();
-    private static final InetAddress V6 = v6Loopback();
 
+    private final Started started = new Started();
     private LoopbackDnsServer dns;
     private EchoServer echo4;
     private EchoServer echo6;
@@ -63,24 +65,21 @@ class SocksServerIT {
 
     @BeforeAll
     void start() {
-        echo4 = EchoServer.start(V4);
-        echo6 = EchoServer.start(V6);
-        dns = LoopbackDnsServer.builder()
+        echo6 = started.add(EchoServer.start(V6));
+        echo4 = started.add(EchoServer.start(V4));
+        dns = started.add(LoopbackDnsServer.builder()
                 .record("v4.test", V4)
                 .record("v6.test", V6)
                 .record("dual.test", V6, V4)
-                .start();
-        proxy = ProxyHarness.start(dns.socks5dConfig() + String.join("\n",
+                .start());
+        proxy = started.add(ProxyHarness.start(dns.socks5dConfig() + String.join("\n",
                 "socks5d.proxy.connect-timeout = 1s",
-                "socks5d.proxy.handshake-timeout = 2s"));
+                "socks5d.proxy.handshake-timeout = 2s")));
     }
 
     @AfterAll
     void stop() {
-        proxy.close();
-        dns.close();
-        echo4.close();
-        echo6.close();
+        started.close();
     }
 
     @Nested
@@ -482,13 +481,5 @@ class SocksServerIT {
             }
         }
         throw new IllegalStateException("could not fill the listen backlog");
-    }
-
-    private static InetAddress v6Loopback() {
-        try {
-            return InetAddress.getByName("::1");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

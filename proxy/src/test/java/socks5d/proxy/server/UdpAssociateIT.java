@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static socks5d.proxy.Loopback.V4;
+import static socks5d.proxy.Loopback.V6;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import socks5d.management.accesslog.AccessLog;
 import socks5d.management.metrics.Metrics;
 import socks5d.proxy.ProxyHarness;
+import socks5d.proxy.Started;
 import socks5d.testkit.client.Socks5Client;
 import socks5d.testkit.client.Socks5Datagram;
 import socks5d.testkit.client.Socks5Frames;
@@ -46,9 +49,8 @@ class UdpAssociateIT {
     private static final Duration T = Duration.ofSeconds(5);
     /** How long a test waits for a datagram that must not come. */
     private static final Duration QUIET = Duration.ofMillis(300);
-    private static final InetAddress V4 = InetAddress.getLoopbackAddress();
-    private static final InetAddress V6 = v6Loopback();
 
+    private final Started started = new Started();
     private LoopbackDnsServer dns;
     private UdpEchoServer echo4;
     private UdpEchoServer echo6;
@@ -56,26 +58,15 @@ class UdpAssociateIT {
 
     @BeforeAll
     void start() {
-        echo4 = UdpEchoServer.start(V4);
-        echo6 = UdpEchoServer.start(V6);
-        dns = LoopbackDnsServer.builder().record("v4.test", V4).record("v6.test", V6).start();
-        proxy = ProxyHarness.start(dns.socks5dConfig());
+        echo6 = started.add(UdpEchoServer.start(V6));
+        echo4 = started.add(UdpEchoServer.start(V4));
+        dns = started.add(LoopbackDnsServer.builder().record("v4.test", V4).record("v6.test", V6).start());
+        proxy = started.add(ProxyHarness.start(dns.socks5dConfig()));
     }
 
     @AfterAll
     void stop() {
-        proxy.close();
-        dns.close();
-        echo4.close();
-        echo6.close();
-    }
-
-    private static InetAddress v6Loopback() {
-        try {
-            return InetAddress.getByName("::1");
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        started.close();
     }
 
     private static byte[] text(String s) {
