@@ -47,9 +47,10 @@ public record BenchmarkOptions(
      * One warm-up round before C: an eighth of the run, at most this many; rounds repeat until the proxy's
      * CPU per transaction settles ({@link Warmup}). A JVM proxy compiles its per-connection code only
      * after thousands of calls (C2's thresholds) and keeps compiling for tens of seconds. A proxy without
-     * a JIT settles after two rounds, 5,000 transactions at full scale: not more, since every
+     * a JIT is settled after three rounds, 7,500 transactions at full scale: not more, since every
      * transaction leaves ports in TIME_WAIT, and a proxy that binds its outgoing sockets (3proxy, Dante)
-     * runs out of the 28,232 ephemeral ports beyond about 28,000 transactions a minute.
+     * runs out of the 28,232 ephemeral ports beyond about 28,000 transactions a minute (measure those
+     * peers' C in a run of their own).
      */
     static final int MAX_WARMUP = 2_500;
     /** Most warm-up rounds by default (C: 60,000 transactions at full scale; T1/T8: 6 GiB). */
@@ -135,7 +136,7 @@ public record BenchmarkOptions(
               --concurrency N       concurrency of C and of opening H connections (default 64)
               --warmup-rounds N     most warm-up rounds before C (an eighth of C each, at most 2,500
                                     transactions) and before T1/T8 (an eighth of T1 each): rounds stop
-                                    once two in a row cost the proxy the same CPU per unit within 8 %
+                                    once three in a row cost the proxy the same CPU per unit within 10 %
                                     (default 24; 1 = a single round)
               --verify              check every downloaded byte against the source pattern
               --keep-logs           keep each proxy's scratch directory and log

@@ -12,16 +12,20 @@ import java.util.function.Supplier;
  * T8) has settled: a JVM proxy's compiler keeps working for tens of seconds under a new load (in a C
  * profile after a single 5,000-transaction warm-up the C2 compiler thread still took a quarter of
  * the proxy's CPU), so a fixed warm-up measured the compiler as much as the proxy, while a proxy
- * written in C settles after the first round. Rounds stop once two in a row differ by at most
- * {@link #TOLERANCE} of the larger, after {@code maxRounds}, or after the first round when the
- * proxy's CPU cannot be read (direct, or not Linux).
+ * written in C is settled from the first round. Rounds stop once the last {@link #SETTLED_ROUNDS}
+ * differ by at most {@link #TOLERANCE} of the largest of them (two would do on a quiet machine; on a
+ * shared one single rounds vary by 10-20 %, and two similar ones in a row happened mid-compilation),
+ * after {@code maxRounds}, or after the first round when the proxy's CPU cannot be read (direct, or
+ * not Linux).
  *
  * <p>The decision ({@link #settled}) is a pure function of the figures so far; {@link #run} drives
  * the rounds. Not thread-safe; one warm-up at a time.
  */
 final class Warmup {
-    /** Two consecutive rounds within this fraction of each other's CPU per unit: settled. */
-    static final double TOLERANCE = 0.08;
+    /** {@link #SETTLED_ROUNDS} consecutive rounds within this fraction of the largest's CPU per unit: settled. */
+    static final double TOLERANCE = 0.10;
+    /** How many consecutive rounds must agree. */
+    static final int SETTLED_ROUNDS = 3;
 
     /** One round of load: does the work and returns how many units (transactions, bytes) it completed. */
     @FunctionalInterface
@@ -57,16 +61,19 @@ final class Warmup {
         return perUnit;
     }
 
-    /** True when the last two rounds' CPU per unit differ by at most {@link #TOLERANCE} of the larger. */
+    /**
+     * True when the last {@link #SETTLED_ROUNDS} rounds' CPU per unit differ by at most {@link #TOLERANCE}
+     * of the largest of them.
+     */
     static boolean settled(List<Double> perUnit) {
         int n = perUnit.size();
-        if (n < 2) {
+        if (n < SETTLED_ROUNDS) {
             return false;
         }
-        double a = perUnit.get(n - 2);
-        double b = perUnit.get(n - 1);
-        double larger = Math.max(a, b);
-        return larger <= 0 || Math.abs(a - b) <= TOLERANCE * larger;
+        List<Double> last = perUnit.subList(n - SETTLED_ROUNDS, n);
+        double largest = last.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        double smallest = last.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        return largest <= 0 || largest - smallest <= TOLERANCE * largest;
     }
 
     /** The rounds' figures relative to the first, for the progress line, e.g. {@code 1.00 0.71 0.64}. */
