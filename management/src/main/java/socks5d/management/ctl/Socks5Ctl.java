@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -219,48 +220,62 @@ public final class Socks5Ctl implements Callable<Integer> {
 
     // ------------------------------------------------------------------------------ commands
 
-    @Command(name = "metrics", description = "Print the six MCP counters (GET_METRICS).")
-    static final class MetricsCommand implements Callable<Integer> {
+    /** What every command shares: the parent's options and MCP plumbing, the output, usage errors (exit 2). */
+    abstract static class Subcommand implements Callable<Integer> {
         @ParentCommand
         Socks5Ctl ctl;
 
+        PrintWriter out() {
+            return ctl.spec.commandLine().getOut();
+        }
+
+        CommandLine.ParameterException usageError(String message) {
+            return new CommandLine.ParameterException(ctl.spec.commandLine(), message);
+        }
+
+        /** The request {@code build} makes of the arguments, or a usage error naming what it refused. */
+        <R extends McpRequest> R checked(Supplier<R> build) {
+            try {
+                return build.get();
+            } catch (IllegalArgumentException e) {
+                throw usageError(e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "metrics", description = "Print the six MCP counters (GET_METRICS).")
+    static final class MetricsCommand extends Subcommand {
         @Override
         public Integer call() throws CtlException {
             McpResponse r = ctl.call(McpRequest.GetMetrics.INSTANCE, "");
-            ctl.printMetrics(ctl.spec.commandLine().getOut(), payload(McpCodec.decodeMetrics(r.payload())),
+            ctl.printMetrics(out(), payload(McpCodec.decodeMetrics(r.payload())),
                     Optional.empty());
             return 0;
         }
     }
 
     @Command(name = "limits", description = "Print what the limits refused or slowed (GET_LIMIT_METRICS).")
-    static final class LimitsCommand implements Callable<Integer> {
-        @ParentCommand
-        Socks5Ctl ctl;
-
+    static final class LimitsCommand extends Subcommand {
         @Override
         public Integer call() throws CtlException {
             McpResponse r = ctl.call(McpRequest.GetLimitMetrics.INSTANCE, "");
             McpLimitMetrics limits = payload(McpCodec.decodeLimitMetrics(r.payload()));
-            ctl.printFields(ctl.spec.commandLine().getOut(), limitFields(limits), Optional.empty());
+            ctl.printFields(out(), limitFields(limits), Optional.empty());
             return 0;
         }
     }
 
     @Command(name = "nodes", description = "List the cluster's nodes, their state and counters (CLUSTER_NODES).")
-    static final class NodesCommand implements Callable<Integer> {
+    static final class NodesCommand extends Subcommand {
         static final String[] FIELDS = {"address", "status", "current_connections", "historic_connections",
                 "bytes_proxied", "bytes_transferred", "client_bytes"};
-
-        @ParentCommand
-        Socks5Ctl ctl;
 
         @Override
         public Integer call() throws CtlException {
             McpResponse r = ctl.call(McpRequest.ClusterNodes.INSTANCE, "");
             String text = r.payload().decodeString(StandardCharsets.UTF_8);
             List<String> lines = text.isEmpty() ? List.of() : List.of(text.split("\n"));
-            PrintWriter out = ctl.spec.commandLine().getOut();
+            PrintWriter out = out();
             if (ctl.json) {
                 StringBuilder s = new StringBuilder("{\"nodes\":[");
                 for (int i = 0; i < lines.size(); i++) {
@@ -289,15 +304,12 @@ public final class Socks5Ctl implements Callable<Integer> {
     }
 
     @Command(name = "users", description = "List the users (LIST_USERS; at most 255).")
-    static final class UsersCommand implements Callable<Integer> {
-        @ParentCommand
-        Socks5Ctl ctl;
-
+    static final class UsersCommand extends Subcommand {
         @Override
         public Integer call() throws CtlException {
             McpResponse r = ctl.call(McpRequest.ListUsers.INSTANCE, "");
             List<String> names = payload(McpCodec.decodeUserList(r.payload()));
-            PrintWriter out = ctl.spec.commandLine().getOut();
+            PrintWriter out = out();
             if (ctl.json) {
                 out.println("{\"users\":[" + String.join(",", names.stream().map(Json::string).toList()) + "]}");
             } else {
@@ -308,10 +320,7 @@ public final class Socks5Ctl implements Callable<Integer> {
     }
 
     @Command(name = "add-user", description = "Add a BASIC user (ADD_USER).")
-    static final class AddUserCommand implements Callable<Integer> {
-        @ParentCommand
-        Socks5Ctl ctl;
-
+    static final class AddUserCommand extends Subcommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "1 to 255 bytes")
         String name;
 
@@ -321,15 +330,8 @@ public final class Socks5Ctl implements Callable<Integer> {
         @Override
         public Integer call() throws CtlException, IOException {
             String pass = "-".equals(password) ? readPassword() : password;
-            McpRequest.AddUser request;
-            try {
-                request = new McpRequest.AddUser(name, pass);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(ctl.spec.commandLine(), e.getMessage());
-            }
-            ctl.call(request, name);
-            PrintWriter out = ctl.spec.commandLine().getOut();
-            out.println(ctl.json ? "{\"added\":" + Json.string(name) + "}" : "added user " + name);
+            ctl.call(checked(() -> new McpRequest.AddUser(name, pass)), name);
+            out().println(ctl.json ? "{\"added\":" + Json.string(name) + "}" : "added user " + name);
             return 0;
         }
 
@@ -340,34 +342,21 @@ public final class Socks5Ctl implements Callable<Integer> {
     }
 
     @Command(name = "del-user", description = "Remove a user (REMOVE_USER).")
-    static final class DelUserCommand implements Callable<Integer> {
-        @ParentCommand
-        Socks5Ctl ctl;
-
+    static final class DelUserCommand extends Subcommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
         @Override
         public Integer call() throws CtlException {
-            McpRequest.RemoveUser request;
-            try {
-                request = new McpRequest.RemoveUser(name);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(ctl.spec.commandLine(), e.getMessage());
-            }
-            ctl.call(request, name);
-            PrintWriter out = ctl.spec.commandLine().getOut();
-            out.println(ctl.json ? "{\"removed\":" + Json.string(name) + "}" : "removed user " + name);
+            ctl.call(checked(() -> new McpRequest.RemoveUser(name)), name);
+            out().println(ctl.json ? "{\"removed\":" + Json.string(name) + "}" : "removed user " + name);
             return 0;
         }
     }
 
     @Command(name = "toggle-dissector",
             description = "Switch the password dissectors (TOGGLE_DISECTOR): on, off, or flip when omitted.")
-    static final class ToggleDissectorCommand implements Callable<Integer> {
-        @ParentCommand
-        Socks5Ctl ctl;
-
+    static final class ToggleDissectorCommand extends Subcommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "on|off", description = "the wanted state")
         String wanted;
 
@@ -381,27 +370,23 @@ public final class Socks5Ctl implements Callable<Integer> {
             } else if (wanted.equalsIgnoreCase("off")) {
                 state = Optional.of(false);
             } else {
-                throw new CommandLine.ParameterException(ctl.spec.commandLine(), "expected on or off, got " + wanted);
+                throw usageError("expected on or off, got " + wanted);
             }
             McpResponse r = ctl.call(new McpRequest.ToggleDissector(state), "");
             boolean on = payload(McpCodec.decodeDissectorState(r.payload()));
-            PrintWriter out = ctl.spec.commandLine().getOut();
-            out.println(ctl.json ? "{\"dissectors\":" + on + "}" : "dissectors " + (on ? "on" : "off"));
+            out().println(ctl.json ? "{\"dissectors\":" + on + "}" : "dissectors " + (on ? "on" : "off"));
             return 0;
         }
     }
 
     @Command(name = "watch", description = "Print the metrics every second until Ctrl-C (JSON: one object per line).")
-    static final class WatchCommand implements Callable<Integer> {
-        @ParentCommand
-        Socks5Ctl ctl;
-
+    static final class WatchCommand extends Subcommand {
         @Option(names = "--count", paramLabel = "N", description = "stop after N samples (default: never)")
         Integer count;
 
         @Override
         public Integer call() throws CtlException, InterruptedException {
-            PrintWriter out = ctl.spec.commandLine().getOut();
+            PrintWriter out = out();
             // One persistent connection for the whole watch (docs/protocols/mcp.md).
             try (McpClient client = ctl.connect()) {
                 for (int i = 0; count == null || i < count; i++) {
