@@ -78,16 +78,16 @@ class ClusterIT {
             }
             ServerProcess a = nodes[0];
             ServerProcess c = nodes[2];
-            eventually(() -> upNodes(a.mcp) == 3, "three nodes up", nodes);
-            String listed = ctl(a.mcp, "nodes").out();
+            eventually(() -> upNodes(a.ports.mcp()) == 3, "three nodes up", nodes);
+            String listed = ctl(a.ports.mcp(), "nodes").out();
             System.out.println("ClusterIT: socks5ctl nodes on A:\n" + listed);
 
-            assertEquals(0, ctl(a.mcp, "add-user", "carl", "carl-pw").exit());
+            assertEquals(0, ctl(a.ports.mcp(), "add-user", "carl", "carl-pw").exit());
             long added = System.nanoTime();
             eventually(() -> relays(c, echo, "carl", "carl-pw"), "carl accepted by SOCKS on C", nodes);
             System.out.printf("ClusterIT: user added on A accepted on C after %d ms%n", (System.nanoTime() - added) / 1_000_000);
             for (ServerProcess n : nodes) {
-                assertTrue(relays(n, echo, "carl", "carl-pw"), "carl on " + n.socks);
+                assertTrue(relays(n, echo, "carl", "carl-pw"), "carl on " + n.ports.socks());
             }
             ServerProcess b = nodes[1];
             // B's sessions (their ends included) reach the others' totals before B dies; they must stay
@@ -95,7 +95,7 @@ class ClusterIT {
             int before = sessions;
             int okBefore = succeeded;
             eventually(() -> {
-                McpMetrics m = metrics(a.mcp);
+                McpMetrics m = metrics(a.ports.mcp());
                 return m.historicConnections() == before && m.successfulConnections() == okBefore
                         && m.currentConnections() == 0;
             }, "totals on A before the kill: " + before + " sessions, " + okBefore + " succeeded", nodes);
@@ -103,7 +103,7 @@ class ClusterIT {
             b.kill();
             assertTrue(relays(a, echo, "carl", "carl-pw"), "A serves after B's kill");
             assertTrue(relays(c, echo, "carl", "carl-pw"), "C serves after B's kill");
-            assertEquals(0, ctl(c.mcp, "add-user", "dave", "dave-pw").exit());
+            assertEquals(0, ctl(c.ports.mcp(), "add-user", "dave", "dave-pw").exit());
             eventually(() -> relays(a, echo, "dave", "dave-pw"), "dave accepted on A", nodes);
 
             List<String> args = new ArrayList<>(List.of("--cluster-host", "127.0.0.1", "--cluster-port",
@@ -119,12 +119,12 @@ class ClusterIT {
             int ok = succeeded;
             for (ServerProcess n : nodes) {
                 eventually(() -> {
-                    McpMetrics m = metrics(n.mcp);
+                    McpMetrics m = metrics(n.ports.mcp());
                     return m.historicConnections() == total && m.successfulConnections() == ok
                             && m.currentConnections() == 0;
-                }, "cluster totals (" + total + " sessions, " + ok + " succeeded) on MCP port " + n.mcp, nodes);
+                }, "cluster totals (" + total + " sessions, " + ok + " succeeded) on MCP port " + n.ports.mcp(), nodes);
             }
-            System.out.println("ClusterIT: socks5ctl nodes on B after its restart:\n" + ctl(b2.mcp, "nodes").out());
+            System.out.println("ClusterIT: socks5ctl nodes on B after its restart:\n" + ctl(b2.ports.mcp(), "nodes").out());
         } finally {
             for (ServerProcess n : nodes) {
                 if (n != null) {
@@ -182,7 +182,7 @@ class ClusterIT {
                 StringBuilder logs = new StringBuilder();
                 for (ServerProcess n : nodes) {
                     if (n != null && n.process.isAlive()) {
-                        logs.append("\nnodes on ").append(n.mcp).append(":\n").append(ctl(n.mcp, "nodes").out());
+                        logs.append("\nnodes on ").append(n.ports.mcp()).append(":\n").append(ctl(n.ports.mcp(), "nodes").out());
                     }
                 }
                 for (ServerProcess n : nodes) {

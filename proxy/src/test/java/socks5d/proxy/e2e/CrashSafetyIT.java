@@ -74,7 +74,7 @@ class CrashSafetyIT {
             for (int cycle = 1; cycle <= CYCLES + 1; cycle++) {
                 long cycleStart = System.nanoTime();
                 try (ServerProcess server = ServerProcess.start(work, "run" + cycle, data, conf, List.of(), List.of())) {
-                    try (ServerProcess.Mcp mcp = new ServerProcess.Mcp(server.mcp)) {
+                    try (ServerProcess.Mcp mcp = new ServerProcess.Mcp(server.ports.mcp())) {
                         List<String> listed = mcp.users();
                         if (cycle > 1) {
                             check(server, echo, data, listed, acknowledged, removed, passwords, cycle);
@@ -105,7 +105,7 @@ class CrashSafetyIT {
         Map<String, String> acked = Collections.synchronizedMap(new LinkedHashMap<>());
         Set<Throwable> unexpected = ConcurrentHashMap.newKeySet();
         Thread adder = new Thread(() -> {
-            try (ServerProcess.Mcp mcp = new ServerProcess.Mcp(server.mcp)) {
+            try (ServerProcess.Mcp mcp = new ServerProcess.Mcp(server.ports.mcp())) {
                 for (int i = 0; i < MAX_ADDS_PER_CYCLE; i++) {
                     String name = "c" + cycle + "-u" + i;
                     String password = newPassword();

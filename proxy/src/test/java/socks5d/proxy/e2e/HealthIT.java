@@ -45,20 +45,20 @@ class HealthIT {
              ServerProcess server = ServerProcess.start(dir, "health", dir.resolve("data"), conf, List.of(),
                      List.of("-u", ProxyHarness.USER + ":" + ProxyHarness.PASSWORD))) {
             // The HTTP listener binds before the SOCKS one: "starting" (503) until the SOCKS listener is bound.
-            HttpResponse<String> ready = awaitStatus(server.http, 200);
+            HttpResponse<String> ready = awaitStatus(server.ports.http(), 200);
             assertEquals("{\"status\":\"ready\"}", ready.body());
             assertTrue(ready.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
 
-            try (Socks5Result held = Socks5Client.to(new InetSocketAddress(lo, server.socks))
+            try (Socks5Result held = Socks5Client.to(new InetSocketAddress(lo, server.ports.socks()))
                     .withAuth(ProxyHarness.USER, ProxyHarness.PASSWORD).connect(lo, echo.port())) {
                 assertEquals(0, held.reply());
                 ProxyHarness.assertEchoes(held.socket(), "before");
 
                 server.process.destroy(); // SIGTERM
-                HttpResponse<String> draining = awaitStatus(server.http, 503);
+                HttpResponse<String> draining = awaitStatus(server.ports.http(), 503);
                 assertEquals("{\"status\":\"not ready\",\"reason\":\"shutting down: draining open sessions\"}",
                         draining.body());
-                assertEquals(200, get(server.http, "/health/live").statusCode(), "still alive while draining");
+                assertEquals(200, get(server.ports.http(), "/health/live").statusCode(), "still alive while draining");
                 ProxyHarness.assertEchoes(held.socket(), "still relayed while draining");
                 assertTrue(server.process.isAlive());
             }

@@ -36,7 +36,7 @@ class JsonLogIT {
             server = ServerProcess.start(dir, "json", dir.resolve("data"), conf, List.of(),
                     List.of("--log-format", "json", "-u", ProxyHarness.USER + ":" + ProxyHarness.PASSWORD));
             try (server) {
-                try (Socks5Result r = Socks5Client.to(new InetSocketAddress(lo, server.socks))
+                try (Socks5Result r = Socks5Client.to(new InetSocketAddress(lo, server.ports.socks()))
                         .withAuth(ProxyHarness.USER, ProxyHarness.PASSWORD).connect(lo, echo.port())) {
                     assertEquals(0, r.reply());
                     ProxyHarness.assertEchoes(r.socket(), "json");

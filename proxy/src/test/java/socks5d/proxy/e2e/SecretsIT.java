@@ -69,7 +69,7 @@ class SecretsIT {
 
             // MCP ADD_USER, and the new BASIC user on the proxy.
             String bob = password();
-            try (ServerProcess.Mcp mcp = new ServerProcess.Mcp(server.mcp)) {
+            try (ServerProcess.Mcp mcp = new ServerProcess.Mcp(server.ports.mcp())) {
                 assertEquals(McpStatus.OK, mcp.call(new McpRequest.AddUser("bob", bob)).status());
                 assertEquals(McpStatus.USER_EXISTS, mcp.call(new McpRequest.AddUser("bob", password())).status());
             }
@@ -85,7 +85,7 @@ class SecretsIT {
 
             // PCTP: ADMIN login and ADD; a wrong password and a BASIC user are refused.
             String dave = password();
-            try (Pctp p = new Pctp(server.pctp)) {
+            try (Pctp p = new Pctp(server.ports.pctp())) {
                 assertTrue(p.login("admin", password()).startsWith("-ERR"), "wrong password");
                 assertTrue(p.login("bob", bob).startsWith("-ERR"),
                         "a BASIC user may not use PCTP (docs/protocols/pctp.md, Session)");
@@ -154,7 +154,7 @@ class SecretsIT {
 
     /** One MASS session: login, one request; returns the reply. */
     private byte[] mass(ServerProcess server, String user, String password, byte[] request) throws IOException {
-        try (RawConnection c = RawConnection.open(new InetSocketAddress(lo, server.mass), T)) {
+        try (RawConnection c = RawConnection.open(new InetSocketAddress(lo, server.ports.mass()), T)) {
             c.send(Socks5Frames.concat(bytes("01 01 02"), Socks5Frames.userPass(user, password)));
             assertArrayEquals(bytes("01 02 01 00"), c.readExactly(4, T));
             c.send(request);
@@ -163,7 +163,7 @@ class SecretsIT {
     }
 
     private boolean massLogin(ServerProcess server, String user, String password) throws IOException {
-        try (RawConnection c = RawConnection.open(new InetSocketAddress(lo, server.mass), T)) {
+        try (RawConnection c = RawConnection.open(new InetSocketAddress(lo, server.ports.mass()), T)) {
             c.send(Socks5Frames.concat(bytes("01 01 02"), Socks5Frames.userPass(user, password)));
             byte[] answer = c.readExactly(4, T);
             assertArrayEquals(bytes("01 02 01"), java.util.Arrays.copyOf(answer, 3));

@@ -21,6 +21,7 @@ import socks5d.management.mcp.wire.McpCodec;
 import socks5d.management.mcp.wire.McpRequest;
 import socks5d.management.mcp.wire.McpResponse;
 import socks5d.testkit.process.ChildProcess;
+import socks5d.testkit.process.Socks5dPorts;
 
 /**
  * {@code java -jar target/socks5d.jar} as a subprocess on free loopback ports, with its standard
@@ -31,23 +32,15 @@ final class ServerProcess implements AutoCloseable {
 
     private final ChildProcess child;
     final Process process;
-    final int socks;
-    final int mcp;
-    final int mass;
-    final int pctp;
-    /** The HTTP admin port (/metrics, /health/*). */
-    final int http;
+    /** SOCKS, MCP, MASS, PCTP and the HTTP admin listener (/metrics, /health/*), all on free ports. */
+    final Socks5dPorts ports;
     final Path stdout;
     final Path stderr;
 
-    private ServerProcess(ChildProcess child, int socks, int mcp, int mass, int pctp, int http) {
+    private ServerProcess(ChildProcess child, Socks5dPorts ports) {
         this.child = child;
         this.process = child.process();
-        this.socks = socks;
-        this.mcp = mcp;
-        this.mass = mass;
-        this.pctp = pctp;
-        this.http = http;
+        this.ports = ports;
         this.stdout = child.stdout();
         this.stderr = child.stderr();
     }
@@ -61,29 +54,23 @@ final class ServerProcess implements AutoCloseable {
                                List<String> args) throws IOException {
         Path jar = Path.of("target", "socks5d.jar").toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "run after package: " + jar);
-        int socks = ChildProcess.freePort();
-        int mcp = ChildProcess.freePort();
-        int mass = ChildProcess.freePort();
-        int pctp = ChildProcess.freePort();
-        int http = ChildProcess.freePort();
+        Socks5dPorts ports = Socks5dPorts.allFree();
         List<String> command = new ArrayList<>(List.of(ChildProcess.java(), "-Xmx256m"));
         command.addAll(jvmArgs);
-        command.addAll(List.of("-jar", jar.toString(),
-                "-l", "127.0.0.1", "-p", Integer.toString(socks), "-L", "127.0.0.1",
-                "-P", Integer.toString(mcp), "--mass-port", Integer.toString(mass),
-                "--pctp-port", Integer.toString(pctp), "--http-port", Integer.toString(http),
-                "--data-dir", dataDir.toString(), "--config", conf.toString()));
+        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(ports.flags());
+        command.addAll(List.of("--data-dir", dataDir.toString(), "--config", conf.toString()));
         command.addAll(args);
         ChildProcess child = ChildProcess.of("socks5d " + tag, command)
                 .output(logs.resolve(tag + ".stdout"), logs.resolve(tag + ".stderr"))
-                .awaitPorts(socks, mcp, mass, pctp, http)
+                .awaitPorts(ports.socks(), ports.mcp(), ports.mass(), ports.pctp(), ports.http())
                 .stopGrace(Duration.ofSeconds(15))
                 .start();
-        return new ServerProcess(child, socks, mcp, mass, pctp, http);
+        return new ServerProcess(child, ports);
     }
 
     InetSocketAddress socksAddress() {
-        return new InetSocketAddress(LO, socks);
+        return new InetSocketAddress(LO, ports.socks());
     }
 
     /** SIGKILL on Linux; returns once the process is gone. */

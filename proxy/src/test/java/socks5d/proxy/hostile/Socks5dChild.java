@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import socks5d.testkit.client.Socks5Client;
 import socks5d.testkit.client.Socks5Result;
 import socks5d.testkit.process.ChildProcess;
+import socks5d.testkit.process.Socks5dPorts;
 
 /**
  * socks5d started from {@code target/socks5d.jar} as a child process for the hostile-client tests:
@@ -45,19 +46,14 @@ final class Socks5dChild implements AutoCloseable {
     private final ChildProcess child;
     final Process process;
     final Path dir;
-    final int socks;
-    final int mcp;
-    final int mass;
-    final int pctp;
+    /** SOCKS, MCP, MASS and PCTP on free ports; no HTTP admin. */
+    final Socks5dPorts ports;
 
-    private Socks5dChild(ChildProcess child, Path dir, int socks, int mcp, int mass, int pctp) {
+    private Socks5dChild(ChildProcess child, Path dir, Socks5dPorts ports) {
         this.child = child;
         this.process = child.process();
         this.dir = dir;
-        this.socks = socks;
-        this.mcp = mcp;
-        this.mass = mass;
-        this.pctp = pctp;
+        this.ports = ports;
     }
 
     /**
@@ -74,14 +70,10 @@ final class Socks5dChild implements AutoCloseable {
                 + "socks5d.proxy.resolve-timeout = 2s\n" + extraConfig + "\n");
         Path jar = Path.of("target", "socks5d.jar").toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "run after package: " + jar);
-        int socks = ChildProcess.freePort();
-        int mcp = ChildProcess.freePort();
-        int mass = ChildProcess.freePort();
-        int pctp = ChildProcess.freePort();
-        List<String> cmd = new ArrayList<>(List.of(ChildProcess.java(), "-Xmx256m", "-jar", jar.toString(),
-                "-l", "127.0.0.1", "-p", Integer.toString(socks), "-L", "127.0.0.1", "-P", Integer.toString(mcp),
-                "--mass-port", Integer.toString(mass), "--pctp-port", Integer.toString(pctp), "--http-port", "0",
-                "-u", USER + ":" + PASSWORD, "-u", FUZZ_USER + ":" + FUZZ_PASSWORD,
+        Socks5dPorts ports = Socks5dPorts.freeWithoutHttp();
+        List<String> cmd = new ArrayList<>(List.of(ChildProcess.java(), "-Xmx256m", "-jar", jar.toString()));
+        cmd.addAll(ports.flags());
+        cmd.addAll(List.of("-u", USER + ":" + PASSWORD, "-u", FUZZ_USER + ":" + FUZZ_PASSWORD,
                 "--data-dir", dir.resolve("data").toString(), "--config", conf.toString()));
         if (ulimit > 0) {
             StringBuilder line = new StringBuilder("ulimit -n " + ulimit + " && exec");
@@ -90,14 +82,14 @@ final class Socks5dChild implements AutoCloseable {
         }
         ChildProcess child = ChildProcess.of("socks5d", cmd)
                 .output(dir.resolve("stdout"), dir.resolve("stderr"))
-                .awaitPorts(pctp, socks) // management binds first, SOCKS last
+                .awaitPorts(ports.pctp(), ports.socks()) // management binds first, SOCKS last
                 .stopGrace(Duration.ofSeconds(15))
                 .start();
-        return new Socks5dChild(child, dir, socks, mcp, mass, pctp);
+        return new Socks5dChild(child, dir, ports);
     }
 
     InetSocketAddress socksAddress() {
-        return new InetSocketAddress(LO, socks);
+        return new InetSocketAddress(LO, ports.socks());
     }
 
     Socks5Client client() {
@@ -187,7 +179,7 @@ final class Socks5dChild implements AutoCloseable {
     /** PCTP STATS as {@code key -> value}, logged in as {@link #USER}. */
     Map<String, Long> stats() throws IOException {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(LO, pctp), 5000);
+            s.connect(new InetSocketAddress(LO, ports.pctp()), 5000);
             s.setSoTimeout(5000);
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
             PrintWriter out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8);
