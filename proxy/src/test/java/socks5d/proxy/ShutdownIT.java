@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +22,8 @@ import org.junit.jupiter.api.Timeout;
 
 import socks5d.testkit.client.Socks5Client;
 import socks5d.testkit.client.Socks5Result;
+import socks5d.testkit.process.ChildProcess;
+import socks5d.testkit.process.Socks5dPorts;
 import socks5d.testkit.target.SourcePattern;
 import socks5d.testkit.target.SourceServer;
 
@@ -44,7 +45,7 @@ class ShutdownIT {
     @Test
     void firstSignalDrainsOpenSessionsAndExitsZero() throws Exception {
         try (SourceServer source = SourceServer.start(lo)) {
-            int port = freePort();
+            int port = ChildProcess.freePort();
             Process p = startServer(port, "10s");
             long size = 32L << 20;
             try (Socks5Result r = client(port).connect(lo, source.port())) {
@@ -72,7 +73,7 @@ class ShutdownIT {
     @Test
     void secondSignalStopsAtOnce() throws Exception {
         try (SourceServer source = SourceServer.start(lo)) {
-            int port = freePort();
+            int port = ChildProcess.freePort();
             Process p = startServer(port, "60s");
             try (Socks5Result r = client(port).connect(lo, source.port())) {
                 assertEquals(0, r.reply());
@@ -97,10 +98,11 @@ class ShutdownIT {
                 + "socks5d.proxy.shutdown-grace = " + grace + "\n");
         Path jar = Path.of("target", "socks5d.jar").toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "run after package: " + jar);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString(),
-                "-l", "127.0.0.1", "-p", Integer.toString(port), "-P", "0", "--mass-port", "0", "--pctp-port", "0", "--http-port", "0",
-                "-u", "admin:secret", "--data-dir", dir.resolve("data").toString(), "--config", conf.toString())
+        List<String> command = new ArrayList<>(List.of(ChildProcess.java(), "-Xmx256m", "-jar", jar.toString()));
+        command.addAll(Socks5dPorts.socksOnly(port).flags());
+        command.addAll(List.of("-u", "admin:secret", "--data-dir", dir.resolve("data").toString(),
+                "--config", conf.toString()));
+        Process p = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("stdout").toFile())
                 .redirectError(dir.resolve("stderr").toFile())
                 .start();
@@ -136,12 +138,6 @@ class ShutdownIT {
             return Files.readString(p);
         } catch (IOException e) {
             return e.toString();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

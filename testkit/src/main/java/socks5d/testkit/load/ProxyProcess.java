@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import socks5d.testkit.process.ChildProcess;
+import socks5d.testkit.process.Socks5dPorts;
 
 /**
  * A proxy under test of the benchmark, started as a {@link ChildProcess}: socks5d from its jar (with
@@ -100,8 +101,8 @@ public final class ProxyProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java <jvmFlags> -jar <jar> -l 127.0.0.1 -p PORT -P 0 --mass-port 0 --pctp-port 0
-     * -u bench:bench --data-dir <tmp> [-N] [--config <tmp>/bench.conf]} and waits until it accepts.
+     * Starts {@code java <jvmFlags> -jar <jar> -l 127.0.0.1 -p PORT -L 127.0.0.1 -P 0 --mass-port 0
+     * --pctp-port 0 --http-port 0 -u bench:bench --data-dir <tmp> [-N] [--config <tmp>/bench.conf]} and waits until it accepts.
      * The config file turns authentication off when asked and carries {@code extraConfig} (HOCON
      * key = value lines).
      */
@@ -113,9 +114,9 @@ public final class ProxyProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
         cmd.addAll(jvmFlags);
-        cmd.addAll(List.of("-jar", jar.toString(), "-l", LOOPBACK, "-p", Integer.toString(port),
-                "-P", "0", "--mass-port", "0", "--pctp-port", "0", "--http-port", "0", "-u", USER + ":" + PASSWORD,
-                "--data-dir", scratch.resolve("data").toString()));
+        cmd.addAll(List.of("-jar", jar.toString()));
+        cmd.addAll(Socks5dPorts.socksOnly(port).flags());
+        cmd.addAll(List.of("-u", USER + ":" + PASSWORD, "--data-dir", scratch.resolve("data").toString()));
         if (!dissectors) {
             cmd.add("-N");
         }
