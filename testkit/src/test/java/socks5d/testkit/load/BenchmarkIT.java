@@ -8,7 +8,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,14 +22,10 @@ class BenchmarkIT {
     @Test
     @Timeout(60)
     void runsEveryScenarioDirectAtTinyScale(@TempDir Path dir) throws Exception {
-        Path json = dir.resolve("bench.json");
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
-        BenchmarkOptions options = BenchmarkOptions.parse(new String[] {
-                "--scale", "0.001", "--concurrency", "4", "--verify", "--out", json.toString()});
-        Benchmark bench = new Benchmark(options, new PrintStream(console, true, StandardCharsets.UTF_8));
-        bench.run();
+        Run run = run(dir, "--scale", "0.001", "--concurrency", "4", "--verify");
+        BenchmarkOptions options = run.options();
 
-        List<Result> results = bench.results();
+        List<Result> results = run.bench().results();
         assertEquals(List.of(Scenario.T1, Scenario.T8, Scenario.C, Scenario.H, Scenario.U),
                 results.stream().map(Result::scenario).toList());
         for (Result r : results) {
@@ -39,9 +37,9 @@ class BenchmarkIT {
         assertEquals(0L, results.get(0).metrics().get("corruptStreams"));
         assertEquals(options.heldConnections(), results.get(3).metrics().get("survived"));
         assertEquals((long) options.udpDatagrams(), results.get(4).metrics().get("received"), "every UDP echo came back");
-        String out = console.toString(StandardCharsets.UTF_8);
+        String out = run.console();
         assertTrue(out.contains("Load generator:"), out);
-        String written = Files.readString(json);
+        String written = run.json();
         assertTrue(written.contains("\"scenario\": \"T1\""), written);
         assertTrue(written.contains("\"loadGenerator\""), written);
     }
@@ -52,23 +50,12 @@ class BenchmarkIT {
         String java = ProcessHandle.current().info().command().orElse("java");
         String peer = "mini=" + java + " -Xmx64m -XX:TieredStopAtLevel=1 -cp " + System.getProperty("java.class.path")
                 + " " + MiniSocksPeer.class.getName() + " {port} {user} {pass}";
-        Path json = dir.resolve("bench.json");
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
-        BenchmarkOptions options = BenchmarkOptions.parse(new String[] {
-                "--scenarios", "T1,C,H", "--scale", "0.001", "--concurrency", "4", "--peer", peer,
-                "--out", json.toString()});
-        Benchmark bench = new Benchmark(options, new PrintStream(console, true, StandardCharsets.UTF_8));
-        Report report = bench.run();
-
-        String out = console.toString(StandardCharsets.UTF_8);
-        List<Result> viaPeer = bench.results().stream().filter(r -> r.target().equals("mini")).toList();
-        assertEquals(3, viaPeer.size(), out);
-        for (Result r : viaPeer) {
-            assertEquals(0, r.errors(), r + "\n" + out);
-            assertTrue(report.ratio(r).isPresent(), r.toString());
-        }
+        Run run = run(dir, "--scenarios", "T1,C,H", "--scale", "0.001", "--concurrency", "4", "--peer", peer);
+        Benchmark bench = run.bench();
+        String out = run.console();
+        List<Result> viaPeer = measuredThrough(run, "mini"::equals);
         Result held = viaPeer.get(2);
-        assertEquals(options.heldConnections(), held.metrics().get("survived"));
+        assertEquals(run.options().heldConnections(), held.metrics().get("survived"));
         assertTrue(((Number) held.metrics().get("vmHwmMiB")).doubleValue() > 0, held.toString());
         // the peer's CPU beside T1 and C, none for direct; its memory at idle
         assertTrue(viaPeer.get(0).metrics().containsKey(CpuTime.CPU_SECONDS_PER_GB), viaPeer.get(0).toString());
@@ -77,7 +64,7 @@ class BenchmarkIT {
                 .noneMatch(r -> r.metrics().containsKey(CpuTime.CPU_SECONDS)), bench.results().toString());
         assertTrue(out.contains("idle mini "), out);
         assertTrue(out.contains("Load generator:"), out);
-        String written = Files.readString(json);
+        String written = run.json();
         assertTrue(written.contains("\"target\": \"mini\""), written);
         assertTrue(written.contains("\"idleMemory\": {\n    \"mini\""), written);
     }
@@ -85,21 +72,39 @@ class BenchmarkIT {
     @Test
     @Timeout(120)
     void measuresTheBarePekkoRelayAsAReference(@TempDir Path dir) throws Exception {
+        Run run = run(dir, "--scenarios", "T1,C,H", "--scale", "0.001", "--concurrency", "4", "--pekko-relay",
+                "--jvm-flags", "-Xmx128m");
+        List<Result> viaRelay = measuredThrough(run, target -> target.startsWith("pekko relay"));
+        assertEquals(run.options().heldConnections(), viaRelay.get(2).metrics().get("survived"));
+    }
+
+    /**
+     * The results of the targets {@code target} accepts, after checking that there are three (T1, C,
+     * H), none with errors, each with a ratio to direct.
+     */
+    private static List<Result> measuredThrough(Run run, Predicate<String> target) {
+        List<Result> via = run.bench().results().stream().filter(r -> target.test(r.target())).toList();
+        assertEquals(3, via.size(), run.console());
+        for (Result r : via) {
+            assertEquals(0, r.errors(), r + "\n" + run.console());
+            assertTrue(run.report().ratio(r).isPresent(), r.toString());
+        }
+        return via;
+    }
+
+    /** A finished benchmark run: its options, the benchmark, its report, what it printed and the JSON it wrote. */
+    private record Run(BenchmarkOptions options, Benchmark bench, Report report, String console, String json) {
+    }
+
+    /** Runs the benchmark with {@code args} and {@code --out DIR/bench.json}. */
+    private static Run run(Path dir, String... args) throws Exception {
         Path json = dir.resolve("bench.json");
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--out", json.toString()));
+        BenchmarkOptions options = BenchmarkOptions.parse(all.toArray(String[]::new));
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        BenchmarkOptions options = BenchmarkOptions.parse(new String[] {
-                "--scenarios", "T1,C,H", "--scale", "0.001", "--concurrency", "4", "--pekko-relay",
-                "--jvm-flags", "-Xmx128m", "--out", json.toString()});
         Benchmark bench = new Benchmark(options, new PrintStream(console, true, StandardCharsets.UTF_8));
         Report report = bench.run();
-
-        String out = console.toString(StandardCharsets.UTF_8);
-        List<Result> viaRelay = bench.results().stream().filter(r -> r.target().startsWith("pekko relay")).toList();
-        assertEquals(3, viaRelay.size(), out);
-        for (Result r : viaRelay) {
-            assertEquals(0, r.errors(), r + "\n" + out);
-            assertTrue(report.ratio(r).isPresent(), r.toString());
-        }
-        assertEquals(options.heldConnections(), viaRelay.get(2).metrics().get("survived"));
+        return new Run(options, bench, report, console.toString(StandardCharsets.UTF_8), Files.readString(json));
     }
 }
