@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -60,15 +61,12 @@ public final class ManagementServers {
     public static CompletionStage<Bindings> start(ActorSystem<?> system, ManagementSettings settings,
                                                   StateActors state) {
         warnUnlessLoopback(settings);
-        CompletableFuture<Optional<Tcp.ServerBinding>> mcp = settings.mcp().enabled()
-                ? McpServer.bind(system, settings, state).thenApply(Optional::of).toCompletableFuture()
-                : CompletableFuture.completedFuture(Optional.empty());
-        CompletableFuture<Optional<Tcp.ServerBinding>> mass = settings.mass().enabled()
-                ? MassServer.bind(system, settings, state).thenApply(Optional::of).toCompletableFuture()
-                : CompletableFuture.completedFuture(Optional.empty());
-        CompletableFuture<Optional<Tcp.ServerBinding>> pctp = settings.pctp().enabled()
-                ? PctpServer.bind(system, settings, state).thenApply(Optional::of).toCompletableFuture()
-                : CompletableFuture.completedFuture(Optional.empty());
+        CompletableFuture<Optional<Tcp.ServerBinding>> mcp = bindIf(settings.mcp().enabled(),
+                () -> McpServer.bind(system, settings, state, settings.mcp().port()));
+        CompletableFuture<Optional<Tcp.ServerBinding>> mass = bindIf(settings.mass().enabled(),
+                () -> MassServer.bind(system, settings, state, settings.mass().port()));
+        CompletableFuture<Optional<Tcp.ServerBinding>> pctp = bindIf(settings.pctp().enabled(),
+                () -> PctpServer.bind(system, settings, state, settings.pctp().port()));
         List<CompletableFuture<Optional<Tcp.ServerBinding>>> all = List.of(mcp, mass, pctp);
         // Wait for every attempt, success or not, so that no listener is left bound after a failure.
         return CompletableFuture.allOf(all.stream().map(f -> f.handle((b, e) -> null)).toArray(CompletableFuture[]::new))
@@ -87,6 +85,14 @@ public final class ManagementServers {
 
     private static Throwable unwrap(Throwable e) {
         return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    /** The binding {@code bind} makes when the listener is {@code enabled}, else nothing. */
+    private static CompletableFuture<Optional<Tcp.ServerBinding>> bindIf(
+            boolean enabled, Supplier<CompletionStage<Tcp.ServerBinding>> bind) {
+        return enabled
+                ? bind.get().thenApply(Optional::of).toCompletableFuture()
+                : CompletableFuture.completedFuture(Optional.empty());
     }
 
     /** Package-private for its test: the WARN must not need a bind on a public address. */

@@ -46,13 +46,11 @@ public final class MassServer {
     private MassServer() {
     }
 
-    /** Binds on {@code settings.listenAddress()} and {@code settings.mass().port()}; fails if the bind fails. */
-    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
-                                                          StateActors state) {
-        return bind(system, settings, state, settings.mass().port());
-    }
-
-    /** As {@link #bind(ActorSystem, ManagementSettings, StateActors)} on an explicit port (tests bind 0). */
+    /**
+     * Binds the MASS listener on {@code settings.listenAddress()} and {@code port} (0 picks a free
+     * port); the stage fails if the bind fails. {@link socks5d.management.ManagementServers} binds it on
+     * {@code mass.port} when that is not 0.
+     */
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
                                                           StateActors state, int port) {
         // One throttle per listener, shared by all of its connections.

@@ -42,17 +42,11 @@ public final class McpServer {
     }
 
     /**
-     * Binds the MCP listener on {@code settings.listenAddress()} and {@code settings.mcp().port()}
-     * (0 there would pick a free port; {@code ManagementServers} skips a disabled listener). The
-     * stage fails if the bind fails (e.g. port in use); the caller reports it and exits
-     * (docs/operations.md, Exit codes).
+     * Binds the MCP listener on {@code settings.listenAddress()} and {@code port} (0 picks a free
+     * port); the stage fails if the bind fails (e.g. port in use), and the caller reports it and exits
+     * (docs/operations.md, Exit codes). {@link socks5d.management.ManagementServers} binds it on
+     * {@code mcp.port} when that is not 0.
      */
-    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
-                                                          StateActors state) {
-        return bind(system, settings, state, settings.mcp().port());
-    }
-
-    /** As {@link #bind(ActorSystem, ManagementSettings, StateActors)} on an explicit port (tests bind 0). */
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
                                                           StateActors state, int port) {
         // idleTimeout: idle admin connections do not pile up (mcp.idle-timeout).

@@ -27,13 +27,11 @@ public final class PctpServer {
     private PctpServer() {
     }
 
-    /** Binds on {@code settings.listenAddress()} and {@code settings.pctp().port()}; fails if the bind fails. */
-    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
-                                                          StateActors state) {
-        return bind(system, settings, state, settings.pctp().port());
-    }
-
-    /** As {@link #bind(ActorSystem, ManagementSettings, StateActors)} on an explicit port (tests bind 0). */
+    /**
+     * Binds the PCTP listener on {@code settings.listenAddress()} and {@code port} (0 picks a free
+     * port); the stage fails if the bind fails. {@link socks5d.management.ManagementServers} binds it on
+     * {@code pctp.port} when that is not 0.
+     */
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, ManagementSettings settings,
                                                           StateActors state, int port) {
         // One throttle per listener: failed logins count per address across its connections.
