@@ -124,7 +124,8 @@ class ClusterIT {
                             && m.currentConnections() == 0;
                 }, "cluster totals (" + total + " sessions, " + ok + " succeeded) on MCP port " + n.ports.mcp(), nodes);
             }
-            System.out.println("ClusterIT: socks5ctl nodes on B after its restart:\n" + ctl(b2.ports.mcp(), "nodes").out());
+            System.out.println("ClusterIT: socks5ctl nodes on B after its restart:\n"
+                    + ctl(b2.ports.mcp(), "nodes").out());
         } finally {
             for (ServerProcess n : nodes) {
                 if (n != null) {
@@ -182,7 +183,8 @@ class ClusterIT {
                 StringBuilder logs = new StringBuilder();
                 for (ServerProcess n : nodes) {
                     if (n != null && n.process.isAlive()) {
-                        logs.append("\nnodes on ").append(n.ports.mcp()).append(":\n").append(ctl(n.ports.mcp(), "nodes").out());
+                        logs.append("\nnodes on ").append(n.ports.mcp()).append(":\n")
+                                .append(ctl(n.ports.mcp(), "nodes").out());
                     }
                 }
                 for (ServerProcess n : nodes) {

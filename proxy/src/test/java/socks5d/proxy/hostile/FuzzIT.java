@@ -51,8 +51,9 @@ class FuzzIT {
             Fuzzer fuzzer = new Fuzzer(new InetSocketAddress(lo, 0), Socks5dChild.FUZZ_USER,
                     Socks5dChild.FUZZ_PASSWORD, concurrency, seed, readMillis);
             long t0 = System.nanoTime();
-            for (var p : new Object[][] {{Fuzzer.Protocol.SOCKS5, server.ports.socks()}, {Fuzzer.Protocol.MCP, server.ports.mcp()},
-                {Fuzzer.Protocol.MASS, server.ports.mass()}, {Fuzzer.Protocol.PCTP, server.ports.pctp()}}) {
+            for (var p : new Object[][] {{Fuzzer.Protocol.SOCKS5, server.ports.socks()},
+                {Fuzzer.Protocol.MCP, server.ports.mcp()}, {Fuzzer.Protocol.MASS, server.ports.mass()},
+                {Fuzzer.Protocol.PCTP, server.ports.pctp()}}) {
                 Fuzzer.Outcome o = fuzzer.run((Fuzzer.Protocol) p[0], (Integer) p[1], inputs);
                 System.out.println("fuzz: " + o + " server fds=" + server.fds() + " rss=" + server.rssKiB() / 1024
                         + "MiB");

@@ -102,7 +102,8 @@ public final class ProxyProcess implements AutoCloseable {
 
     /**
      * Starts {@code java <jvmFlags> -jar <jar> -l 127.0.0.1 -p PORT -L 127.0.0.1 -P 0 --mass-port 0
-     * --pctp-port 0 --http-port 0 -u bench:bench --data-dir <tmp> [-N] [--config <tmp>/bench.conf]} and waits until it accepts.
+     * --pctp-port 0 --http-port 0 -u bench:bench --data-dir <tmp> [-N] [--config <tmp>/bench.conf]}
+     * and waits until it accepts.
      * The config file turns authentication off when asked and carries {@code extraConfig} (HOCON
      * key = value lines).
      */
