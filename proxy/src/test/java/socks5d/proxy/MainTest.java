@@ -13,9 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Tests of the {@code socks5d} command line (README, Command line; docs/operations.md, Exit codes):
@@ -71,37 +75,24 @@ final class MainTest {
         assertTrue(o.out().startsWith("socks5d "), o.out());
     }
 
-    @Test
-    void unknownFlagExitsTwo() {
-        assertBadUsage("--nope", "--nope");
+    /** A refused command line: what it shows, what the one error line must mention, and the flags. */
+    static Stream<Arguments> badCommandLines() {
+        return Stream.of(
+                Arguments.of("an unknown flag", "--nope", List.of("--nope")),
+                Arguments.of("a SOCKS port above 65535", "70000", List.of("-p", "70000")),
+                Arguments.of("a negative MCP port", "-1", List.of("-P", "-1")),
+                Arguments.of("a MASS port above 65535", "65536", List.of("--mass-port", "65536")),
+                Arguments.of("a port that is no number", "abc", List.of("-p", "abc")),
+                Arguments.of("a user without colon", "USER:PASS", List.of("-u", "nocolon")),
+                Arguments.of("an empty user name", "1 to 255", List.of("-u", ":x")),
+                Arguments.of("an empty password", "1 to 255", List.of("-u", "x:")),
+                Arguments.of("a missing config file", "/nonexistent", List.of("--config", "/nonexistent")));
     }
 
-    @Test
-    void portOutOfRangeExitsTwo() {
-        assertBadUsage("70000", "-p", "70000");
-        assertBadUsage("-1", "-P", "-1");
-        assertBadUsage("65536", "--mass-port", "65536");
-    }
-
-    @Test
-    void portThatIsNoNumberExitsTwo() {
-        assertBadUsage("abc", "-p", "abc");
-    }
-
-    @Test
-    void userWithoutColonExitsTwo() {
-        assertBadUsage("USER:PASS", "-u", "nocolon");
-    }
-
-    @Test
-    void emptyUserOrPasswordExitsTwo() {
-        assertBadUsage("1 to 255", "-u", ":x");
-        assertBadUsage("1 to 255", "-u", "x:");
-    }
-
-    @Test
-    void missingConfigFileExitsTwo() {
-        assertBadUsage("/nonexistent", "--config", "/nonexistent");
+    @ParameterizedTest(name = "{0} exits 2")
+    @MethodSource("badCommandLines")
+    void badCommandLineExitsTwo(String what, String mention, List<String> args) {
+        assertBadUsage(mention, args.toArray(String[]::new));
     }
 
     @Test
