@@ -9,11 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -23,13 +20,11 @@ import org.junit.jupiter.api.Test;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.util.concurrent.EventExecutor;
 
+import socks5d.proxy.AddressedChannel;
 import socks5d.proxy.rules.Ruleset;
-import socks5d.proxy.server.Transport;
 import socks5d.proxy.wire.CommandCode;
 import socks5d.proxy.wire.ReplyCode;
 import socks5d.proxy.wire.Request;
@@ -49,15 +44,8 @@ class BinderTest {
     private static final InetAddress EXPECTED = address("127.0.0.2");
 
     private final EmbeddedChannel client = new EmbeddedChannel();
-    /** A group that lists no loop: the resolver builds no DNS client, a literal DST.ADDR needs none. */
-    private final DefaultEventLoopGroup noLoops = new DefaultEventLoopGroup(1) {
-        @Override
-        public Iterator<EventExecutor> iterator() {
-            return Collections.emptyIterator();
-        }
-    };
-    private final Resolver resolver = new Resolver(noLoops, Transport.choose("nio"),
-            new Resolver.Settings(List.of(), "", Duration.ofSeconds(1)));
+    /** DST.ADDR is a literal: nothing is looked up. */
+    private final LiteralResolver resolver = new LiteralResolver();
     private final Ruleset rules = new Ruleset(new Ruleset.Settings(true, List.of()), Set.of());
     private final List<EmbeddedChannel> listeners = new ArrayList<>();
     private final Recorder outcome = new Recorder();
@@ -68,7 +56,6 @@ class BinderTest {
         client.finishAndReleaseAll();
         listeners.forEach(EmbeddedChannel::finishAndReleaseAll);
         resolver.close();
-        noLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
     }
 
     private static InetAddress address(String literal) {
@@ -88,7 +75,7 @@ class BinderTest {
             return l;
         });
         Request request = new Request(CommandCode.BIND.code(), SocksAddress.of(EXPECTED), 0);
-        binder = new Binder(client.eventLoop(), resolver, rules, template, LOOPBACK, request, () -> null,
+        binder = new Binder(client.eventLoop(), resolver.resolver(), rules, template, LOOPBACK, request, () -> null,
                 TIMEOUT, outcome);
         binder.start();
         client.runPendingTasks();
@@ -102,8 +89,9 @@ class BinderTest {
     }
 
     /** A connection from {@code from} reaches the listener, as an accepted socket would. */
-    private EmbeddedPeer connect(InetAddress from) {
-        EmbeddedPeer peer = new EmbeddedPeer(new InetSocketAddress(from, 50_000));
+    private AddressedChannel connect(InetAddress from) {
+        AddressedChannel peer = new AddressedChannel(EmbeddedChannel.builder().register(false), null,
+                new InetSocketAddress(from, 50_000));
         listeners.get(0).pipeline().fireChannelRead(peer);
         client.runPendingTasks();
         return peer;
@@ -124,7 +112,7 @@ class BinderTest {
     void thePeerBeforeTheTimeoutStopsTheClock() {
         startBind();
         advance(TIMEOUT.minusNanos(1));
-        EmbeddedPeer peer = connect(EXPECTED);
+        AddressedChannel peer = connect(EXPECTED);
         assertSame(peer, outcome.peer);
         assertFalse(listeners.get(0).isOpen(), "the listener is closed once the peer is taken");
         advance(TIMEOUT);
@@ -136,7 +124,7 @@ class BinderTest {
     @Test
     void aRefusedConnectionDoesNotStopTheClock() {
         startBind();
-        EmbeddedPeer stranger = connect(address("127.0.0.3"));
+        AddressedChannel stranger = connect(address("127.0.0.3"));
         assertFalse(stranger.isOpen(), "a connection from another host is closed at once");
         assertNull(outcome.peer);
         advance(TIMEOUT);
@@ -155,29 +143,9 @@ class BinderTest {
     }
 
     /** A listener registered on the client's loop, at a fixed loopback address. */
-    private static final class EmbeddedListener extends EmbeddedChannel implements ServerChannel {
+    private static final class EmbeddedListener extends AddressedChannel implements ServerChannel {
         EmbeddedListener() {
-            super(EmbeddedChannel.builder().register(false));
-        }
-
-        @Override
-        protected SocketAddress localAddress0() {
-            return isActive() ? LISTENING : null;
-        }
-    }
-
-    /** An accepted connection from {@code remote}. */
-    private static final class EmbeddedPeer extends EmbeddedChannel {
-        private final InetSocketAddress remote;
-
-        EmbeddedPeer(InetSocketAddress remote) {
-            super(EmbeddedChannel.builder().register(false));
-            this.remote = remote;
-        }
-
-        @Override
-        protected SocketAddress remoteAddress0() {
-            return remote;
+            super(EmbeddedChannel.builder().register(false), LISTENING, null);
         }
     }
 

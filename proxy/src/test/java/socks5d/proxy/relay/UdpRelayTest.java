@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -24,16 +21,14 @@ import org.junit.jupiter.api.Test;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 
-import socks5d.proxy.connect.Resolver;
+import socks5d.proxy.AddressedChannel;
+import socks5d.proxy.connect.LiteralResolver;
 import socks5d.proxy.rules.Ruleset;
-import socks5d.proxy.server.Transport;
 import socks5d.proxy.wire.CommandCode;
 import socks5d.proxy.wire.Request;
 import socks5d.proxy.wire.SocksAddress;
@@ -54,31 +49,26 @@ class UdpRelayTest {
     private static final InetSocketAddress DESTINATION = new InetSocketAddress("127.0.0.9", 53);
 
     private final MockTicker clock = Ticker.newMockTicker();
-    private final ControlConnection control = new ControlConnection(clock);
+    /** The control connection: from {@link #CLIENT} to the SOCKS listener, on a loop that keeps time by the clock. */
+    private final AddressedChannel control = new AddressedChannel(EmbeddedChannel.builder().ticker(clock),
+            LISTENER, CLIENT);
     /** The association's sockets in the order it binds them: the relay socket, then the outside one. */
-    private final List<EmbeddedDatagram> sockets = new ArrayList<>();
-    /** A group that lists no loop: the resolver builds no DNS client, the destinations are literals. */
-    private final DefaultEventLoopGroup noLoops = new DefaultEventLoopGroup(1) {
-        @Override
-        public Iterator<EventExecutor> iterator() {
-            return Collections.emptyIterator();
-        }
-    };
-    private final Resolver resolver = new Resolver(noLoops, Transport.choose("nio"),
-            new Resolver.Settings(List.of(), "", Duration.ofSeconds(1)));
+    private final List<AddressedChannel> sockets = new ArrayList<>();
+    /** The destinations are literals: nothing is looked up. */
+    private final LiteralResolver resolver = new LiteralResolver();
     private InetSocketAddress announced;
 
     @BeforeEach
     void associate() {
         Bootstrap template = new Bootstrap().channelFactory(() -> {
-            EmbeddedDatagram socket = new EmbeddedDatagram(new InetSocketAddress(LISTENER.getAddress(),
-                    40_000 + sockets.size()));
+            AddressedChannel socket = new AddressedChannel(EmbeddedChannel.builder().register(false),
+                    new InetSocketAddress(LISTENER.getAddress(), 40_000 + sockets.size()), null);
             sockets.add(socket);
             return socket;
         });
         Request request = new Request(CommandCode.UDP_ASSOCIATE.code(),
                 SocksAddress.of(address("0.0.0.0")), 0);
-        UdpRelay.open(control, template, request, resolver, new Ruleset(new Ruleset.Settings(true, List.of()),
+        UdpRelay.open(control, template, request, resolver.resolver(), new Ruleset(new Ruleset.Settings(true, List.of()),
                 Set.of()), new UdpRelay.Settings(8, 65_527, IDLE), new UdpRelay.Opened() {
                     @Override
                     public void opened(InetSocketAddress relay) {
@@ -100,7 +90,6 @@ class UdpRelayTest {
         control.finishAndReleaseAll();
         sockets.forEach(EmbeddedChannel::finishAndReleaseAll);
         resolver.close();
-        noLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
     }
 
     private static InetAddress address(String literal) {
@@ -111,11 +100,11 @@ class UdpRelayTest {
         }
     }
 
-    private EmbeddedDatagram relaySocket() {
+    private AddressedChannel relaySocket() {
         return sockets.get(0);
     }
 
-    private EmbeddedDatagram outsideSocket() {
+    private AddressedChannel outsideSocket() {
         return sockets.get(1);
     }
 
@@ -210,37 +199,5 @@ class UdpRelayTest {
         assertEnded();
         advance(2 * IDLE.toNanos()); // the cancelled check finds nothing to do
         assertEnded();
-    }
-
-    /** The control connection: from {@link #CLIENT} to the SOCKS listener, on a loop that keeps time by the clock. */
-    private static final class ControlConnection extends EmbeddedChannel {
-        ControlConnection(MockTicker clock) {
-            super(EmbeddedChannel.builder().ticker(clock));
-        }
-
-        @Override
-        protected SocketAddress localAddress0() {
-            return LISTENER;
-        }
-
-        @Override
-        protected SocketAddress remoteAddress0() {
-            return CLIENT;
-        }
-    }
-
-    /** A datagram socket bound at {@code local}, registered by the association's bootstrap. */
-    private static final class EmbeddedDatagram extends EmbeddedChannel {
-        private final InetSocketAddress local;
-
-        EmbeddedDatagram(InetSocketAddress local) {
-            super(EmbeddedChannel.builder().register(false));
-            this.local = local;
-        }
-
-        @Override
-        protected SocketAddress localAddress0() {
-            return local;
-        }
     }
 }

@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,17 +23,16 @@ import com.typesafe.config.ConfigFactory;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 
 import socks5d.management.StateActors;
 import socks5d.management.limits.LoginThrottle;
 import socks5d.management.metrics.Observations;
+import socks5d.proxy.AddressedChannel;
 import socks5d.proxy.ProxySettings;
-import socks5d.proxy.connect.Resolver;
+import socks5d.proxy.connect.LiteralResolver;
 import socks5d.proxy.relay.RelayMemory;
 import socks5d.proxy.rules.Ruleset;
 import socks5d.testkit.bytes.Hex;
@@ -52,21 +47,18 @@ import socks5d.testkit.bytes.Hex;
 class SocksHandlerTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 50_000);
+    private static final InetSocketAddress LISTENER = new InetSocketAddress("127.0.0.1", 1080);
 
     @TempDir
     Path dataDir;
 
     private ActorTestKit testKit;
     private final MockTicker clock = Ticker.newMockTicker();
-    private final EmbeddedClient client = new EmbeddedClient(clock);
-    /** A group that lists no loop: the resolver builds no DNS client, nothing here resolves a name. */
-    private final DefaultEventLoopGroup noLoops = new DefaultEventLoopGroup(1) {
-        @Override
-        public Iterator<EventExecutor> iterator() {
-            return Collections.emptyIterator();
-        }
-    };
-    private Resolver resolver;
+    /** A client connection to the SOCKS listener, on an event loop that keeps time by {@code clock}. */
+    private final AddressedChannel client = new AddressedChannel(EmbeddedChannel.builder().ticker(clock),
+            LISTENER, CLIENT);
+    /** Nothing here resolves a name. */
+    private final LiteralResolver resolver = new LiteralResolver();
     private SocksAdmission admission;
     private DataPlane.Loop loop;
 
@@ -89,10 +81,9 @@ class SocksHandlerTest {
             state.complete(s);
             return Behaviors.empty();
         }), "state");
-        resolver = new Resolver(noLoops, Transport.choose("nio"), settings.dns());
         admission = new SocksAdmission(0, 0);
         DataPlane plane = new DataPlane(settings, Transport.choose("nio"), state.get(10, TimeUnit.SECONDS),
-                switches.get(10, TimeUnit.SECONDS), resolver,
+                switches.get(10, TimeUnit.SECONDS), resolver.resolver(),
                 new Ruleset(settings.rules(), Set.of()), admission, new RelayMemory(1 << 20, 0),
                 client.eventLoop(), Runnable::run,
                 new LoginThrottle("SOCKS", LoginThrottle.Settings.fromConfig(config), System::nanoTime));
@@ -107,7 +98,6 @@ class SocksHandlerTest {
     void stop() {
         client.finishAndReleaseAll();
         resolver.close();
-        noLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         testKit.shutdownTestKit();
     }
 
@@ -149,17 +139,5 @@ class SocksHandlerTest {
         assertTrue(client.isOpen());
         advance(Duration.ofSeconds(1));
         assertClosedByTheTimer();
-    }
-
-    /** A client connection from {@link #CLIENT}, registered on an event loop that keeps time by {@code clock}. */
-    private static final class EmbeddedClient extends EmbeddedChannel {
-        EmbeddedClient(MockTicker clock) {
-            super(EmbeddedChannel.builder().ticker(clock));
-        }
-
-        @Override
-        protected SocketAddress remoteAddress0() {
-            return CLIENT;
-        }
     }
 }
