@@ -1,9 +1,14 @@
 package socks5d.proxy.server;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.pekko.actor.typed.ActorRef;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 
 import socks5d.management.accesslog.AccessLog;
 import socks5d.management.metrics.Latency;
@@ -60,6 +65,16 @@ final class Accounting implements Runnable {
         this.metrics = metrics;
         this.accessLog = accessLog;
         this.admission = admission;
+    }
+
+    /**
+     * Runs {@link #run} on {@code loop}, the event loop this accounting belongs to, every
+     * {@code interval} ({@code socks5d.proxy.metrics-flush-interval}) until the loop shuts down.
+     */
+    void flushEvery(EventExecutor loop, Duration interval) {
+        long every = interval.toNanos();
+        ScheduledFuture<?> unused = loop.scheduleAtFixedRate(this, every, every,
+                TimeUnit.NANOSECONDS); // never cancelled: it stops with its loop
     }
 
     void log(AccessLog.Entry entry) {

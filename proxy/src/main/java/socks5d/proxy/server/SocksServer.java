@@ -98,10 +98,8 @@ public final class SocksServer implements AutoCloseable {
                 AddressLimits limits = plane.addressLimits;
                 ScheduledFuture<?> unused = loops.next().scheduleAtFixedRate(limits::sweep, 1, 1, TimeUnit.SECONDS);
             }
-            long flush = settings.metricsFlushInterval().toNanos();
             for (Map.Entry<EventExecutor, DataPlane.Loop> e : plane.loops()) {
-                ScheduledFuture<?> unused = e.getKey().scheduleAtFixedRate(e.getValue().accounting(), flush, flush,
-                        TimeUnit.NANOSECONDS); // runs until its event loop shuts down
+                e.getValue().accounting().flushEvery(e.getKey(), settings.metricsFlushInterval());
             }
             ServerBootstrap b = new ServerBootstrap()
                     .group(loops)
