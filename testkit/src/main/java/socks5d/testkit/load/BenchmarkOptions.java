@@ -47,10 +47,10 @@ public record BenchmarkOptions(
      * One warm-up round before C: an eighth of the run, at most this many; rounds repeat until the proxy's
      * CPU per transaction settles ({@link Warmup}). A JVM proxy compiles its per-connection code only
      * after thousands of calls (C2's thresholds) and keeps compiling for tens of seconds. A proxy without
-     * a JIT is settled after three rounds, 7,500 transactions at full scale: not more, since every
-     * transaction leaves ports in TIME_WAIT, and a proxy that binds its outgoing sockets (3proxy, Dante)
-     * runs out of the 28,232 ephemeral ports beyond about 28,000 transactions a minute (measure those
-     * peers' C in a run of their own).
+     * a JIT is settled after the first six rounds, 15,000 transactions at full scale. Every transaction
+     * leaves ports in TIME_WAIT, and a proxy that binds its outgoing sockets (3proxy, Dante) runs out
+     * of the 28,232 ephemeral ports beyond about 28,000 transactions a minute: measure those peers' C
+     * at {@code --scale 0.5} in a run of their own.
      */
     static final int MAX_WARMUP = 2_500;
     /** Most warm-up rounds by default (C: 60,000 transactions at full scale; T1/T8: 6 GiB). */
@@ -135,9 +135,9 @@ public record BenchmarkOptions(
                                     own per-connection machinery costs on this machine
               --concurrency N       concurrency of C and of opening H connections (default 64)
               --warmup-rounds N     most warm-up rounds before C (an eighth of C each, at most 2,500
-                                    transactions) and before T1/T8 (an eighth of T1 each): rounds stop
-                                    once three in a row cost the proxy the same CPU per unit within 10 %
-                                    (default 24; 1 = a single round)
+                                    transactions) and before T1/T8 (an eighth of T1 each): rounds stop,
+                                    after at least six, once three in a row cost the proxy the same CPU
+                                    per unit within 10 % (default 24; fewer caps the warm-up)
               --verify              check every downloaded byte against the source pattern
               --keep-logs           keep each proxy's scratch directory and log
               --out FILE            JSON results (default bench-results.json)

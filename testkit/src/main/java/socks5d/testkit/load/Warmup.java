@@ -12,8 +12,8 @@ import java.util.function.Supplier;
  * T8) has settled: a JVM proxy's compiler keeps working for tens of seconds under a new load (in a C
  * profile after a single 5,000-transaction warm-up the C2 compiler thread still took a quarter of
  * the proxy's CPU), so a fixed warm-up measured the compiler as much as the proxy, while a proxy
- * written in C is settled from the first round. Rounds stop once the last {@link #SETTLED_ROUNDS}
- * differ by at most {@link #TOLERANCE} of the largest of them (two would do on a quiet machine; on a
+ * written in C is settled from the first round. Rounds stop, after at least {@link #MIN_ROUNDS}, once
+ * the last {@link #SETTLED_ROUNDS} differ by at most {@link #TOLERANCE} of the largest of them (two would do on a quiet machine; on a
  * shared one single rounds vary by 10-20 %, and two similar ones in a row happened mid-compilation),
  * after {@code maxRounds}, or after the first round when the proxy's CPU cannot be read (direct, or
  * not Linux).
@@ -26,6 +26,12 @@ final class Warmup {
     static final double TOLERANCE = 0.10;
     /** How many consecutive rounds must agree. */
     static final int SETTLED_ROUNDS = 3;
+    /**
+     * Rounds before any can count as settled: socks5d's compiler passes through plateaus (three rounds
+     * in a row at 0.40-0.45 ms per C transaction, then 0.25 from the eighth round on, in one run), and
+     * stopping on the first plateau measured it 40-75 % above its steady state.
+     */
+    static final int MIN_ROUNDS = 6;
 
     /** One round of load: does the work and returns how many units (transactions, bytes) it completed. */
     @FunctionalInterface
@@ -62,12 +68,12 @@ final class Warmup {
     }
 
     /**
-     * True when the last {@link #SETTLED_ROUNDS} rounds' CPU per unit differ by at most {@link #TOLERANCE}
-     * of the largest of them.
+     * True when at least {@link #MIN_ROUNDS} rounds ran and the last {@link #SETTLED_ROUNDS} rounds' CPU per
+     * unit differ by at most {@link #TOLERANCE} of the largest of them.
      */
     static boolean settled(List<Double> perUnit) {
         int n = perUnit.size();
-        if (n < SETTLED_ROUNDS) {
+        if (n < Math.max(MIN_ROUNDS, SETTLED_ROUNDS)) {
             return false;
         }
         List<Double> last = perUnit.subList(n - SETTLED_ROUNDS, n);
