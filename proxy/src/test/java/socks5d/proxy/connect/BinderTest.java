@@ -41,7 +41,7 @@ class BinderTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final InetSocketAddress LISTENING = new InetSocketAddress(LOOPBACK, 40_000);
     /** DST.ADDR of the request: the only host whose connection is taken. */
-    private static final InetAddress EXPECTED = address("127.0.0.2");
+    private static final InetAddress EXPECTED = LiteralResolver.literal("127.0.0.2");
 
     private final EmbeddedChannel client = new EmbeddedChannel();
     /** DST.ADDR is a literal: nothing is looked up. */
@@ -56,14 +56,6 @@ class BinderTest {
         client.finishAndReleaseAll();
         listeners.forEach(EmbeddedChannel::finishAndReleaseAll);
         resolver.close();
-    }
-
-    private static InetAddress address(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Starts a BIND for {@link #EXPECTED} and runs the loop until its listener is bound. */
@@ -124,7 +116,7 @@ class BinderTest {
     @Test
     void aRefusedConnectionDoesNotStopTheClock() {
         startBind();
-        AddressedChannel stranger = connect(address("127.0.0.3"));
+        AddressedChannel stranger = connect(LiteralResolver.literal("127.0.0.3"));
         assertFalse(stranger.isOpen(), "a connection from another host is closed at once");
         assertNull(outcome.peer);
         advance(TIMEOUT);

@@ -1,5 +1,7 @@
 package socks5d.proxy.connect;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Iterator;
@@ -25,6 +27,15 @@ public final class LiteralResolver implements AutoCloseable {
     };
     private final Resolver resolver = new Resolver(noLoops, Transport.choose("nio"),
             new Resolver.Settings(List.of(), "", Duration.ofSeconds(1)));
+
+    /** The address of an IP literal such as {@code "127.0.0.2"} (no lookup happens for a literal). */
+    public static InetAddress literal(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP literal: " + literal, e);
+        }
+    }
 
     public Resolver resolver() {
         return resolver;

@@ -67,7 +67,7 @@ class UdpRelayTest {
             return socket;
         });
         Request request = new Request(CommandCode.UDP_ASSOCIATE.code(),
-                SocksAddress.of(address("0.0.0.0")), 0);
+                SocksAddress.of(LiteralResolver.literal("0.0.0.0")), 0);
         UdpRelay.open(control, template, request, resolver.resolver(), new Ruleset(new Ruleset.Settings(true, List.of()),
                 Set.of()), new UdpRelay.Settings(8, 65_527, IDLE), new UdpRelay.Opened() {
                     @Override
@@ -90,14 +90,6 @@ class UdpRelayTest {
         control.finishAndReleaseAll();
         sockets.forEach(EmbeddedChannel::finishAndReleaseAll);
         resolver.close();
-    }
-
-    private static InetAddress address(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private AddressedChannel relaySocket() {
