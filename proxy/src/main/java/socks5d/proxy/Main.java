@@ -100,8 +100,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism",
                     Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
         }
-        // Netty's leak detector samples one buffer in 128 by default and records a stack trace for each:
-        // about 1 % of the event loops' CPU in a connection-rate profile. The tests run it at paranoid
+        // Netty's leak detector samples one buffer in 128 by default and records a stack trace for each,
+        // a cost on every event loop (docs/performance.md). The tests run it at paranoid
         // (NettyLeakCheck); a running server does not need it unless asked for with the property.
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             System.setProperty("io.netty.leakDetection.level", "disabled");
