@@ -150,11 +150,13 @@ public final class Benchmark {
     private Map<String, Object> transactions(Route route, Targets t, Probes probes) throws InterruptedException {
         if (route.fixedTargets()) {
             return TransactionLoad.run(route, t.echo().socketAddress(), options.transactions(),
-                    options.warmup(), options.warmupRounds(), options.concurrency(), t.progress(), probes.cpu());
+                    options.warmup(), transactionWarmupRounds(probes), options.concurrency(), t.progress(),
+                    probes.cpu());
         }
         try (EchoServer own = EchoServer.start(t.echo().socketAddress().getAddress())) {
             return TransactionLoad.run(route, own.socketAddress(), options.transactions(),
-                    options.warmup(), options.warmupRounds(), options.concurrency(), t.progress(), probes.cpu());
+                    options.warmup(), transactionWarmupRounds(probes), options.concurrency(), t.progress(),
+                    probes.cpu());
         }
     }
 
@@ -188,13 +190,18 @@ public final class Benchmark {
 
     /** What the scenarios read from the proxy under test: memory (H), its peak reset (H), CPU time. */
     private record Probes(Supplier<Optional<ProxyProcess.Memory>> memory, Runnable resetPeakMemory,
-                          Supplier<Optional<Duration>> cpu) {
+                          Supplier<Optional<Duration>> cpu, boolean oneWarmupRound) {
         /** Direct: no proxy to read. */
-        static final Probes NONE = new Probes(Optional::empty, () -> { }, Optional::empty);
+        static final Probes NONE = new Probes(Optional::empty, () -> { }, Optional::empty, false);
 
         static Probes of(ProxyProcess p) {
-            return new Probes(p::memory, p::resetPeakMemory, p::cpuTime);
+            return new Probes(p::memory, p::resetPeakMemory, p::cpuTime, p.bindsOutgoingSockets());
         }
+    }
+
+    /** Most warm-up rounds before C for this proxy ({@link ProxyProcess#bindsOutgoingSockets()}: one). */
+    private int transactionWarmupRounds(Probes probes) {
+        return probes.oneWarmupRound() ? 1 : options.warmupRounds();
     }
 
     /**
@@ -239,6 +246,10 @@ public final class Benchmark {
                 p.address().getPort(), p.pid(), p.authRequired() ? "RFC 1929 authentication" : "no authentication",
                 idle(p), options.keepLogs() ? ", log " + p.logFile() : "");
         p.note().ifPresent(n -> out.printf(Locale.ROOT, "-- note: %s%n", n));
+        if (p.bindsOutgoingSockets() && options.scenarios().contains(Scenario.C)) {
+            out.printf(Locale.ROOT, "-- note: %s binds its outgoing sockets: one warm-up round before C (no JIT to"
+                    + " warm; more would use up the ephemeral ports); run its C alone, at --scale 0.5%n", p.name());
+        }
         Route route = p.authRequired()
                 ? Route.socks(p.address(), ProxyProcess.USER, ProxyProcess.PASSWORD, options.ioTimeout())
                 : Route.socks(p.address(), null, null, options.ioTimeout());
