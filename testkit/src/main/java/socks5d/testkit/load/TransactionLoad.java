@@ -44,7 +44,7 @@ final class TransactionLoad {
                                    int warmupRounds, int concurrency, Progress progress,
                                    Supplier<Optional<Duration>> proxyCpu)
             throws InterruptedException {
-        List<Double> warm = List.of();
+        Warmup.Rounds warm = new Warmup.Rounds(0, List.of());
         if (warmup > 0 && warmupRounds > 0) {
             warm = Warmup.run(warmupRounds, proxyCpu, round -> {
                 progress.begin("warm-up round " + round + ": " + warmup + " transactions", warmup, "tx");
@@ -70,8 +70,8 @@ final class TransactionLoad {
         m.put("p99Ms", percentile(lat, PERCENTILE_99));
         m.put("maxMs", lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6);
         CpuTime.record(m, cpuBefore, cpuAfter);
-        m.put("warmupRounds", Math.max(warmup > 0 && warmupRounds > 0 ? 1 : 0, warm.size()));
-        m.put("warmupCpuMsPerTx", warm.stream().map(nanos -> nanos / 1e6).toList());
+        m.put("warmupRounds", warm.ran());
+        m.put("warmupCpuMsPerTx", warm.cpuPerUnit().stream().map(nanos -> nanos / 1e6).toList());
         return m;
     }
 

@@ -43,19 +43,24 @@ final class Warmup {
     private Warmup() {
     }
 
+    /** What a warm-up did: how many rounds ran, and the CPU per unit (ns) of each that could be measured. */
+    record Rounds(int ran, List<Double> cpuPerUnit) {
+    }
+
     /**
-     * Runs rounds until settled and returns the CPU per unit of each round that could be measured (empty
-     * when the proxy's CPU cannot be read: then exactly one round ran).
+     * Runs rounds until settled; stops after the first when the proxy's CPU cannot be read or a round
+     * completed nothing (then there is nothing to compare). Prints one line saying what it found.
      */
-    static List<Double> run(int maxRounds, Supplier<Optional<Duration>> cpu, Round round, Progress progress)
+    static Rounds run(int maxRounds, Supplier<Optional<Duration>> cpu, Round round, Progress progress)
             throws InterruptedException {
         List<Double> perUnit = new ArrayList<>();
-        for (int i = 0; i < maxRounds; i++) {
+        int ran = 0;
+        while (ran < maxRounds) {
             Optional<Duration> before = cpu.get();
-            long units = round.run(i + 1);
+            long units = round.run(++ran);
             Optional<Duration> after = cpu.get();
             if (before.isEmpty() || after.isEmpty() || units <= 0) {
-                return perUnit;
+                break;
             }
             perUnit.add(after.get().minus(before.get()).toNanos() / (double) units);
             if (settled(perUnit)) {
@@ -63,8 +68,8 @@ final class Warmup {
             }
         }
         progress.note(String.format(Locale.ROOT, "warm-up: %d round(s), %s, proxy CPU per unit relative to the"
-                + " first round: %s", Math.max(1, perUnit.size()), settled(perUnit) ? "settled" : "not settled", trend(perUnit)));
-        return perUnit;
+                + " first round: %s", ran, settled(perUnit) ? "settled" : "not settled", trend(perUnit)));
+        return new Rounds(ran, List.copyOf(perUnit));
     }
 
     /**

@@ -38,13 +38,14 @@ class WarmupTest {
         AtomicInteger rounds = new AtomicInteger();
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
         try (Progress progress = new Progress(new PrintStream(lines, true, StandardCharsets.UTF_8))) {
-            List<Double> perUnit = Warmup.run(24, () -> Optional.of(Duration.ofNanos(cpuNanos.get())), round -> {
+            Warmup.Rounds warm = Warmup.run(24, () -> Optional.of(Duration.ofNanos(cpuNanos.get())), round -> {
                 rounds.incrementAndGet();
                 cpuNanos.addAndGet((long) (cost[round - 1] * 1_000_000));
                 return 1_000_000;
             }, progress);
             assertEquals(7, rounds.get());
-            assertEquals(List.of(1.0, 0.7, 0.7, 0.7, 0.5, 0.48, 0.46), perUnit);
+            assertEquals(7, warm.ran());
+            assertEquals(List.of(1.0, 0.7, 0.7, 0.7, 0.5, 0.48, 0.46), warm.cpuPerUnit());
         }
         assertTrue(lines.toString(StandardCharsets.UTF_8).contains(
                 "warm-up: 7 round(s), settled, proxy CPU per unit relative to the first round: 1.00 0.70 0.70 0.70 0.50 0.48 0.46"),
@@ -58,19 +59,29 @@ class WarmupTest {
         try (Progress progress = new Progress(new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8))) {
             // Halves every round: never settles.
-            List<Double> perUnit = Warmup.run(5, () -> Optional.of(Duration.ofNanos(cpuNanos.get())), round -> {
+            Warmup.Rounds warm = Warmup.run(5, () -> Optional.of(Duration.ofNanos(cpuNanos.get())), round -> {
                 rounds.incrementAndGet();
                 cpuNanos.addAndGet(1_000_000L >> round);
                 return 1;
             }, progress);
             assertEquals(5, rounds.get());
-            assertEquals(5, perUnit.size());
+            assertEquals(new Warmup.Rounds(5, warm.cpuPerUnit()), warm);
+            assertEquals(5, warm.cpuPerUnit().size());
 
             rounds.set(0);
-            assertEquals(List.of(), Warmup.run(5, Optional::empty, round -> {
+            assertEquals(new Warmup.Rounds(1, List.of()), Warmup.run(5, Optional::empty, round -> {
                 rounds.incrementAndGet();
                 return 10;
             }, progress));
+            assertEquals(1, rounds.get());
+
+            // A round that completed nothing (every transaction failed) gives nothing to compare.
+            rounds.set(0);
+            assertEquals(new Warmup.Rounds(1, List.of()), Warmup.run(5,
+                    () -> Optional.of(Duration.ofNanos(cpuNanos.get())), round -> {
+                        rounds.incrementAndGet();
+                        return 0;
+                    }, progress));
             assertEquals(1, rounds.get());
         }
     }
