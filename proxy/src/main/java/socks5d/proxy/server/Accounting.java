@@ -81,9 +81,16 @@ final class Accounting implements Runnable {
         entries.add(entry);
     }
 
-    /** Sends what changed since the last call; nothing when nothing did. */
+    /**
+     * Sends what changed since the last call; nothing when nothing did. The access-log entries go
+     * first, so whoever sees a session counted in the metrics and then asks the access log finds it.
+     */
     @Override
     public void run() {
+        if (!entries.isEmpty()) {
+            accessLog.tell(new AccessLog.RecordAll(entries));
+            entries = new ArrayList<>();
+        }
         if (opened + rejected + closed + succeeded + failed + authAttempts + transferred + relayReads + relayWrites
                 + credentials + handshake.count() + connect.count() != 0) {
             metrics.tell(new Metrics.Batch(opened, rejected, closed, closedProxied, succeeded, failed,
@@ -108,10 +115,6 @@ final class Accounting implements Runnable {
             metrics.tell(new Metrics.LimitEvents(refusedAddressConcurrency, refusedAddressRate, refusedUserSessions,
                     loginsThrottled, sessionsShaped));
             refusedAddressConcurrency = refusedAddressRate = refusedUserSessions = loginsThrottled = sessionsShaped = 0;
-        }
-        if (!entries.isEmpty()) {
-            accessLog.tell(new AccessLog.RecordAll(entries));
-            entries = new ArrayList<>();
         }
     }
 }

@@ -72,4 +72,18 @@ class AccountingTest {
         assertEquals(1, metrics.expectMessageClass(Metrics.Batch.class).opened());
         assertEquals(1, accessLog.expectMessageClass(AccessLog.RecordAll.class).entries().size());
     }
+
+    @Test
+    void logEntriesAreSentBeforeTheCountsOfTheSameFlush() {
+        // One probe behind both references sees the two messages in the order they were sent: a reader
+        // who sees a session counted and then asks the access log must find it there.
+        TestProbe<Object> both = testKit.createTestProbe();
+        Accounting shared = new Accounting(both.ref().narrow(), both.ref().narrow(), new SocksAdmission(0, 0));
+        shared.opened++;
+        shared.closed++;
+        shared.log(entry("d.example"));
+        shared.run();
+        both.expectMessageClass(AccessLog.RecordAll.class);
+        both.expectMessageClass(Metrics.Batch.class);
+    }
 }
