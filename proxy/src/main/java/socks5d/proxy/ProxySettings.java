@@ -19,7 +19,7 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
                             Duration handshakeTimeout, Duration connectTimeout, Duration idleTimeout,
                             Duration resolveTimeout, Duration metricsFlushInterval, Duration shutdownGrace,
                             int dissectorInspectBytes, long relayMemory, Ruleset.Settings rules,
-                            String transport, int eventLoops, int readSize, int hashingQueue,
+                            String transport, int eventLoops, int readSize, long spliceAfter, int hashingQueue,
                             Resolver.Settings dns, Duration bindTimeout, UdpRelay.Settings udp,
                             int hashingThreads, Limits limits) {
     /**
@@ -76,6 +76,9 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
         if (readSize < 64) {
             throw new IllegalArgumentException("socks5d.proxy.relay.read-size must be at least 64 bytes");
         }
+        if (spliceAfter < 0) {
+            throw new IllegalArgumentException("socks5d.proxy.relay.splice-after must be a size, 0 or off");
+        }
         if (hashingThreads < 0) {
             throw new IllegalArgumentException("socks5d.proxy.hashing-threads must be 0 (half the cores) or more");
         }
@@ -119,6 +122,7 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
                 c.getString("transport"),
                 c.getInt("event-loops"),
                 (int) Math.min(Integer.MAX_VALUE, c.getBytes("relay.read-size")),
+                spliceAfter(c),
                 c.getInt("hashing-queue"),
                 new Resolver.Settings(
                         c.getStringList("dns.nameservers").stream().map(Resolver::nameserver).toList(),
@@ -131,6 +135,13 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
                         OptionalDuration.read(root, "socks5d.proxy.udp.idle-timeout").orElse(Duration.ZERO)),
                 c.getInt("hashing-threads"),
                 Limits.fromConfig(c.getConfig("limits")));
+    }
+
+    /** A size; {@code off} (or {@code false}, {@code no}) is 0: sessions never move to splice(2). */
+    private static long spliceAfter(Config c) {
+        String value = c.getString("relay.splice-after").trim();
+        return value.equalsIgnoreCase("off") || value.equalsIgnoreCase("false") || value.equalsIgnoreCase("no")
+                ? 0 : c.getBytes("relay.splice-after");
     }
 
     /** {@code auto}: a quarter of the direct memory limit (the relay's buffers are direct); otherwise a size. */

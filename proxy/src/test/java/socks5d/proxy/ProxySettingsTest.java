@@ -41,6 +41,20 @@ final class ProxySettingsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"off", "false", "no", "0"})
+    void spliceAfterOffOrZeroMeansNever(String value) {
+        assertEquals(0, with("socks5d.proxy.relay.splice-after = " + value).spliceAfter());
+    }
+
+    @Test
+    void spliceAfterIsASize() {
+        assertEquals(1L << 20, with("").spliceAfter(), "the default");
+        assertEquals(64 * 1024, with("socks5d.proxy.relay.splice-after = 64 KiB").spliceAfter());
+        assertThrows(ConfigException.class, () -> with("socks5d.proxy.relay.splice-after = -1"));
+        assertThrows(ConfigException.class, () -> with("socks5d.proxy.relay.splice-after = soon"));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"off", "false", "no", "0", "0s"})
     void idleTimeoutOffOrZeroMeansNever(String value) {
         assertEquals(Duration.ZERO, with("socks5d.proxy.idle-timeout = " + value).idleTimeout());

@@ -1,5 +1,6 @@
 package socks5d.proxy.relay;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +39,13 @@ import socks5d.proxy.dissect.Dissector;
  * user's bucket of that direction and, when the bucket is in debt, reads that side again only after
  * the bucket has refilled (a timer of the loop): it slows its sender by not reading, never by
  * buffering. An unshaped session only checks that it has no bucket.
+ *
+ * <p>A session that has relayed {@code relay.splice-after} bytes, on Netty's epoll transport, unshaped
+ * and with its dissectors done, is a bulk transfer: it stops reading, lets the writes in flight
+ * complete, takes both channels off Netty's epoll registration and hands them to a {@link Splice},
+ * which moves the rest of its bytes with splice(2) inside the kernel (docs/design.md, Splicing). A
+ * read Netty still delivers during the hand-over is carried over and written first. If the
+ * descriptor budget has no room for the pipes, the session keeps copying.
  *
  * <p>Confined to the event loop both channels live on (the destination is dialed on the client's
  * loop): no field needs synchronisation.
@@ -84,12 +92,20 @@ public final class Relay {
     private long movedAtCheck;
     private int quietChecks;
     private ScheduledFuture<?> idleCheck;
+    /** When this session moves to splice(2); null: never (off, not epoll, shaped, or given up). */
+    private Splicing splicing;
+    /** Relayed enough to be spliced: no more reads; the hand-over waits for the writes in flight. */
+    private boolean spliceWanted;
+    /** Both channels are leaving Netty's epoll registration: a read that still arrives is carried over. */
+    private boolean handingOver;
+    /** The pipes of the hand-over and, once it is done, the splicing; null while copying. */
+    private Splice splice;
     private int closedChannels;
     /** Both channels closed and every held byte given back: late write completions change nothing. */
     private boolean ended;
 
     private Relay(Channel client, Channel dest, Meter meter, RelayMemory memory, Duration idleTimeout,
-                  Dissector dissector, int inspectBytes, UserSessions.Grant shaping) {
+                  Dissector dissector, int inspectBytes, UserSessions.Grant shaping, Splicing splicing) {
         this.client = client;
         this.dest = dest;
         this.meter = meter;
@@ -100,6 +116,7 @@ public final class Relay {
         this.serverInspect = inspectBytes;
         this.fromClient = new Half(client, dest, true, shaping == null ? null : shaping.up());
         this.fromDest = new Half(dest, client, false, shaping == null ? null : shaping.down());
+        this.splicing = splicing != null && shaping == null && Splice.possible(client, dest) ? splicing : null;
     }
 
     /**
@@ -109,11 +126,13 @@ public final class Relay {
      *
      * @param dissector the password dissectors for this session, or {@code null} when off
      * @param shaping   the user's bandwidth buckets, or {@code null} when the session is not shaped
+     * @param splicing  when the session moves to splice(2), or {@code null}: it never does
      */
     public static void start(Channel client, Channel dest, ByteString pipelined, boolean clientFinished,
                              Meter meter, RelayMemory memory, Duration idleTimeout, Dissector dissector,
-                             int inspectBytes, UserSessions.Grant shaping) {
-        Relay relay = new Relay(client, dest, meter, memory, idleTimeout, dissector, inspectBytes, shaping);
+                             int inspectBytes, UserSessions.Grant shaping, Splicing splicing) {
+        Relay relay = new Relay(client, dest, meter, memory, idleTimeout, dissector, inspectBytes, shaping,
+                splicing);
         relay.begin(pipelined, clientFinished);
     }
 
@@ -150,9 +169,17 @@ public final class Relay {
             quietChecks = 0;
         } else if (++quietChecks >= IDLE_CHECKS) {
             log.debug("Relay of [{}] idle for [{}] ms, closing", client.remoteAddress(), idleNanos / 1_000_000);
-            client.close();
-            dest.close();
+            closeBoth();
         }
+    }
+
+    /** Ends the session: the splicing first, if any, so its sockets leave epoll before they close. */
+    private void closeBoth() {
+        if (splice != null) {
+            splice.stop();
+        }
+        client.close();
+        dest.close();
     }
 
     private void channelClosed() {
@@ -162,9 +189,84 @@ public final class Relay {
             }
             fromClient.releaseAll();
             fromDest.releaseAll();
+            if (splice != null) {
+                splice.stop();
+                splicing.descriptors().giveBack(Splice.PIPE_DESCRIPTORS);
+            }
             ended = true;
             meter.ended();
         }
+    }
+
+    /**
+     * Hands the session to a {@link Splice} once nothing is in flight: no write incomplete and no FIN
+     * on its way. Until then the writes complete and call again; nothing more is read meanwhile.
+     */
+    private void handOverWhenQuiet() {
+        if (handingOver || splice != null || ended || fromClient.held != 0 || fromDest.held != 0
+                || fromClient.finOnItsWay() || fromDest.finOnItsWay() || !client.isActive() || !dest.isActive()) {
+            return;
+        }
+        if (!splicing.descriptors().tryTake(Splice.PIPE_DESCRIPTORS)) {
+            keepCopying("the descriptor budget has no room for its pipes");
+            return;
+        }
+        try {
+            splice = new Splice(client, dest, new Splice.Owner() {
+                @Override
+                public void spliced(boolean fromClientSide, int bytes) {
+                    moved += bytes;
+                    meter.relayed(fromClientSide, bytes);
+                }
+
+                @Override
+                public void finished() {
+                    closeBoth();
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    log.debug("Relay of [{}]: splicing failed: [{}]", client.remoteAddress(), cause.toString());
+                    closeBoth();
+                }
+            });
+        } catch (IOException e) {
+            splicing.descriptors().giveBack(Splice.PIPE_DESCRIPTORS);
+            keepCopying(e.toString());
+            return;
+        }
+        handingOver = true;
+        int[] left = {2};
+        ChannelFutureListener deregistered = f -> {
+            if (--left[0] == 0) {
+                takeOver();
+            }
+        };
+        client.deregister().addListener(deregistered);
+        dest.deregister().addListener(deregistered);
+    }
+
+    private void keepCopying(String why) {
+        log.debug("Relay of [{}] keeps copying: [{}]", client.remoteAddress(), why);
+        splicing = null;
+        spliceWanted = false;
+        fromClient.readIfAllowed();
+        fromDest.readIfAllowed();
+    }
+
+    /** Both channels are off Netty's registration: the splice takes them over, unless the session ended meanwhile. */
+    private void takeOver() {
+        handingOver = false;
+        Splice.Start up = fromClient.handOver();
+        Splice.Start down = fromDest.handOver();
+        if (ended || !client.isActive() || !dest.isActive()) {
+            up.carry().release();
+            down.carry().release();
+            closeBoth();
+            return;
+        }
+        log.debug("Relay of [{}] moves to splice after [{}] bytes", client.remoteAddress(), moved);
+        splice.take(up, down);
     }
 
     private void dissect(boolean fromClientSide, ByteBuf buf) {
@@ -206,6 +308,8 @@ public final class Relay {
         /** Waiting for the bucket: no read until the timer clears it. */
         private boolean waitingForTokens;
         private final Runnable tokens = this::onTokens;
+        /** Read during the hand-over to a {@link Splice}, which writes it first; null otherwise. */
+        private ByteBuf carry;
 
         Half(Channel from, Channel to, boolean isClient, TokenBucket bucket) {
             this.from = from;
@@ -241,6 +345,13 @@ public final class Relay {
                 dissect(isClient, buf);
             }
             meter.relayed(isClient, n);
+            if (handingOver) {
+                carry = carry == null ? buf : Unpooled.wrappedBuffer(carry, buf);
+                return;
+            }
+            if (splicing != null && moved >= splicing.after() && dissector == null) {
+                spliceWanted = true;
+            }
             held += n;
             memory.take(n);
             if (bucket != null) {
@@ -286,6 +397,10 @@ public final class Relay {
 
         /** Reads once more if the peer can take it and the budget allows (see the class comment). */
         void readIfAllowed() {
+            if (spliceWanted) {
+                handOverWhenQuiet();
+                return;
+            }
             if (inputDone || waitingForTokens || !from.isActive() || !to.isActive() || !to.isWritable()) {
                 return;
             }
@@ -325,6 +440,9 @@ public final class Relay {
                 return;
             }
             inputDone = true;
+            if (handingOver) {
+                return; // the splice passes it on after the carried bytes
+            }
             to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
                 if (to.isActive() && to instanceof DuplexChannel duplex && !duplex.isOutputShutdown()) {
                     duplex.shutdownOutput();
@@ -336,10 +454,23 @@ public final class Relay {
                 Half other = isClient ? fromDest : fromClient;
                 if (other.outputShut) {
                     // Both directions are finished: nothing is left to relay.
-                    client.close();
-                    dest.close();
+                    closeBoth();
+                } else if (spliceWanted) {
+                    handOverWhenQuiet();
                 }
             });
+        }
+
+        /** The FIN was read but is not passed on yet. */
+        boolean finOnItsWay() {
+            return inputDone && !outputShut;
+        }
+
+        /** Where this direction is at the hand-over; the carry passes to the splice. */
+        Splice.Start handOver() {
+            ByteBuf c = carry == null ? Unpooled.EMPTY_BUFFER : carry;
+            carry = null;
+            return new Splice.Start(c, inputDone, outputShut);
         }
 
         @Override
@@ -357,14 +488,17 @@ public final class Relay {
             log.debug("Relay of [{}]: [{}] side failed: [{}]", client.remoteAddress(),
                     isClient ? "client" : "destination", cause.toString());
             // A reset or an I/O error: nothing more can be delivered reliably on either side.
-            from.close();
-            to.close();
+            closeBoth();
         }
 
         void releaseAll() {
             if (held != 0) {
                 memory.release(held);
                 held = 0;
+            }
+            if (carry != null) {
+                carry.release();
+                carry = null;
             }
         }
     }

@@ -23,6 +23,7 @@ import socks5d.management.users.PublishedUsers;
 import socks5d.proxy.ProxySettings;
 import socks5d.proxy.connect.Resolver;
 import socks5d.proxy.relay.RelayMemory;
+import socks5d.proxy.relay.Splicing;
 import socks5d.proxy.rules.Ruleset;
 
 /**
@@ -46,6 +47,8 @@ final class DataPlane {
     final Ruleset rules;
     final SocksAdmission admission;
     final RelayMemory relayMemory;
+    /** When bulk sessions move to splice(2), their pipes' descriptors taken from admission's budget; null when off. */
+    final Splicing splicing;
     /** Options of BIND listeners and the connections they accept; cloned onto the client's event loop. */
     final ServerBootstrap inbound;
     /** Options of UDP association sockets; cloned onto the client's event loop. */
@@ -83,6 +86,18 @@ final class DataPlane {
         this.rules = rules;
         this.admission = admission;
         this.relayMemory = relayMemory;
+        this.splicing = settings.spliceAfter() == 0 ? null : new Splicing(settings.spliceAfter(),
+                new Splicing.Descriptors() {
+                    @Override
+                    public boolean tryTake(int n) {
+                        return admission.tryReserve(n);
+                    }
+
+                    @Override
+                    public void giveBack(int n) {
+                        admission.release(n);
+                    }
+                });
         Bootstrap outbound = new Bootstrap()
                 .channel(transport.socketChannel())
                 // Pooled direct buffers, reused: Netty 4.2's default allocator zeroed fresh memory on

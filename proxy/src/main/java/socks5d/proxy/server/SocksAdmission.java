@@ -117,20 +117,33 @@ public final class SocksAdmission {
 
     /** Takes the descriptor of an open client's outbound socket, or returns {@code false} if none is left. */
     boolean tryReserveOutbound() {
+        return tryReserve(1);
+    }
+
+    /** Returns an outbound descriptor taken with {@link #tryReserveOutbound}. */
+    void releaseOutbound() {
+        release(1);
+    }
+
+    /**
+     * Takes {@code n} descriptors for an open client (a spliced session's pipes), or returns
+     * {@code false} if the budget has not that many left.
+     */
+    boolean tryReserve(int n) {
         while (true) {
             long now = state.get();
-            if (descriptorBudget > 0 && (now & 0xFFFF_FFFFL) + 1 > descriptorBudget) {
+            if (descriptorBudget > 0 && (now & 0xFFFF_FFFFL) + n > descriptorBudget) {
                 return false;
             }
-            if (state.compareAndSet(now, now + 1)) {
+            if (state.compareAndSet(now, now + n)) {
                 return true;
             }
         }
     }
 
-    /** Returns an outbound descriptor taken with {@link #tryReserveOutbound}. */
-    void releaseOutbound() {
-        state.addAndGet(-1);
+    /** Returns {@code n} descriptors taken with {@link #tryReserve}. */
+    void release(int n) {
+        state.addAndGet(-n);
     }
 
     /** Releases a client's slot and its own descriptor. */

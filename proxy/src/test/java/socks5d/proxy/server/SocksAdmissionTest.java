@@ -32,6 +32,20 @@ class SocksAdmissionTest {
     }
 
     @Test
+    void splicedSessionsTakeTheirPipesFromTheSameBudget() {
+        SocksAdmission admission = new SocksAdmission(0, 8);
+        assertTrue(admission.tryOpen());
+        assertTrue(admission.tryReserveOutbound());
+        assertTrue(admission.tryReserve(4), "two pipes for a spliced session: 6 of 8");
+        assertFalse(admission.tryReserve(4), "not another four: that session keeps copying");
+        assertTrue(admission.tryOpen(), "a new client still fits: 7 of 8");
+        assertTrue(admission.tryReserveOutbound(), "and its destination: 8 of 8");
+        assertFalse(admission.tryOpen());
+        admission.release(4);
+        assertTrue(admission.tryReserve(4), "the pipes given back are free again");
+    }
+
+    @Test
     void limitsClientsIndependentlyOfDescriptors() {
         SocksAdmission admission = new SocksAdmission(2, 100);
         assertTrue(admission.tryOpen());
