@@ -90,7 +90,7 @@ final class DataPlane {
                 new Splicing.Descriptors() {
                     @Override
                     public boolean tryTake(int n) {
-                        return admission.tryReserve(n);
+                        return admission.tryReserveSpare(n);
                     }
 
                     @Override

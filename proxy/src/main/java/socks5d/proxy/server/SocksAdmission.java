@@ -28,6 +28,8 @@ public final class SocksAdmission {
     static final int FD_RESERVE = 64;
     /** Plus this fraction of the limit, for management sessions and refused accepts under load. */
     static final int FD_RESERVE_FRACTION = 32;
+    /** Spare descriptors ({@link #tryReserveSpare}) are taken only while use stays within 1/this of the budget. */
+    static final int SPARE_SHARE = 4;
 
     private final int maxClients;
     private final long descriptorBudget;
@@ -117,7 +119,15 @@ public final class SocksAdmission {
 
     /** Takes the descriptor of an open client's outbound socket, or returns {@code false} if none is left. */
     boolean tryReserveOutbound() {
-        return tryReserve(1);
+        while (true) {
+            long now = state.get();
+            if (descriptorBudget > 0 && (now & 0xFFFF_FFFFL) + 1 > descriptorBudget) {
+                return false;
+            }
+            if (state.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
     }
 
     /** Returns an outbound descriptor taken with {@link #tryReserveOutbound}. */
@@ -126,13 +136,16 @@ public final class SocksAdmission {
     }
 
     /**
-     * Takes {@code n} descriptors for an open client (a spliced session's pipes), or returns
-     * {@code false} if the budget has not that many left.
+     * Takes {@code n} descriptors that a session can do without (a spliced session's pipes: without
+     * them it keeps copying), only while the descriptors in use, these included, stay within a
+     * quarter of the budget: on a server near its descriptor limit no new session is spliced, so
+     * pipes can take at most a sixth of the budget (a quarter, of which each spliced session's two
+     * sockets are a third) from the clients it admits.
      */
-    boolean tryReserve(int n) {
+    boolean tryReserveSpare(int n) {
         while (true) {
             long now = state.get();
-            if (descriptorBudget > 0 && (now & 0xFFFF_FFFFL) + n > descriptorBudget) {
+            if (descriptorBudget > 0 && (now & 0xFFFF_FFFFL) + n > descriptorBudget / SPARE_SHARE) {
                 return false;
             }
             if (state.compareAndSet(now, now + n)) {
@@ -141,7 +154,7 @@ public final class SocksAdmission {
         }
     }
 
-    /** Returns {@code n} descriptors taken with {@link #tryReserve}. */
+    /** Returns {@code n} descriptors taken with {@link #tryReserveSpare}. */
     void release(int n) {
         state.addAndGet(-n);
     }

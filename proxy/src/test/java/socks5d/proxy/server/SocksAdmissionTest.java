@@ -32,17 +32,20 @@ class SocksAdmissionTest {
     }
 
     @Test
-    void splicedSessionsTakeTheirPipesFromTheSameBudget() {
-        SocksAdmission admission = new SocksAdmission(0, 8);
+    void spareDescriptorsComeOnlyFromTheFirstQuarterOfTheBudget() {
+        SocksAdmission admission = new SocksAdmission(0, 40);
         assertTrue(admission.tryOpen());
         assertTrue(admission.tryReserveOutbound());
-        assertTrue(admission.tryReserve(4), "two pipes for a spliced session: 6 of 8");
-        assertFalse(admission.tryReserve(4), "not another four: that session keeps copying");
-        assertTrue(admission.tryOpen(), "a new client still fits: 7 of 8");
-        assertTrue(admission.tryReserveOutbound(), "and its destination: 8 of 8");
-        assertFalse(admission.tryOpen());
+        assertTrue(admission.tryReserveSpare(4), "a spliced session's pipes: 6 of the first 10");
+        assertFalse(admission.tryReserveSpare(4), "10 of 40 would be passed: that session keeps copying");
+        for (int i = 0; i < 17; i++) {
+            assertTrue(admission.tryOpen());
+            assertTrue(admission.tryReserveOutbound());
+        }
+        assertFalse(admission.tryOpen(), "clients still take the budget to its end: 40 of 40");
         admission.release(4);
-        assertTrue(admission.tryReserve(4), "the pipes given back are free again");
+        assertTrue(admission.tryOpen(), "the pipes given back serve a client");
+        assertFalse(admission.tryReserveSpare(4), "none while the budget is past its first quarter");
     }
 
     @Test
