@@ -37,8 +37,9 @@ class SocksAdmissionTest {
         assertTrue(admission.tryOpen());
         assertTrue(admission.tryReserveOutbound());
         assertTrue(admission.tryReserveSpare(4), "a spliced session's pipes: 6 of the first 10");
-        assertFalse(admission.tryReserveSpare(4), "10 of 40 would be passed: that session keeps copying");
-        for (int i = 0; i < 17; i++) {
+        assertTrue(admission.tryReserveSpare(4), "another session's: 10 of 10");
+        assertFalse(admission.tryReserveSpare(4), "14 would pass the first quarter: that session keeps copying");
+        for (int i = 0; i < 15; i++) {
             assertTrue(admission.tryOpen());
             assertTrue(admission.tryReserveOutbound());
         }
