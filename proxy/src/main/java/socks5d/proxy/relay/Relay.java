@@ -15,7 +15,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Socket;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -445,7 +447,7 @@ public final class Relay {
             }
             to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
                 if (to.isActive() && to instanceof DuplexChannel duplex && !duplex.isOutputShutdown()) {
-                    duplex.shutdownOutput();
+                    shutOutput(duplex);
                     // With both of its directions finished, {@code to}'s own FIN closes it: shutting the
                     // input of a socket that is no longer connected would only raise ENOTCONN in Netty.
                     to.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
@@ -459,6 +461,24 @@ public final class Relay {
                     handOverWhenQuiet();
                 }
             });
+        }
+
+        /**
+         * Sends {@code to}'s FIN. Nothing is queued on it: this follows the completed write of everything
+         * read before the FIN. On epoll the socket is shut directly, because Netty's
+         * {@code shutdownOutput()} fails the writes still queued and for that creates an exception with a
+         * stack trace on every call, two per relayed session (measurable in a connection-rate profile).
+         */
+        private void shutOutput(DuplexChannel duplex) {
+            if (duplex instanceof EpollSocketChannel epoll) {
+                try {
+                    ((Socket) epoll.fd()).shutdown(false, true);
+                } catch (IOException e) {
+                    log.debug("Relay of [{}]: shutting the output failed: [{}]", client.remoteAddress(), e.toString());
+                }
+            } else {
+                duplex.shutdownOutput();
+            }
         }
 
         /** The FIN was read but is not passed on yet. */
