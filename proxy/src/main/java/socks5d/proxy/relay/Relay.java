@@ -128,7 +128,7 @@ public final class Relay {
      *
      * @param dissector the password dissectors for this session, or {@code null} when off
      * @param shaping   the user's bandwidth buckets, or {@code null} when the session is not shaped
-     * @param splicing  when the session moves to splice(2), or {@code null}: it never does
+     * @param splicing  when the session moves to splice(2), its event loop's, or {@code null}: it never does
      */
     public static void start(Channel client, Channel dest, ByteString pipelined, boolean clientFinished,
                              Meter meter, RelayMemory memory, Duration idleTimeout, Dissector dissector,
@@ -214,7 +214,7 @@ public final class Relay {
             return;
         }
         try {
-            splice = new Splice(client, dest, new Splice.Owner() {
+            splice = new Splice(client, dest, splicing, new Splice.Owner() {
                 @Override
                 public void spliced(boolean fromClientSide, int bytes) {
                     moved += bytes;

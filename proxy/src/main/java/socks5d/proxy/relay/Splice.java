@@ -66,6 +66,7 @@ final class Splice {
     }
 
     private final EventExecutor loop;
+    private final Splicing splicing;
     private final Owner owner;
     private final End client;
     private final End dest;
@@ -80,8 +81,9 @@ final class Splice {
      *
      * @throws IOException if a pipe cannot be made (then the session keeps copying)
      */
-    Splice(Channel client, Channel dest, Owner owner) throws IOException {
+    Splice(Channel client, Channel dest, Splicing splicing, Owner owner) throws IOException {
         this.loop = client.eventLoop();
+        this.splicing = splicing;
         this.owner = owner;
         this.client = new End(client);
         this.dest = new End(dest);
@@ -114,6 +116,7 @@ final class Splice {
         if (stopped) {
             return;
         }
+        splicing.opened(this);
         client.register();
         dest.register();
         pumpAll();
@@ -125,10 +128,16 @@ final class Splice {
             return;
         }
         stopped = true;
+        splicing.closed(this);
         client.cancel();
         dest.cancel();
         fromClient.close();
         fromDest.close();
+    }
+
+    /** The server is stopping: the session ends as on a failure, both sockets closed by the owner. */
+    void abort() {
+        fail(new IOException("the server is stopping"));
     }
 
     private void resume() {

@@ -35,10 +35,11 @@ import socks5d.proxy.rules.Ruleset;
  */
 final class DataPlane {
     /**
-     * One event loop's share: its batched counters, its verified-password cache and the bootstrap of
-     * its destination connections (set up once, not per dial). Confined to the loop.
+     * One event loop's share: its batched counters, its verified-password cache, the bootstrap of
+     * its destination connections (set up once, not per dial) and its splicing ({@code null} when
+     * {@code relay.splice-after} is off). Confined to the loop.
      */
-    record Loop(Accounting accounting, Logins logins, Bootstrap outbound) {
+    record Loop(Accounting accounting, Logins logins, Bootstrap outbound, Splicing splicing) {
     }
 
     final ProxySettings settings;
@@ -47,8 +48,6 @@ final class DataPlane {
     final Ruleset rules;
     final SocksAdmission admission;
     final RelayMemory relayMemory;
-    /** When bulk sessions move to splice(2), their pipes' descriptors taken from admission's budget; null when off. */
-    final Splicing splicing;
     /** Options of BIND listeners and the connections they accept; cloned onto the client's event loop. */
     final ServerBootstrap inbound;
     /** Options of UDP association sockets; cloned onto the client's event loop. */
@@ -86,18 +85,6 @@ final class DataPlane {
         this.rules = rules;
         this.admission = admission;
         this.relayMemory = relayMemory;
-        this.splicing = settings.spliceAfter() == 0 ? null : new Splicing(settings.spliceAfter(),
-                new Splicing.Descriptors() {
-                    @Override
-                    public boolean tryTake(int n) {
-                        return admission.tryReserveSpare(n);
-                    }
-
-                    @Override
-                    public void giveBack(int n) {
-                        admission.release(n);
-                    }
-                });
         Bootstrap outbound = new Bootstrap()
                 .channel(transport.socketChannel())
                 // Pooled direct buffers, reused: Netty 4.2's default allocator zeroed fresh memory on
@@ -125,10 +112,22 @@ final class DataPlane {
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 // One octet more than the largest datagram accepted, so a larger one shows as such.
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(settings.udp().maxDatagram() + 1));
+        Splicing.Descriptors pipes = new Splicing.Descriptors() {
+            @Override
+            public boolean tryTake(int n) {
+                return admission.tryReserveSpare(n);
+            }
+
+            @Override
+            public void giveBack(int n) {
+                admission.release(n);
+            }
+        };
         for (EventExecutor e : group) {
             Accounting accounting = new Accounting(state.metrics(), state.accessLog(), admission);
             loops.put(e, new Loop(accounting, new Logins((EventLoop) e, state.publishedUsers(), hashing),
-                    outbound.clone((EventLoop) e)));
+                    outbound.clone((EventLoop) e),
+                    settings.spliceAfter() == 0 ? null : new Splicing(settings.spliceAfter(), pipes)));
         }
     }
 

@@ -410,7 +410,7 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         Relay.start(client, dest, pipelined, clientFinished, this, plane.relayMemory,
                 plane.settings.idleTimeout(),
                 dissect ? Dissectors.forSession(plane.settings.dissectorInspectBytes()) : null,
-                plane.settings.dissectorInspectBytes(), shaping, plane.splicing);
+                plane.settings.dissectorInspectBytes(), shaping, loop.splicing());
     }
 
     // ---- Relay.Meter

@@ -36,6 +36,7 @@ import socks5d.management.limits.LoginThrottle;
 import socks5d.proxy.ProxySettings;
 import socks5d.proxy.connect.Resolver;
 import socks5d.proxy.relay.RelayMemory;
+import socks5d.proxy.relay.Splicing;
 import socks5d.proxy.rules.Ruleset;
 
 /**
@@ -266,10 +267,24 @@ public final class SocksServer implements AutoCloseable {
         return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }
 
-    /** Closes every connection and stops the event loops and executors. */
+    /**
+     * Closes every connection and stops the event loops and executors. Spliced sessions are closed
+     * first, on their loops: they are off Netty's registration, so the loops' own shutdown, which
+     * closes the channels registered with it, does not see them.
+     */
     @Override
     public void close() {
         listener.close();
+        List<io.netty.util.concurrent.Future<?>> spliced = new ArrayList<>();
+        for (Map.Entry<EventExecutor, DataPlane.Loop> e : plane.loops()) {
+            Splicing splicing = e.getValue().splicing();
+            if (splicing != null && !e.getKey().isShuttingDown()) {
+                spliced.add(e.getKey().submit(splicing::closeAll));
+            }
+        }
+        for (io.netty.util.concurrent.Future<?> f : spliced) {
+            f.awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
         resolver.close();
         hashing.shutdownNow();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -37,6 +37,8 @@ class LauncherIT {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue());
         assertTrue(out.lines().anyMatch(l -> l.matches("\\s*bool UseSerialGC\\s+= true.*")), "Serial GC on");
+        assertTrue(out.lines().anyMatch(l -> l.matches("\\s*bool TieredCompilation\\s+= false.*")), "C2 only");
+        assertTrue(out.lines().anyMatch(l -> l.matches("\\s*size_t MaxNewSize\\s+= 8388608.*")), "8 MiB young generation");
         assertTrue(out.lines().anyMatch(l -> l.matches("\\s*uint64_t MaxDirectMemorySize\\s+= 4294967296.*")),
                 "4 GiB of direct memory");
     }

@@ -179,7 +179,7 @@ class SpliceIT {
             awaitTrue(() -> pipes() >= pipesBefore + 4, "the session was spliced");
             t.setSoLinger(true, 0);
             t.close(); // RST
-            assertTrue(endsWithin(in), "the client's side ends after the destination's reset");
+            assertTrue(endsWithin(r.socket()), "the client's side ends after the destination's reset");
         }
         assertSessionsEnded();
     }
@@ -196,10 +196,43 @@ class SpliceIT {
             in.readNBytes(chunk.length);
             awaitTrue(() -> pipes() >= pipesBefore + 4, "the session was spliced");
             // Nothing moves either way: closed between 1 and 1.25 idle timeouts later.
-            assertTrue(endsWithin(in), "closed at the idle timeout");
-            assertEquals(-1, t.getInputStream().read(), "the destination's side is closed too");
+            assertTrue(endsWithin(r.socket()), "closed at the idle timeout");
+            assertTrue(endsWithin(t), "the destination's side is closed too");
         }
         assertSessionsEnded();
+    }
+
+    @Test
+    void aServerStoppingWithASplicedSessionClosesItAndStops() throws Exception {
+        ProxyHarness other = ProxyHarness.start(String.join("\n",
+                "socks5d.proxy.transport = epoll",
+                "socks5d.proxy.relay.splice-after = 64 KiB",
+                "socks5d.proxy.shutdown-grace = 1s"));
+        boolean closed = false;
+        try (ServerSocket target = new ServerSocket(0, 1, LO);
+             Socks5Result r = other.client().connect(LO, target.getLocalPort())) {
+            assertEquals(0, r.reply());
+            Socket t = target.accept();
+            byte[] chunk = new byte[256 * 1024];
+            t.getOutputStream().write(chunk);
+            InputStream in = r.socket().getInputStream();
+            in.readNBytes(chunk.length);
+            awaitTrue(() -> pipes() >= pipesBefore + 4, "the session was spliced");
+            // The session stays open past the drain's grace: the event loops close it as they stop.
+            long start = System.nanoTime();
+            other.close();
+            closed = true;
+
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15), "stopped in time");
+            assertTrue(endsWithin(r.socket()), "the client's side is closed");
+            assertTrue(endsWithin(t), "the destination's side is closed");
+            t.close();
+        } finally {
+            if (!closed) {
+                other.close();
+            }
+        }
+        awaitTrue(() -> pipes() == pipesBefore, "every pipe of the stopped server closed");
     }
 
     private long download(SourceServer source, long n) {
@@ -219,15 +252,16 @@ class SpliceIT {
     }
 
     /** Reads until the end of the stream or a reset; false if neither comes within 10 s. */
-    private static boolean endsWithin(InputStream in) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    private static boolean endsWithin(Socket socket) throws IOException {
+        socket.setSoTimeout(10_000);
         byte[] buf = new byte[8192];
         try {
-            while (System.nanoTime() < deadline) {
-                if (in.read(buf) < 0) {
-                    return true;
-                }
+            InputStream in = socket.getInputStream();
+            while (in.read(buf) >= 0) {
+                // what was still on its way
             }
+            return true;
+        } catch (java.net.SocketTimeoutException stillOpen) {
             return false;
         } catch (IOException reset) {
             return true;
