@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -201,6 +203,60 @@ class SpliceIT {
         Metrics.Snapshot after = awaitMetrics(m -> m.successfulConnections() + m.failedConnections()
                 - before.successfulConnections() - before.failedConnections() == 8);
         assertEquals(8 * (n + SourcePattern.REQUEST_SIZE), after.bytesProxied() - before.bytesProxied());
+    }
+
+    @Test
+    void clientsThatResetCloseOrDawdleMidStreamLeaveNothingBehind() throws Exception {
+        // 48 spliced downloads at once, a quarter each: read to the end; reset after about half;
+        // close after about half; half-close at once and read in pauses. Afterwards no session, pipe
+        // or held byte is left, and the server serves the next client whole.
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        try (SourceServer source = SourceServer.start(LO)) {
+            List<CompletableFuture<Void>> sessions = new ArrayList<>();
+            for (int i = 0; i < 48; i++) {
+                int behaviour = i % 4;
+                long n = (1L << 20) + new Random(i).nextInt(2 << 20);
+                sessions.add(CompletableFuture.runAsync(() -> misbehave(source, n, behaviour), clients));
+            }
+            for (CompletableFuture<Void> session : sessions) {
+                session.get(60, TimeUnit.SECONDS);
+            }
+            assertSessionsEnded();
+            assertEquals(4L << 20, download(source, 4L << 20), "the next client is served whole");
+        } finally {
+            clients.shutdownNow();
+        }
+        assertSessionsEnded();
+    }
+
+    private void misbehave(SourceServer source, long n, int behaviour) {
+        try (Socks5Result r = proxy.client().connect(LO, source.port())) {
+            Socket s = r.socket();
+            s.getOutputStream().write(SourcePattern.request(n));
+            if (behaviour == 3) {
+                s.shutdownOutput();
+            }
+            SourcePattern.Verifier verifier = SourcePattern.verifier();
+            byte[] buf = new byte[32 * 1024];
+            InputStream in = s.getInputStream();
+            for (int got; (got = in.read(buf)) >= 0; ) {
+                verifier.update(buf, 0, got);
+                if ((behaviour == 1 || behaviour == 2) && verifier.count() > n / 2) {
+                    if (behaviour == 1) {
+                        s.setSoLinger(true, 0); // RST
+                    }
+                    return;
+                }
+                if (behaviour == 3 && verifier.count() % (512 * 1024) < got) {
+                    Thread.sleep(20);
+                }
+            }
+            assertTrue(verifier.matches(n), "behaviour " + behaviour + ": got " + verifier.count() + " of " + n
+                    + " bytes, first mismatch at " + verifier.firstMismatch());
+            assertTrue(spliced(s), "behaviour " + behaviour + ": the session was spliced");
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("behaviour " + behaviour, e);
+        }
     }
 
     @Test
