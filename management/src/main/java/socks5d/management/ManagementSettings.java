@@ -106,10 +106,10 @@ public record ManagementSettings(String listenAddress, Duration askTimeout, Mcp 
         return new ManagementSettings(
                 c.getString("listen-address"),
                 c.getDuration("ask-timeout"),
-                new Mcp(c.getInt("mcp.port"), OptionalDuration.read(root, "socks5d.management.mcp.idle-timeout")),
+                new Mcp(c.getInt("mcp.port"), OptionalSetting.duration(root, "socks5d.management.mcp.idle-timeout")),
                 new Mass(c.getInt("mass.port"), c.getBoolean("mass.allow-no-auth"),
                         c.getDuration("mass.session-timeout")),
-                new Pctp(c.getInt("pctp.port"), c.getInt("pctp.max-line"), OptionalDuration.read(root, "socks5d.management.pctp.idle-timeout")),
+                new Pctp(c.getInt("pctp.port"), c.getInt("pctp.max-line"), OptionalSetting.duration(root, "socks5d.management.pctp.idle-timeout")),
                 c.getInt("max-connections"),
                 LoginThrottle.Settings.fromConfig(root));
     }

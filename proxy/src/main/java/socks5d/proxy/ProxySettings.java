@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import com.typesafe.config.Config;
 
-import socks5d.management.OptionalDuration;
+import socks5d.management.OptionalSetting;
 
 import socks5d.proxy.connect.Resolver;
 import socks5d.proxy.relay.RelayMemory;
@@ -112,7 +112,7 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
                 c.getInt("max-clients"),
                 c.getDuration("handshake-timeout"),
                 c.getDuration("connect-timeout"),
-                OptionalDuration.read(root, "socks5d.proxy.idle-timeout").orElse(Duration.ZERO),
+                OptionalSetting.duration(root, "socks5d.proxy.idle-timeout").orElse(Duration.ZERO),
                 c.getDuration("resolve-timeout"),
                 c.getDuration("metrics-flush-interval"),
                 c.getDuration("shutdown-grace"),
@@ -122,7 +122,7 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
                 c.getString("transport"),
                 c.getInt("event-loops"),
                 (int) Math.min(Integer.MAX_VALUE, c.getBytes("relay.read-size")),
-                spliceAfter(c),
+                OptionalSetting.bytes(root, "socks5d.proxy.relay.splice-after").orElse(0),
                 c.getInt("hashing-queue"),
                 new Resolver.Settings(
                         c.getStringList("dns.nameservers").stream().map(Resolver::nameserver).toList(),
@@ -132,16 +132,9 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
                 new UdpRelay.Settings(
                         c.getInt("udp.max-associations"),
                         (int) Math.min(Integer.MAX_VALUE, c.getBytes("udp.max-datagram")),
-                        OptionalDuration.read(root, "socks5d.proxy.udp.idle-timeout").orElse(Duration.ZERO)),
+                        OptionalSetting.duration(root, "socks5d.proxy.udp.idle-timeout").orElse(Duration.ZERO)),
                 c.getInt("hashing-threads"),
                 Limits.fromConfig(c.getConfig("limits")));
-    }
-
-    /** A size; {@code off} (or {@code false}, {@code no}) is 0: sessions never move to splice(2). */
-    private static long spliceAfter(Config c) {
-        String value = c.getString("relay.splice-after").trim();
-        return value.equalsIgnoreCase("off") || value.equalsIgnoreCase("false") || value.equalsIgnoreCase("no")
-                ? 0 : c.getBytes("relay.splice-after");
     }
 
     /** {@code auto}: a quarter of the direct memory limit (the relay's buffers are direct); otherwise a size. */

@@ -332,7 +332,6 @@ final class Splice {
             closeQuietly(pipeRead);
             closeQuietly(pipeWrite);
         }
-
     }
 
     /** The socket writes from native memory: a carry on the heap (never from Netty's direct reads) is copied. */
@@ -351,12 +350,10 @@ final class Splice {
     }
 
     private static void closeQuietly(FileDescriptor fd) {
-        if (fd != null) {
-            try {
-                fd.close();
-            } catch (IOException ignored) {
-                // a pipe end that cannot be closed is already gone
-            }
+        try {
+            fd.close();
+        } catch (IOException ignored) {
+            // a pipe end that cannot be closed is already gone
         }
     }
 }

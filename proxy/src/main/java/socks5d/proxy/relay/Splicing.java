@@ -54,11 +54,6 @@ public final class Splicing {
         open.remove(splice);
     }
 
-    /** The sessions of this loop spliced now. */
-    public int open() {
-        return open.size();
-    }
-
     /** Ends every spliced session of this loop, both sockets closed; call on the loop. */
     public void closeAll() {
         for (Splice s : new ArrayList<>(open)) {

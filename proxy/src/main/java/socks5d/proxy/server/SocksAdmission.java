@@ -119,15 +119,7 @@ public final class SocksAdmission {
 
     /** Takes the descriptor of an open client's outbound socket, or returns {@code false} if none is left. */
     boolean tryReserveOutbound() {
-        while (true) {
-            long now = state.get();
-            if (descriptorBudget > 0 && (now & 0xFFFF_FFFFL) + 1 > descriptorBudget) {
-                return false;
-            }
-            if (state.compareAndSet(now, now + 1)) {
-                return true;
-            }
-        }
+        return tryTake(1, descriptorBudget);
     }
 
     /** Returns an outbound descriptor taken with {@link #tryReserveOutbound}. */
@@ -143,9 +135,14 @@ public final class SocksAdmission {
      * sockets are a third) from the clients it admits.
      */
     boolean tryReserveSpare(int n) {
+        return tryTake(n, descriptorBudget / SPARE_SHARE);
+    }
+
+    /** Takes {@code n} descriptors if the descriptors in use stay within {@code limit} (none when there is no budget). */
+    private boolean tryTake(int n, long limit) {
         while (true) {
             long now = state.get();
-            if (descriptorBudget > 0 && (now & 0xFFFF_FFFFL) + n > descriptorBudget / SPARE_SHARE) {
+            if (descriptorBudget > 0 && (now & 0xFFFF_FFFFL) + n > limit) {
                 return false;
             }
             if (state.compareAndSet(now, now + n)) {

@@ -23,6 +23,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -275,14 +276,14 @@ public final class SocksServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close();
-        List<io.netty.util.concurrent.Future<?>> spliced = new ArrayList<>();
+        List<Future<?>> spliced = new ArrayList<>();
         for (Map.Entry<EventExecutor, DataPlane.Loop> e : plane.loops()) {
             Splicing splicing = e.getValue().splicing();
             if (splicing != null && !e.getKey().isShuttingDown()) {
                 spliced.add(e.getKey().submit(splicing::closeAll));
             }
         }
-        for (io.netty.util.concurrent.Future<?> f : spliced) {
+        for (Future<?> f : spliced) {
             f.awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         resolver.close();

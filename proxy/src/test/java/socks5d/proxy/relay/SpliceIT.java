@@ -263,13 +263,7 @@ class SpliceIT {
     void aResetDuringSplicingEndsBothSides() throws Exception {
         try (ServerSocket target = new ServerSocket(0, 1, LO);
              Socks5Result r = proxy.client().connect(LO, target.getLocalPort())) {
-            assertEquals(0, r.reply());
-            Socket t = target.accept();
-            byte[] chunk = new byte[256 * 1024];
-            t.getOutputStream().write(chunk);
-            InputStream in = r.socket().getInputStream();
-            in.readNBytes(chunk.length);
-            awaitTrue(() -> spliced(r.socket()) && newPipes() >= 2, "the session was spliced, its pipes open");
+            Socket t = spliceQuarterMiB(r, target);
             t.setSoLinger(true, 0);
             t.close(); // RST
             assertTrue(endsWithin(r.socket()), "the client's side ends after the destination's reset");
@@ -281,13 +275,7 @@ class SpliceIT {
     void anIdleSplicedSessionIsClosedAtTheIdleTimeout() throws Exception {
         try (ServerSocket target = new ServerSocket(0, 1, LO);
              Socks5Result r = proxy.client().connect(LO, target.getLocalPort());
-             Socket t = target.accept()) {
-            assertEquals(0, r.reply());
-            byte[] chunk = new byte[256 * 1024];
-            t.getOutputStream().write(chunk);
-            InputStream in = r.socket().getInputStream();
-            in.readNBytes(chunk.length);
-            awaitTrue(() -> spliced(r.socket()) && newPipes() >= 2, "the session was spliced, its pipes open");
+             Socket t = spliceQuarterMiB(r, target)) {
             // Nothing moves either way: closed between 1 and 1.25 idle timeouts later.
             assertTrue(endsWithin(r.socket()), "closed at the idle timeout");
             assertTrue(endsWithin(t), "the destination's side is closed too");
@@ -301,31 +289,35 @@ class SpliceIT {
                 "socks5d.proxy.transport = epoll",
                 "socks5d.proxy.relay.splice-after = 64 KiB",
                 "socks5d.proxy.shutdown-grace = 1s"));
-        boolean closed = false;
         try (ServerSocket target = new ServerSocket(0, 1, LO);
-             Socks5Result r = other.client().connect(LO, target.getLocalPort())) {
-            assertEquals(0, r.reply());
-            Socket t = target.accept();
-            byte[] chunk = new byte[256 * 1024];
-            t.getOutputStream().write(chunk);
-            InputStream in = r.socket().getInputStream();
-            in.readNBytes(chunk.length);
-            awaitTrue(() -> spliced(r.socket()) && newPipes() >= 2, "the session was spliced, its pipes open");
-            // The session stays open past the drain's grace: the event loops close it as they stop.
+             Socks5Result r = other.client().connect(LO, target.getLocalPort());
+             Socket t = spliceQuarterMiB(r, target)) {
+            // The session stays open past the drain's grace: the server closes it as it stops.
             long start = System.nanoTime();
             other.close();
-            closed = true;
-
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15), "stopped in time");
             assertTrue(endsWithin(r.socket()), "the client's side is closed");
             assertTrue(endsWithin(t), "the destination's side is closed");
-            t.close();
         } finally {
-            if (!closed) {
-                other.close();
-            }
+            other.close(); // stopping twice is stopping once
         }
         awaitTrue(() -> newPipes() == 0, "every pipe of the stopped server closed");
+    }
+
+    /**
+     * Accepts the destination side of {@code r}'s CONNECT on {@code target}, sends 256 KiB from it to the
+     * client and waits until the session has moved to splice with its pipes open.
+     *
+     * @return the destination's side, idle from here on
+     */
+    private Socket spliceQuarterMiB(Socks5Result r, ServerSocket target) throws IOException {
+        assertEquals(0, r.reply());
+        Socket t = target.accept();
+        byte[] chunk = new byte[256 * 1024];
+        t.getOutputStream().write(chunk);
+        assertEquals(chunk.length, r.socket().getInputStream().readNBytes(chunk.length).length);
+        awaitTrue(() -> spliced(r.socket()) && newPipes() >= 2, "the session was spliced, its pipes open");
+        return t;
     }
 
     private long download(SourceServer source, long n) {
