@@ -151,12 +151,12 @@ public final class Benchmark {
         if (route.fixedTargets()) {
             return TransactionLoad.run(route, t.echo().socketAddress(), options.transactions(),
                     options.warmup(), transactionWarmupRounds(probes), options.concurrency(), t.progress(),
-                    probes.cpu());
+                    probes.cpu(), probes.compilerCpu());
         }
         try (EchoServer own = EchoServer.start(t.echo().socketAddress().getAddress())) {
             return TransactionLoad.run(route, own.socketAddress(), options.transactions(),
                     options.warmup(), transactionWarmupRounds(probes), options.concurrency(), t.progress(),
-                    probes.cpu());
+                    probes.cpu(), probes.compilerCpu());
         }
     }
 
@@ -190,12 +190,13 @@ public final class Benchmark {
 
     /** What the scenarios read from the proxy under test: memory (H), its peak reset (H), CPU time. */
     private record Probes(Supplier<Optional<ProxyProcess.Memory>> memory, Runnable resetPeakMemory,
-                          Supplier<Optional<Duration>> cpu, boolean oneWarmupRound) {
+                          Supplier<Optional<Duration>> cpu, Supplier<Optional<Duration>> compilerCpu,
+                          boolean oneWarmupRound) {
         /** Direct: no proxy to read. */
-        static final Probes NONE = new Probes(Optional::empty, () -> { }, Optional::empty, false);
+        static final Probes NONE = new Probes(Optional::empty, () -> { }, Optional::empty, Optional::empty, false);
 
         static Probes of(ProxyProcess p) {
-            return new Probes(p::memory, p::resetPeakMemory, p::cpuTime, p.bindsOutgoingSockets());
+            return new Probes(p::memory, p::resetPeakMemory, p::cpuTime, p::compilerCpuTime, p.bindsOutgoingSockets());
         }
     }
 
@@ -261,7 +262,7 @@ public final class Benchmark {
             // A JVM proxy compiles its relay path during its first gigabytes: without this warm-up T1 measured
             // the JIT compiler as well (a compiler thread took a sixth of the proxy's CPU in a profile).
             long warm = options.downloadWarmupBytes();
-            Warmup.run(options.warmupRounds(), probes.cpu(), round -> {
+            Warmup.run(options.warmupRounds(), probes.cpu(), probes.compilerCpu(), round -> {
                 t.progress().begin("download warm-up round " + round, warm, "bytes");
                 Map<String, Object> m = DownloadLoad.run(route, t.source().socketAddress(), 1, warm, false,
                         t.progress(), Optional::empty);

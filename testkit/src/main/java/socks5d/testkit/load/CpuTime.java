@@ -33,6 +33,8 @@ final class CpuTime {
     private static final Logger log = LoggerFactory.getLogger(CpuTime.class);
     /** Metrics key: the proxy's CPU over the scenario's measured phase, seconds. */
     static final String CPU_SECONDS = "proxyCpuSeconds";
+    /** Metrics key: the part of {@link #CPU_SECONDS} the proxy's JIT compiler threads used, seconds. */
+    static final String COMPILER_SECONDS = "proxyCompilerCpuSeconds";
     /** Metrics key for T1 and T8: {@link #CPU_SECONDS} per 10^9 bytes relayed. */
     static final String CPU_SECONDS_PER_GB = "cpuSecondsPerGB";
     /** Metrics key for C: {@link #CPU_SECONDS} in milliseconds per completed transaction. */
@@ -61,6 +63,40 @@ final class CpuTime {
                 .flatMap(Optional::stream)
                 .reduce(own, Long::sum))
                 .map(t -> toDuration(t, ticksPerSecond()));
+    }
+
+    /**
+     * CPU used so far by the JIT compiler threads of the JVM {@code root} ({@code C1 CompilerThread*},
+     * {@code C2 CompilerThread*}, read from {@code /proc/<pid>/task/<tid>/stat}); zero for a process
+     * that has none (a proxy written in C), empty when {@code root}'s tasks cannot be listed. A
+     * compiler thread the JVM has stopped since (it starts and stops them with the compile queue) no
+     * longer counts, so over an interval this can only undercount.
+     */
+    static Optional<Duration> compilerOf(ProcessHandle root) {
+        Path tasks = Path.of("/proc", Long.toString(root.pid()), "task");
+        try (var list = Files.list(tasks)) {
+            long sum = 0;
+            for (Path task : (Iterable<Path>) list::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"), StandardCharsets.ISO_8859_1);
+                } catch (IOException | UncheckedIOException gone) {
+                    continue;
+                }
+                if (isCompilerThread(stat)) {
+                    sum += parseStatTicks(stat).orElse(0L);
+                }
+            }
+            return Optional.of(toDuration(sum, ticksPerSecond()));
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether a task's {@code stat} text names a HotSpot JIT compiler thread (the name is cut at 15 characters). */
+    static boolean isCompilerThread(String stat) {
+        int open = stat.indexOf('(');
+        return open >= 0 && (stat.startsWith("C1 CompilerThre", open + 1) || stat.startsWith("C2 CompilerThre", open + 1));
     }
 
     private static Optional<Long> ticks(long pid) {
@@ -150,6 +186,16 @@ final class CpuTime {
     static void record(Map<String, Object> metrics, Optional<Duration> before, Optional<Duration> after) {
         if (before.isPresent() && after.isPresent()) {
             metrics.put(CPU_SECONDS, after.get().minus(before.get()).toNanos() / 1e9);
+        }
+    }
+
+    /**
+     * Puts {@link #COMPILER_SECONDS} into {@code metrics}: the CPU of the proxy's JIT compiler threads
+     * between {@code before} and {@code after}, part of {@link #CPU_SECONDS}. Nothing when either is missing.
+     */
+    static void recordCompiler(Map<String, Object> metrics, Optional<Duration> before, Optional<Duration> after) {
+        if (before.isPresent() && after.isPresent()) {
+            metrics.put(COMPILER_SECONDS, Math.max(0, after.get().minus(before.get()).toNanos()) / 1e9);
         }
     }
 

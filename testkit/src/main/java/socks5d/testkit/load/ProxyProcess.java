@@ -385,6 +385,11 @@ public final class ProxyProcess implements AutoCloseable {
         return CpuTime.of(process.toHandle());
     }
 
+    /** The part of {@link #cpuTime()} its JIT compiler threads used (zero for a proxy not on a JVM); see {@link CpuTime}. */
+    public Optional<Duration> compilerCpuTime() {
+        return CpuTime.compilerOf(process.toHandle());
+    }
+
     /**
      * Resets the peak resident memory (VmHWM) of the child and its descendants to their present size
      * ({@code 5} to {@code /proc/<pid>/clear_refs}, Linux), so that a later {@link #memory()} gives the peak

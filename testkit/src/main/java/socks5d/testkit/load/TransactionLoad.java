@@ -42,21 +42,23 @@ final class TransactionLoad {
 
     static Map<String, Object> run(Route route, InetSocketAddress echo, int transactions, int warmup,
                                    int warmupRounds, int concurrency, Progress progress,
-                                   Supplier<Optional<Duration>> proxyCpu)
+                                   Supplier<Optional<Duration>> proxyCpu, Supplier<Optional<Duration>> compilerCpu)
             throws InterruptedException {
-        Warmup.Rounds warm = new Warmup.Rounds(0, List.of());
+        Warmup.Rounds warm = Warmup.Rounds.NONE;
         if (warmup > 0 && warmupRounds > 0) {
-            warm = Warmup.run(warmupRounds, proxyCpu, round -> {
+            warm = Warmup.run(warmupRounds, proxyCpu, compilerCpu, round -> {
                 progress.begin("warm-up round " + round + ": " + warmup + " transactions", warmup, "tx");
                 return batch(route, echo, warmup, concurrency, progress).latencies.length;
             }, progress);
         }
         progress.begin(transactions + " transactions at concurrency " + concurrency, transactions, "tx");
         Optional<Duration> cpuBefore = proxyCpu.get();
+        Optional<Duration> compilerBefore = compilerCpu.get();
         long start = System.nanoTime();
         Batch b = batch(route, echo, transactions, concurrency, progress);
         double seconds = (System.nanoTime() - start) / 1e9;
         Optional<Duration> cpuAfter = proxyCpu.get();
+        Optional<Duration> compilerAfter = compilerCpu.get();
         long[] lat = b.latencies;
         Arrays.sort(lat);
         Map<String, Object> m = new LinkedHashMap<>();
@@ -70,8 +72,10 @@ final class TransactionLoad {
         m.put("p99Ms", percentile(lat, PERCENTILE_99));
         m.put("maxMs", lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6);
         CpuTime.record(m, cpuBefore, cpuAfter);
+        CpuTime.recordCompiler(m, compilerBefore, compilerAfter);
         m.put("warmupRounds", warm.ran());
         m.put("warmupCpuMsPerTx", warm.cpuPerUnit().stream().map(nanos -> nanos / 1e6).toList());
+        m.put("warmupCompilerShare", warm.compilerShare());
         return m;
     }
 

@@ -14,9 +14,15 @@ import java.util.function.Supplier;
  * the proxy's CPU), so a fixed warm-up measured the compiler as much as the proxy, while a proxy
  * written in C is settled from the first round. Rounds stop, after at least {@link #MIN_ROUNDS}, once
  * the last {@link #SETTLED_ROUNDS} differ by at most {@link #TOLERANCE} of the largest of them (two would do on a quiet machine; on a
- * shared one single rounds vary by 10-20 %, and two similar ones in a row happened mid-compilation),
- * after {@code maxRounds}, or after the first round when the proxy's CPU cannot be read (direct, or
- * not Linux).
+ * shared one single rounds vary by 10-20 %, and two similar ones in a row happened mid-compilation)
+ * and the proxy's JIT compiler threads took at most {@link #COMPILER_SHARE} of its CPU in the last
+ * round, after {@code maxRounds}, or after the first round when the proxy's CPU cannot be read
+ * (direct, or not Linux).
+ *
+ * <p>Why the compiler's share: rounds of a few thousand transactions can agree within 10 % while
+ * the compiler still works through its queue. In one run socks5d's last three C rounds cost 0.10 ms
+ * per transaction and the measured phase that followed 0.13, with the proxy's C2 threads taking a
+ * quarter of all the machine's CPU during it (a profile of another run showed the same).
  *
  * <p>The decision ({@link #settled}) is a pure function of the figures so far; {@link #run} drives
  * the rounds. Not thread-safe; one warm-up at a time.
@@ -32,6 +38,8 @@ final class Warmup {
      * stopping on the first plateau measured it 40-75 % above its steady state.
      */
     static final int MIN_ROUNDS = 6;
+    /** Most share of the proxy's CPU its JIT compiler threads may take in the last round of a settled warm-up. */
+    static final double COMPILER_SHARE = 0.05;
 
     /** One round of load: does the work and returns how many units (transactions, bytes) it completed. */
     @FunctionalInterface
@@ -43,33 +51,61 @@ final class Warmup {
     private Warmup() {
     }
 
-    /** What a warm-up did: how many rounds ran, and the CPU per unit (ns) of each that could be measured. */
-    record Rounds(int ran, List<Double> cpuPerUnit) {
+    /**
+     * What a warm-up did: how many rounds ran, the CPU per unit (ns) of each that could be measured,
+     * and the share of that CPU the proxy's compiler threads took in each.
+     */
+    record Rounds(int ran, List<Double> cpuPerUnit, List<Double> compilerShare) {
+        static final Rounds NONE = new Rounds(0, List.of(), List.of());
     }
 
     /**
      * Runs rounds until settled; stops after the first when the proxy's CPU cannot be read or a round
      * completed nothing (then there is nothing to compare). Prints one line saying what it found.
      */
-    static Rounds run(int maxRounds, Supplier<Optional<Duration>> cpu, Round round, Progress progress)
-            throws InterruptedException {
+    static Rounds run(int maxRounds, Supplier<Optional<Duration>> cpu, Supplier<Optional<Duration>> compilerCpu,
+                      Round round, Progress progress) throws InterruptedException {
         List<Double> perUnit = new ArrayList<>();
+        List<Double> compiler = new ArrayList<>();
         int ran = 0;
         while (ran < maxRounds) {
             Optional<Duration> before = cpu.get();
+            Optional<Duration> compilerBefore = compilerCpu.get();
             long units = round.run(++ran);
             Optional<Duration> after = cpu.get();
+            Optional<Duration> compilerAfter = compilerCpu.get();
             if (before.isEmpty() || after.isEmpty() || units <= 0) {
                 break;
             }
-            perUnit.add(after.get().minus(before.get()).toNanos() / (double) units);
-            if (settled(perUnit)) {
+            long used = after.get().minus(before.get()).toNanos();
+            perUnit.add(used / (double) units);
+            compiler.add(share(compilerBefore, compilerAfter, used));
+            if (settled(perUnit, compiler)) {
                 break;
             }
         }
         progress.note(String.format(Locale.ROOT, "warm-up: %d round(s), %s, proxy CPU per unit relative to the"
-                + " first round: %s", ran, settled(perUnit) ? "settled" : "not settled", trend(perUnit)));
-        return new Rounds(ran, List.copyOf(perUnit));
+                + " first round: %s; compiler share of the last round: %s", ran,
+                settled(perUnit, compiler) ? "settled" : "not settled", trend(perUnit),
+                compiler.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f %%", 100 * compiler.get(compiler.size() - 1))));
+        return new Rounds(ran, List.copyOf(perUnit), List.copyOf(compiler));
+    }
+
+    /** The compiler threads' share of {@code usedNanos}; 0 when it cannot be read (not a JVM, or not Linux). */
+    private static double share(Optional<Duration> before, Optional<Duration> after, long usedNanos) {
+        if (before.isEmpty() || after.isEmpty() || usedNanos <= 0) {
+            return 0;
+        }
+        return Math.max(0, after.get().minus(before.get()).toNanos()) / (double) usedNanos;
+    }
+
+    /**
+     * {@link #settled(List)}, and the compiler threads took at most {@link #COMPILER_SHARE} of the proxy's
+     * CPU in the last round.
+     */
+    static boolean settled(List<Double> perUnit, List<Double> compilerShare) {
+        return settled(perUnit) && (compilerShare.isEmpty()
+                || compilerShare.get(compilerShare.size() - 1) <= COMPILER_SHARE);
     }
 
     /**

@@ -36,6 +36,27 @@ class CpuTimeTest {
     }
 
     @Test
+    void hotSpotCompilerThreadsAreToldApartByTheirCutName() {
+        assertTrue(CpuTime.isCompilerThread(STAT.replace("(3proxy)", "(C2 CompilerThre)")));
+        assertTrue(CpuTime.isCompilerThread(STAT.replace("(3proxy)", "(C1 CompilerThre)")));
+        assertFalse(CpuTime.isCompilerThread(STAT));
+        assertFalse(CpuTime.isCompilerThread(STAT.replace("(3proxy)", "(socks5d-io-1-1)")));
+        assertFalse(CpuTime.isCompilerThread(""));
+    }
+
+    @Test
+    void thisJvmsCompilerThreadsAreReadOnLinuxAndAreAPartOfItsCpu() {
+        Optional<Duration> total = CpuTime.of(ProcessHandle.current());
+        Optional<Duration> compiler = CpuTime.compilerOf(ProcessHandle.current());
+        assertEquals(total.isPresent(), compiler.isPresent());
+        if (compiler.isPresent()) {
+            // read after the total: a little more compiling may have happened in between, never a tick's worth
+            assertTrue(compiler.get().compareTo(total.get().plusMillis(100)) <= 0, compiler + " of " + total);
+            assertFalse(compiler.get().isNegative());
+        }
+    }
+
+    @Test
     void ticksAreInUserHz() {
         assertEquals(Duration.ofMillis(18_180), CpuTime.toDuration(1818, 100));
         assertEquals(Duration.ofNanos(1_001_000_000), CpuTime.toDuration(1001, 1000));

@@ -31,6 +31,37 @@ class WarmupTest {
     }
 
     @Test
+    void notSettledWhileTheCompilerTakesMoreThanItsShareOfTheLastRound() {
+        List<Double> flat = List.of(0.7, 0.7, 0.7, 0.7, 0.7, 0.7);
+        assertTrue(Warmup.settled(flat, List.of()));
+        assertTrue(Warmup.settled(flat, List.of(0.5, 0.3, 0.2, 0.1, 0.08, 0.05)));
+        assertFalse(Warmup.settled(flat, List.of(0.0, 0.0, 0.0, 0.0, 0.0, 0.06)));
+        assertFalse(Warmup.settled(List.of(1.0, 0.7, 0.6, 0.5, 0.7, 0.65), List.of(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)));
+    }
+
+    @Test
+    void roundsRunWhileTheCompilerIsBusyEvenOnceTheCpuPerUnitIsFlat() throws InterruptedException {
+        // Flat CPU per unit from the start, but a quarter of it is the compiler's until round 9.
+        AtomicLong cpuNanos = new AtomicLong();
+        AtomicLong compilerNanos = new AtomicLong();
+        AtomicInteger rounds = new AtomicInteger();
+        try (Progress progress = new Progress(new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8))) {
+            Warmup.Rounds warm = Warmup.run(24, () -> Optional.of(Duration.ofNanos(cpuNanos.get())),
+                    () -> Optional.of(Duration.ofNanos(compilerNanos.get())), round -> {
+                        rounds.incrementAndGet();
+                        cpuNanos.addAndGet(1_000_000);
+                        compilerNanos.addAndGet(round < 9 ? 250_000 : 10_000);
+                        return 1_000;
+                    }, progress);
+            assertEquals(9, warm.ran());
+            assertEquals(9, rounds.get());
+            assertEquals(0.25, warm.compilerShare().get(7), 1e-9);
+            assertEquals(0.01, warm.compilerShare().get(8), 1e-9);
+        }
+    }
+
+    @Test
     void roundsRunUntilTheCpuPerUnitSettles() throws InterruptedException {
         // CPU per unit of a JIT warming up: a plateau at 0.7, then 0.48 and flat.
         double[] cost = {1.0, 0.7, 0.7, 0.7, 0.5, 0.48, 0.46, 0.48, 0.48};
@@ -38,7 +69,7 @@ class WarmupTest {
         AtomicInteger rounds = new AtomicInteger();
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
         try (Progress progress = new Progress(new PrintStream(lines, true, StandardCharsets.UTF_8))) {
-            Warmup.Rounds warm = Warmup.run(24, () -> Optional.of(Duration.ofNanos(cpuNanos.get())), round -> {
+            Warmup.Rounds warm = Warmup.run(24, () -> Optional.of(Duration.ofNanos(cpuNanos.get())), Optional::empty, round -> {
                 rounds.incrementAndGet();
                 cpuNanos.addAndGet((long) (cost[round - 1] * 1_000_000));
                 return 1_000_000;
@@ -48,7 +79,8 @@ class WarmupTest {
             assertEquals(List.of(1.0, 0.7, 0.7, 0.7, 0.5, 0.48, 0.46), warm.cpuPerUnit());
         }
         assertTrue(lines.toString(StandardCharsets.UTF_8).contains(
-                "warm-up: 7 round(s), settled, proxy CPU per unit relative to the first round: 1.00 0.70 0.70 0.70 0.50 0.48 0.46"),
+                "warm-up: 7 round(s), settled, proxy CPU per unit relative to the first round: 1.00 0.70 0.70 0.70 0.50 0.48 0.46;"
+                        + " compiler share of the last round: 0 %"),
                 lines.toString(StandardCharsets.UTF_8));
     }
 
@@ -59,17 +91,17 @@ class WarmupTest {
         try (Progress progress = new Progress(new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8))) {
             // Halves every round: never settles.
-            Warmup.Rounds warm = Warmup.run(5, () -> Optional.of(Duration.ofNanos(cpuNanos.get())), round -> {
+            Warmup.Rounds warm = Warmup.run(5, () -> Optional.of(Duration.ofNanos(cpuNanos.get())), Optional::empty, round -> {
                 rounds.incrementAndGet();
                 cpuNanos.addAndGet(1_000_000L >> round);
                 return 1;
             }, progress);
             assertEquals(5, rounds.get());
-            assertEquals(new Warmup.Rounds(5, warm.cpuPerUnit()), warm);
+            assertEquals(new Warmup.Rounds(5, warm.cpuPerUnit(), List.of(0.0, 0.0, 0.0, 0.0, 0.0)), warm);
             assertEquals(5, warm.cpuPerUnit().size());
 
             rounds.set(0);
-            assertEquals(new Warmup.Rounds(1, List.of()), Warmup.run(5, Optional::empty, round -> {
+            assertEquals(new Warmup.Rounds(1, List.of(), List.of()), Warmup.run(5, Optional::empty, Optional::empty, round -> {
                 rounds.incrementAndGet();
                 return 10;
             }, progress));
@@ -77,8 +109,8 @@ class WarmupTest {
 
             // A round that completed nothing (every transaction failed) gives nothing to compare.
             rounds.set(0);
-            assertEquals(new Warmup.Rounds(1, List.of()), Warmup.run(5,
-                    () -> Optional.of(Duration.ofNanos(cpuNanos.get())), round -> {
+            assertEquals(new Warmup.Rounds(1, List.of(), List.of()), Warmup.run(5,
+                    () -> Optional.of(Duration.ofNanos(cpuNanos.get())), Optional::empty, round -> {
                         rounds.incrementAndGet();
                         return 0;
                     }, progress));
