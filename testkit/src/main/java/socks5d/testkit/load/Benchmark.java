@@ -151,12 +151,12 @@ public final class Benchmark {
         if (route.fixedTargets()) {
             return TransactionLoad.run(route, t.echo().socketAddress(), options.transactions(),
                     options.warmup(), transactionWarmupRounds(probes), options.concurrency(), t.progress(),
-                    probes.cpu(), probes.compilerCpu());
+                    probes.watched(), Warmup.Watched.self());
         }
         try (EchoServer own = EchoServer.start(t.echo().socketAddress().getAddress())) {
             return TransactionLoad.run(route, own.socketAddress(), options.transactions(),
                     options.warmup(), transactionWarmupRounds(probes), options.concurrency(), t.progress(),
-                    probes.cpu(), probes.compilerCpu());
+                    probes.watched(), Warmup.Watched.self());
         }
     }
 
@@ -194,6 +194,10 @@ public final class Benchmark {
                           boolean oneWarmupRound) {
         /** Direct: no proxy to read. */
         static final Probes NONE = new Probes(Optional::empty, () -> { }, Optional::empty, Optional::empty, false);
+
+        Warmup.Watched watched() {
+            return new Warmup.Watched(cpu, compilerCpu);
+        }
 
         static Probes of(ProxyProcess p) {
             return new Probes(p::memory, p::resetPeakMemory, p::cpuTime, p::compilerCpuTime, p.bindsOutgoingSockets());
@@ -262,7 +266,7 @@ public final class Benchmark {
             // A JVM proxy compiles its relay path during its first gigabytes: without this warm-up T1 measured
             // the JIT compiler as well (a compiler thread took a sixth of the proxy's CPU in a profile).
             long warm = options.downloadWarmupBytes();
-            Warmup.run(options.warmupRounds(), probes.cpu(), probes.compilerCpu(), round -> {
+            Warmup.run(options.warmupRounds(), probes.watched(), Warmup.Watched.self(), round -> {
                 t.progress().begin("download warm-up round " + round, warm, "bytes");
                 Map<String, Object> m = DownloadLoad.run(route, t.source().socketAddress(), 1, warm, false,
                         t.progress(), Optional::empty);

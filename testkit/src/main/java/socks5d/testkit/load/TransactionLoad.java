@@ -42,23 +42,23 @@ final class TransactionLoad {
 
     static Map<String, Object> run(Route route, InetSocketAddress echo, int transactions, int warmup,
                                    int warmupRounds, int concurrency, Progress progress,
-                                   Supplier<Optional<Duration>> proxyCpu, Supplier<Optional<Duration>> compilerCpu)
+                                   Warmup.Watched proxy, Warmup.Watched generator)
             throws InterruptedException {
         Warmup.Rounds warm = Warmup.Rounds.NONE;
         if (warmup > 0 && warmupRounds > 0) {
-            warm = Warmup.run(warmupRounds, proxyCpu, compilerCpu, round -> {
+            warm = Warmup.run(warmupRounds, proxy, generator, round -> {
                 progress.begin("warm-up round " + round + ": " + warmup + " transactions", warmup, "tx");
                 return batch(route, echo, warmup, concurrency, progress).latencies.length;
             }, progress);
         }
         progress.begin(transactions + " transactions at concurrency " + concurrency, transactions, "tx");
-        Optional<Duration> cpuBefore = proxyCpu.get();
-        Optional<Duration> compilerBefore = compilerCpu.get();
+        Optional<Duration> cpuBefore = proxy.cpu().get();
+        Optional<Duration> compilerBefore = proxy.compilerCpu().get();
         long start = System.nanoTime();
         Batch b = batch(route, echo, transactions, concurrency, progress);
         double seconds = (System.nanoTime() - start) / 1e9;
-        Optional<Duration> cpuAfter = proxyCpu.get();
-        Optional<Duration> compilerAfter = compilerCpu.get();
+        Optional<Duration> cpuAfter = proxy.cpu().get();
+        Optional<Duration> compilerAfter = proxy.compilerCpu().get();
         long[] lat = b.latencies;
         Arrays.sort(lat);
         Map<String, Object> m = new LinkedHashMap<>();

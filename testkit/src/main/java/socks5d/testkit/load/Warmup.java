@@ -15,14 +15,17 @@ import java.util.function.Supplier;
  * written in C is settled from the first round. Rounds stop, after at least {@link #MIN_ROUNDS}, once
  * the last {@link #SETTLED_ROUNDS} differ by at most {@link #TOLERANCE} of the largest of them (two would do on a quiet machine; on a
  * shared one single rounds vary by 10-20 %, and two similar ones in a row happened mid-compilation)
- * and the proxy's JIT compiler threads took at most {@link #COMPILER_SHARE} of its CPU in the last
- * round, after {@code maxRounds}, or after the first round when the proxy's CPU cannot be read
+ * and the JIT compiler threads of the proxy and of the load generator itself (this JVM) each took at
+ * most {@link #COMPILER_SHARE} of their process's CPU in the last round, after {@code maxRounds}, or after the first round when the proxy's CPU cannot be read
  * (direct, or not Linux).
  *
  * <p>Why the compiler's share: rounds of a few thousand transactions can agree within 10 % while
  * the compiler still works through its queue. In one run socks5d's last three C rounds cost 0.10 ms
  * per transaction and the measured phase that followed 0.13, with the proxy's C2 threads taking a
- * quarter of all the machine's CPU during it (a profile of another run showed the same).
+ * quarter of all the machine's CPU during it (a profile of another run showed the same). The load
+ * generator is a JVM too: it compiles its SOCKS client while measuring the first proxy of a run (its
+ * C2 threads took 15 % of the machine during microsocks' measured phase when microsocks ran alone),
+ * which made the first proxy of a run look slower than the second.
  *
  * <p>The decision ({@link #settled}) is a pure function of the figures so far; {@link #run} drives
  * the rounds. Not thread-safe; one warm-up at a time.
@@ -38,7 +41,7 @@ final class Warmup {
      * stopping on the first plateau measured it 40-75 % above its steady state.
      */
     static final int MIN_ROUNDS = 6;
-    /** Most share of the proxy's CPU its JIT compiler threads may take in the last round of a settled warm-up. */
+    /** Most share of a process's CPU its JIT compiler threads may take in the last round of a settled warm-up. */
     static final double COMPILER_SHARE = 0.05;
 
     /** One round of load: does the work and returns how many units (transactions, bytes) it completed. */
@@ -52,8 +55,9 @@ final class Warmup {
     }
 
     /**
-     * What a warm-up did: how many rounds ran, the CPU per unit (ns) of each that could be measured,
-     * and the share of that CPU the proxy's compiler threads took in each.
+     * What a warm-up did: how many rounds ran, the proxy's CPU per unit (ns) of each that could be
+     * measured, and in each the larger of the JIT compiler threads' shares of the proxy's and of the
+     * load generator's CPU.
      */
     record Rounds(int ran, List<Double> cpuPerUnit, List<Double> compilerShare) {
         static final Rounds NONE = new Rounds(0, List.of(), List.of());
@@ -63,45 +67,64 @@ final class Warmup {
      * Runs rounds until settled; stops after the first when the proxy's CPU cannot be read or a round
      * completed nothing (then there is nothing to compare). Prints one line saying what it found.
      */
-    static Rounds run(int maxRounds, Supplier<Optional<Duration>> cpu, Supplier<Optional<Duration>> compilerCpu,
-                      Round round, Progress progress) throws InterruptedException {
+    static Rounds run(int maxRounds, Watched proxy, Watched generator, Round round, Progress progress)
+            throws InterruptedException {
         List<Double> perUnit = new ArrayList<>();
         List<Double> compiler = new ArrayList<>();
         int ran = 0;
         while (ran < maxRounds) {
-            Optional<Duration> before = cpu.get();
-            Optional<Duration> compilerBefore = compilerCpu.get();
+            Sample proxyBefore = proxy.sample();
+            Sample generatorBefore = generator.sample();
             long units = round.run(++ran);
-            Optional<Duration> after = cpu.get();
-            Optional<Duration> compilerAfter = compilerCpu.get();
-            if (before.isEmpty() || after.isEmpty() || units <= 0) {
+            Sample proxyAfter = proxy.sample();
+            Sample generatorAfter = generator.sample();
+            if (proxyBefore.cpu().isEmpty() || proxyAfter.cpu().isEmpty() || units <= 0) {
                 break;
             }
-            long used = after.get().minus(before.get()).toNanos();
-            perUnit.add(used / (double) units);
-            compiler.add(share(compilerBefore, compilerAfter, used));
+            perUnit.add(proxyAfter.cpu().get().minus(proxyBefore.cpu().get()).toNanos() / (double) units);
+            compiler.add(Math.max(proxyBefore.compilerShareUntil(proxyAfter),
+                    generatorBefore.compilerShareUntil(generatorAfter)));
             if (settled(perUnit, compiler)) {
                 break;
             }
         }
         progress.note(String.format(Locale.ROOT, "warm-up: %d round(s), %s, proxy CPU per unit relative to the"
-                + " first round: %s; compiler share of the last round: %s", ran,
+                + " first round: %s; JIT compiler share of the last round: %s", ran,
                 settled(perUnit, compiler) ? "settled" : "not settled", trend(perUnit),
                 compiler.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f %%", 100 * compiler.get(compiler.size() - 1))));
         return new Rounds(ran, List.copyOf(perUnit), List.copyOf(compiler));
     }
 
-    /** The compiler threads' share of {@code usedNanos}; 0 when it cannot be read (not a JVM, or not Linux). */
-    private static double share(Optional<Duration> before, Optional<Duration> after, long usedNanos) {
-        if (before.isEmpty() || after.isEmpty() || usedNanos <= 0) {
-            return 0;
+    /** A JVM (or other process) whose CPU and JIT compiler threads' CPU a warm-up reads. */
+    record Watched(Supplier<Optional<Duration>> cpu, Supplier<Optional<Duration>> compilerCpu) {
+        /** Nothing to read (direct has no proxy). */
+        static final Watched NOTHING = new Watched(Optional::empty, Optional::empty);
+
+        /** This JVM: the load generator, whose own compiler takes the same cores from the proxy. */
+        static Watched self() {
+            return new Watched(() -> CpuTime.of(ProcessHandle.current()), () -> CpuTime.compilerOf(ProcessHandle.current()));
         }
-        return Math.max(0, after.get().minus(before.get()).toNanos()) / (double) usedNanos;
+
+        Sample sample() {
+            return new Sample(cpu.get(), compilerCpu.get());
+        }
+    }
+
+    private record Sample(Optional<Duration> cpu, Optional<Duration> compiler) {
+        /** The compiler threads' share of the CPU from this sample to {@code later}; 0 when either cannot be read. */
+        double compilerShareUntil(Sample later) {
+            if (cpu.isEmpty() || later.cpu.isEmpty() || compiler.isEmpty() || later.compiler.isEmpty()) {
+                return 0;
+            }
+            long used = later.cpu.get().minus(cpu.get()).toNanos();
+            return used <= 0 ? 0 : Math.max(0, later.compiler.get().minus(compiler.get()).toNanos()) / (double) used;
+        }
     }
 
     /**
-     * {@link #settled(List)}, and the compiler threads took at most {@link #COMPILER_SHARE} of the proxy's
-     * CPU in the last round.
+     * {@link #settled(List)}, and in the last round the JIT compiler threads of the proxy and of the load
+     * generator took at most {@link #COMPILER_SHARE} of their process's CPU ({@code compilerShare}: the
+     * larger of the two, per round).
      */
     static boolean settled(List<Double> perUnit, List<Double> compilerShare) {
         return settled(perUnit) && (compilerShare.isEmpty()

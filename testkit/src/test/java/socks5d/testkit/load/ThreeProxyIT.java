@@ -71,7 +71,7 @@ class ThreeProxyIT {
             assertTrue(((Number) t1.get(CpuTime.CPU_SECONDS_PER_GB)).doubleValue() > 0, t1.toString());
 
             Map<String, Object> c = TransactionLoad.run(bench, echo.socketAddress(), 300, 30, 2, 4, progress,
-                    p::cpuTime, p::compilerCpuTime);
+                    new Warmup.Watched(p::cpuTime, p::compilerCpuTime), Warmup.Watched.NOTHING);
             CpuTime.addPerUnit(Scenario.C, c);
             assertEquals(300, c.get("ok"), c.toString());
             assertTrue(((Number) c.get(CpuTime.CPU_MS_PER_TX)).doubleValue() >= 0, c.toString());

@@ -47,8 +47,8 @@ class WarmupTest {
         AtomicInteger rounds = new AtomicInteger();
         try (Progress progress = new Progress(new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8))) {
-            Warmup.Rounds warm = Warmup.run(24, () -> Optional.of(Duration.ofNanos(cpuNanos.get())),
-                    () -> Optional.of(Duration.ofNanos(compilerNanos.get())), round -> {
+            Warmup.Rounds warm = Warmup.run(24, new Warmup.Watched(() -> Optional.of(Duration.ofNanos(cpuNanos.get())),
+                    () -> Optional.of(Duration.ofNanos(compilerNanos.get()))), Warmup.Watched.NOTHING, round -> {
                         rounds.incrementAndGet();
                         cpuNanos.addAndGet(1_000_000);
                         compilerNanos.addAndGet(round < 9 ? 250_000 : 10_000);
@@ -62,6 +62,31 @@ class WarmupTest {
     }
 
     @Test
+    void roundsRunWhileTheLoadGeneratorsOwnCompilerIsBusy() throws InterruptedException {
+        // The proxy is flat and quiet from the start (a proxy written in C); the generator's compiler
+        // takes a fifth of its CPU until round 8.
+        AtomicLong proxyNanos = new AtomicLong();
+        AtomicLong generatorNanos = new AtomicLong();
+        AtomicLong generatorCompilerNanos = new AtomicLong();
+        try (Progress progress = new Progress(new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8))) {
+            Warmup.Rounds warm = Warmup.run(24,
+                    new Warmup.Watched(() -> Optional.of(Duration.ofNanos(proxyNanos.get())),
+                            () -> Optional.of(Duration.ZERO)),
+                    new Warmup.Watched(() -> Optional.of(Duration.ofNanos(generatorNanos.get())),
+                            () -> Optional.of(Duration.ofNanos(generatorCompilerNanos.get()))), round -> {
+                        proxyNanos.addAndGet(1_000_000);
+                        generatorNanos.addAndGet(2_000_000);
+                        generatorCompilerNanos.addAndGet(round < 8 ? 400_000 : 0);
+                        return 1_000;
+                    }, progress);
+            assertEquals(8, warm.ran());
+            assertEquals(0.2, warm.compilerShare().get(6), 1e-9);
+            assertEquals(0.0, warm.compilerShare().get(7), 1e-9);
+        }
+    }
+
+    @Test
     void roundsRunUntilTheCpuPerUnitSettles() throws InterruptedException {
         // CPU per unit of a JIT warming up: a plateau at 0.7, then 0.48 and flat.
         double[] cost = {1.0, 0.7, 0.7, 0.7, 0.5, 0.48, 0.46, 0.48, 0.48};
@@ -69,7 +94,8 @@ class WarmupTest {
         AtomicInteger rounds = new AtomicInteger();
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
         try (Progress progress = new Progress(new PrintStream(lines, true, StandardCharsets.UTF_8))) {
-            Warmup.Rounds warm = Warmup.run(24, () -> Optional.of(Duration.ofNanos(cpuNanos.get())), Optional::empty, round -> {
+            Warmup.Rounds warm = Warmup.run(24, new Warmup.Watched(() -> Optional.of(Duration.ofNanos(cpuNanos.get())), Optional::empty),
+                    Warmup.Watched.NOTHING, round -> {
                 rounds.incrementAndGet();
                 cpuNanos.addAndGet((long) (cost[round - 1] * 1_000_000));
                 return 1_000_000;
@@ -80,7 +106,7 @@ class WarmupTest {
         }
         assertTrue(lines.toString(StandardCharsets.UTF_8).contains(
                 "warm-up: 7 round(s), settled, proxy CPU per unit relative to the first round: 1.00 0.70 0.70 0.70 0.50 0.48 0.46;"
-                        + " compiler share of the last round: 0 %"),
+                        + " JIT compiler share of the last round: 0 %"),
                 lines.toString(StandardCharsets.UTF_8));
     }
 
@@ -91,7 +117,8 @@ class WarmupTest {
         try (Progress progress = new Progress(new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8))) {
             // Halves every round: never settles.
-            Warmup.Rounds warm = Warmup.run(5, () -> Optional.of(Duration.ofNanos(cpuNanos.get())), Optional::empty, round -> {
+            Warmup.Rounds warm = Warmup.run(5, new Warmup.Watched(() -> Optional.of(Duration.ofNanos(cpuNanos.get())), Optional::empty),
+                    Warmup.Watched.NOTHING, round -> {
                 rounds.incrementAndGet();
                 cpuNanos.addAndGet(1_000_000L >> round);
                 return 1;
@@ -101,7 +128,7 @@ class WarmupTest {
             assertEquals(5, warm.cpuPerUnit().size());
 
             rounds.set(0);
-            assertEquals(new Warmup.Rounds(1, List.of(), List.of()), Warmup.run(5, Optional::empty, Optional::empty, round -> {
+            assertEquals(new Warmup.Rounds(1, List.of(), List.of()), Warmup.run(5, Warmup.Watched.NOTHING, Warmup.Watched.NOTHING, round -> {
                 rounds.incrementAndGet();
                 return 10;
             }, progress));
@@ -110,7 +137,8 @@ class WarmupTest {
             // A round that completed nothing (every transaction failed) gives nothing to compare.
             rounds.set(0);
             assertEquals(new Warmup.Rounds(1, List.of(), List.of()), Warmup.run(5,
-                    () -> Optional.of(Duration.ofNanos(cpuNanos.get())), Optional::empty, round -> {
+                    new Warmup.Watched(() -> Optional.of(Duration.ofNanos(cpuNanos.get())), Optional::empty),
+                    Warmup.Watched.NOTHING, round -> {
                         rounds.incrementAndGet();
                         return 0;
                     }, progress));
