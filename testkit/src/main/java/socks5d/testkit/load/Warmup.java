@@ -43,6 +43,11 @@ final class Warmup {
     static final int MIN_ROUNDS = 6;
     /** Most share of a process's CPU its JIT compiler threads may take in the last round of a settled warm-up. */
     static final double COMPILER_SHARE = 0.05;
+    /**
+     * Compiler CPU a round may have without counting: /proc counts each thread's CPU in clock ticks
+     * (10 ms), so a download round of 50 ms of proxy CPU read one tick of compiling as 20 %.
+     */
+    static final Duration COMPILER_SLACK = Duration.ofMillis(20);
 
     /** One round of load: does the work and returns how many units (transactions, bytes) it completed. */
     @FunctionalInterface
@@ -111,13 +116,17 @@ final class Warmup {
     }
 
     private record Sample(Optional<Duration> cpu, Optional<Duration> compiler) {
-        /** The compiler threads' share of the CPU from this sample to {@code later}; 0 when either cannot be read. */
+        /**
+         * The compiler threads' share of the CPU from this sample to {@code later}, less {@link #COMPILER_SLACK};
+         * 0 when either cannot be read.
+         */
         double compilerShareUntil(Sample later) {
             if (cpu.isEmpty() || later.cpu.isEmpty() || compiler.isEmpty() || later.compiler.isEmpty()) {
                 return 0;
             }
             long used = later.cpu.get().minus(cpu.get()).toNanos();
-            return used <= 0 ? 0 : Math.max(0, later.compiler.get().minus(compiler.get()).toNanos()) / (double) used;
+            long compiling = later.compiler.get().minus(compiler.get()).minus(COMPILER_SLACK).toNanos();
+            return used <= 0 ? 0 : Math.max(0, compiling) / (double) used;
         }
     }
 

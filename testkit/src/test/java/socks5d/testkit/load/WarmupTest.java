@@ -50,14 +50,33 @@ class WarmupTest {
             Warmup.Rounds warm = Warmup.run(24, new Warmup.Watched(() -> Optional.of(Duration.ofNanos(cpuNanos.get())),
                     () -> Optional.of(Duration.ofNanos(compilerNanos.get()))), Warmup.Watched.NOTHING, round -> {
                         rounds.incrementAndGet();
-                        cpuNanos.addAndGet(1_000_000);
-                        compilerNanos.addAndGet(round < 9 ? 250_000 : 10_000);
+                        cpuNanos.addAndGet(1_000_000_000);
+                        // from round 9 on, 30 ms: 20 of them are the clock ticks' slack
+                        compilerNanos.addAndGet(round < 9 ? 270_000_000 : 30_000_000);
                         return 1_000;
                     }, progress);
             assertEquals(9, warm.ran());
             assertEquals(9, rounds.get());
             assertEquals(0.25, warm.compilerShare().get(7), 1e-9);
             assertEquals(0.01, warm.compilerShare().get(8), 1e-9);
+        }
+    }
+
+    @Test
+    void twoClockTicksOfCompilingInARoundDoNotCount() throws InterruptedException {
+        AtomicLong cpuNanos = new AtomicLong();
+        AtomicLong compilerNanos = new AtomicLong();
+        try (Progress progress = new Progress(new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8))) {
+            // 50 ms of CPU a round, 20 of them compiling (two ticks): settled after six rounds all the same
+            Warmup.Rounds warm = Warmup.run(24, new Warmup.Watched(() -> Optional.of(Duration.ofNanos(cpuNanos.get())),
+                    () -> Optional.of(Duration.ofNanos(compilerNanos.get()))), Warmup.Watched.NOTHING, round -> {
+                        cpuNanos.addAndGet(50_000_000);
+                        compilerNanos.addAndGet(20_000_000);
+                        return 1_000;
+                    }, progress);
+            assertEquals(6, warm.ran());
+            assertEquals(0.0, warm.compilerShare().get(5), 1e-9);
         }
     }
 
@@ -75,9 +94,9 @@ class WarmupTest {
                             () -> Optional.of(Duration.ZERO)),
                     new Warmup.Watched(() -> Optional.of(Duration.ofNanos(generatorNanos.get())),
                             () -> Optional.of(Duration.ofNanos(generatorCompilerNanos.get()))), round -> {
-                        proxyNanos.addAndGet(1_000_000);
-                        generatorNanos.addAndGet(2_000_000);
-                        generatorCompilerNanos.addAndGet(round < 8 ? 400_000 : 0);
+                        proxyNanos.addAndGet(1_000_000_000);
+                        generatorNanos.addAndGet(2_000_000_000);
+                        generatorCompilerNanos.addAndGet(round < 8 ? 420_000_000 : 0);
                         return 1_000;
                     }, progress);
             assertEquals(8, warm.ran());
