@@ -96,7 +96,7 @@ final class DataPlane {
                 .option(ChannelOption.AUTO_READ, false)
                 // A FIN from the destination is passed on to the client, not taken as a close.
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
+                // TCP_NODELAY is Netty's default for socket channels (see SocksServer).
                 .option(ChannelOption.RCVBUF_ALLOCATOR, SocksServer.readAllocator(settings))
                 .handler(SocksServer.NO_HANDLER);
         // A BIND peer's connection is relayed like a CONNECT's destination: the same options.
@@ -105,7 +105,6 @@ final class DataPlane {
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, SocksServer.readAllocator(settings));
         this.datagrams = new Bootstrap()
                 .channel(transport.datagramChannel())

@@ -114,7 +114,8 @@ public final class SocksServer implements AutoCloseable {
                     .childOption(ChannelOption.AUTO_READ, false)
                     // A client that shuts its write side still receives the rest of the answer.
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    // No TCP_NODELAY option: Netty sets it on every socket channel it makes (setting
+                    // it again cost a system call per socket; TransportTest checks the default).
                     .childOption(ChannelOption.RCVBUF_ALLOCATOR, readAllocator(settings))
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
