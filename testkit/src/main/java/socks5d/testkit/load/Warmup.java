@@ -15,8 +15,8 @@ import java.util.function.Supplier;
  * written in C is settled from the first round. Rounds stop, after at least {@link #MIN_ROUNDS}, once
  * the last {@link #SETTLED_ROUNDS} differ by at most {@link #TOLERANCE} of the largest of them (two would do on a quiet machine; on a
  * shared one single rounds vary by 10-20 %, and two similar ones in a row happened mid-compilation)
- * and the JIT compiler threads of the proxy and of the load generator itself (this JVM) each took at
- * most {@link #COMPILER_SHARE} of their process's CPU in the last round, after {@code maxRounds}, or after the first round when the proxy's CPU cannot be read
+ * and in each of them the JIT compiler threads of the proxy and of the load generator itself (this
+ * JVM) took at most {@link #COMPILER_SHARE} of their process's CPU, after {@code maxRounds}, or after the first round when the proxy's CPU cannot be read
  * (direct, or not Linux).
  *
  * <p>Why the compiler's share: rounds of a few thousand transactions can agree within 10 % while
@@ -38,10 +38,14 @@ final class Warmup {
     /**
      * Rounds before any can count as settled: socks5d's compiler passes through plateaus (three rounds
      * in a row at 0.40-0.45 ms per C transaction, then 0.25 from the eighth round on, in one run), and
-     * stopping on the first plateau measured it 40-75 % above its steady state.
+     * stopping on the first plateau measured it 40-75 % above its steady state. Six were not enough
+     * either: two instances of the same socks5d in one run, one settled after 7 C rounds (0.144-0.148
+     * ms per transaction, its compiler quiet for three rounds) measured 0.170 with its compiler busy
+     * again, the other after 10 rounds (0.096-0.100) measured 0.114. Methods that run less than once
+     * per transaction reach the compiler's threshold only after tens of thousands of them.
      */
-    static final int MIN_ROUNDS = 6;
-    /** Most share of a process's CPU its JIT compiler threads may take in the last round of a settled warm-up. */
+    static final int MIN_ROUNDS = 10;
+    /** Most share of a process's CPU its JIT compiler threads may take in each of the rounds that settle a warm-up. */
     static final double COMPILER_SHARE = 0.05;
     /**
      * Compiler CPU a round may have without counting: /proc counts each thread's CPU in clock ticks
@@ -131,13 +135,14 @@ final class Warmup {
     }
 
     /**
-     * {@link #settled(List)}, and in the last round the JIT compiler threads of the proxy and of the load
-     * generator took at most {@link #COMPILER_SHARE} of their process's CPU ({@code compilerShare}: the
-     * larger of the two, per round).
+     * {@link #settled(List)}, and in each of the last {@link #SETTLED_ROUNDS} rounds the JIT compiler threads
+     * of the proxy and of the load generator took at most {@link #COMPILER_SHARE} of their process's CPU
+     * ({@code compilerShare}: the larger of the two, per round).
      */
     static boolean settled(List<Double> perUnit, List<Double> compilerShare) {
-        return settled(perUnit) && (compilerShare.isEmpty()
-                || compilerShare.get(compilerShare.size() - 1) <= COMPILER_SHARE);
+        int n = compilerShare.size();
+        return settled(perUnit) && compilerShare.subList(Math.max(0, n - SETTLED_ROUNDS), n).stream()
+                .allMatch(share -> share <= COMPILER_SHARE);
     }
 
     /**

@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,31 +19,44 @@ import org.junit.jupiter.api.Test;
 
 class WarmupTest {
 
-    @Test
-    void settledAfterSixRoundsWhenThreeInARowAreWithinTenPerCent() {
-        assertFalse(Warmup.settled(List.of()));
-        assertFalse(Warmup.settled(List.of(1.0)));
-        assertFalse(Warmup.settled(List.of(0.7, 0.7, 0.7, 0.7, 0.7)));
-        assertTrue(Warmup.settled(List.of(0.7, 0.7, 0.7, 0.7, 0.7, 0.7)));
-        assertFalse(Warmup.settled(List.of(1.0, 0.7, 0.6, 0.5, 0.7, 0.65)));
-        assertTrue(Warmup.settled(List.of(1.0, 0.7, 0.6, 0.5, 0.7, 0.65, 0.68)));
-        assertTrue(Warmup.settled(List.of(1.0, 1.0, 1.0, 0.65, 0.7, 0.72)));
-        assertFalse(Warmup.settled(List.of(1.0, 1.0, 1.0, 0.64, 0.70, 0.72)));
-        assertTrue(Warmup.settled(List.of(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)));
+    /** {@code tail} after enough early rounds (2.0 each) to make {@link Warmup#MIN_ROUNDS} with it. */
+    private static List<Double> afterEarlyRounds(Double... tail) {
+        List<Double> rounds = new ArrayList<>(Collections.nCopies(Math.max(0, Warmup.MIN_ROUNDS - tail.length), 2.0));
+        rounds.addAll(List.of(tail));
+        return rounds;
     }
 
     @Test
-    void notSettledWhileTheCompilerTakesMoreThanItsShareOfTheLastRound() {
-        List<Double> flat = List.of(0.7, 0.7, 0.7, 0.7, 0.7, 0.7);
+    void settledAfterTheLeastRoundsWhenThreeInARowAreWithinTenPerCent() {
+        assertEquals(10, Warmup.MIN_ROUNDS);
+        assertFalse(Warmup.settled(List.of()));
+        assertFalse(Warmup.settled(List.of(1.0)));
+        assertFalse(Warmup.settled(Collections.nCopies(Warmup.MIN_ROUNDS - 1, 0.7)));
+        assertTrue(Warmup.settled(Collections.nCopies(Warmup.MIN_ROUNDS, 0.7)));
+        assertFalse(Warmup.settled(afterEarlyRounds(1.0, 0.7, 0.6, 0.5, 0.7, 0.65)));
+        List<Double> eleven = new ArrayList<>(afterEarlyRounds(1.0, 0.7, 0.6, 0.5, 0.7, 0.65));
+        eleven.add(0.68);
+        assertTrue(Warmup.settled(eleven));
+        assertTrue(Warmup.settled(afterEarlyRounds(1.0, 1.0, 1.0, 0.65, 0.7, 0.72)));
+        assertFalse(Warmup.settled(afterEarlyRounds(1.0, 1.0, 1.0, 0.64, 0.70, 0.72)));
+        assertTrue(Warmup.settled(Collections.nCopies(Warmup.MIN_ROUNDS, 0.0)));
+    }
+
+    @Test
+    void notSettledWhileTheCompilerTakesMoreThanItsShareOfAnyOfTheLastThreeRounds() {
+        List<Double> flat = Collections.nCopies(Warmup.MIN_ROUNDS, 0.7);
         assertTrue(Warmup.settled(flat, List.of()));
-        assertTrue(Warmup.settled(flat, List.of(0.5, 0.3, 0.2, 0.1, 0.08, 0.05)));
-        assertFalse(Warmup.settled(flat, List.of(0.0, 0.0, 0.0, 0.0, 0.0, 0.06)));
-        assertFalse(Warmup.settled(List.of(1.0, 0.7, 0.6, 0.5, 0.7, 0.65), List.of(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)));
+        assertTrue(Warmup.settled(flat, afterEarlyRounds(0.5, 0.3, 0.2, 0.1, 0.05, 0.04, 0.05)));
+        assertFalse(Warmup.settled(flat, afterEarlyRounds(0.0, 0.0, 0.06)));
+        assertFalse(Warmup.settled(flat, afterEarlyRounds(0.06, 0.0, 0.0)));
+        assertTrue(Warmup.settled(flat, afterEarlyRounds(0.06, 0.0, 0.0, 0.0)));
+        assertFalse(Warmup.settled(afterEarlyRounds(1.0, 0.7, 0.6, 0.5, 0.7, 0.65),
+                Collections.nCopies(Warmup.MIN_ROUNDS, 0.0)));
     }
 
     @Test
     void roundsRunWhileTheCompilerIsBusyEvenOnceTheCpuPerUnitIsFlat() throws InterruptedException {
-        // Flat CPU per unit from the start, but a quarter of it is the compiler's until round 9.
+        // Flat CPU per unit from the start, but a quarter of it is the compiler's until round 12.
         AtomicLong cpuNanos = new AtomicLong();
         AtomicLong compilerNanos = new AtomicLong();
         AtomicInteger rounds = new AtomicInteger();
@@ -51,14 +66,14 @@ class WarmupTest {
                     () -> Optional.of(Duration.ofNanos(compilerNanos.get()))), Warmup.Watched.NOTHING, round -> {
                         rounds.incrementAndGet();
                         cpuNanos.addAndGet(1_000_000_000);
-                        // from round 9 on, 30 ms: 20 of them are the clock ticks' slack
-                        compilerNanos.addAndGet(round < 9 ? 270_000_000 : 30_000_000);
+                        // from round 12 on, 30 ms: 20 of them are the clock ticks' slack
+                        compilerNanos.addAndGet(round < 12 ? 270_000_000 : 30_000_000);
                         return 1_000;
                     }, progress);
-            assertEquals(9, warm.ran());
-            assertEquals(9, rounds.get());
-            assertEquals(0.25, warm.compilerShare().get(7), 1e-9);
-            assertEquals(0.01, warm.compilerShare().get(8), 1e-9);
+            assertEquals(14, warm.ran()); // three quiet rounds: 12, 13 and 14
+            assertEquals(14, rounds.get());
+            assertEquals(0.25, warm.compilerShare().get(10), 1e-9);
+            assertEquals(0.01, warm.compilerShare().get(11), 1e-9);
         }
     }
 
@@ -68,22 +83,22 @@ class WarmupTest {
         AtomicLong compilerNanos = new AtomicLong();
         try (Progress progress = new Progress(new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8))) {
-            // 50 ms of CPU a round, 20 of them compiling (two ticks): settled after six rounds all the same
+            // 50 ms of CPU a round, 20 of them compiling (two ticks): settled after the least rounds, all the same
             Warmup.Rounds warm = Warmup.run(24, new Warmup.Watched(() -> Optional.of(Duration.ofNanos(cpuNanos.get())),
                     () -> Optional.of(Duration.ofNanos(compilerNanos.get()))), Warmup.Watched.NOTHING, round -> {
                         cpuNanos.addAndGet(50_000_000);
                         compilerNanos.addAndGet(20_000_000);
                         return 1_000;
                     }, progress);
-            assertEquals(6, warm.ran());
-            assertEquals(0.0, warm.compilerShare().get(5), 1e-9);
+            assertEquals(Warmup.MIN_ROUNDS, warm.ran());
+            assertEquals(0.0, warm.compilerShare().get(Warmup.MIN_ROUNDS - 1), 1e-9);
         }
     }
 
     @Test
     void roundsRunWhileTheLoadGeneratorsOwnCompilerIsBusy() throws InterruptedException {
         // The proxy is flat and quiet from the start (a proxy written in C); the generator's compiler
-        // takes a fifth of its CPU until round 8.
+        // takes a fifth of its CPU until round 12.
         AtomicLong proxyNanos = new AtomicLong();
         AtomicLong generatorNanos = new AtomicLong();
         AtomicLong generatorCompilerNanos = new AtomicLong();
@@ -96,19 +111,19 @@ class WarmupTest {
                             () -> Optional.of(Duration.ofNanos(generatorCompilerNanos.get()))), round -> {
                         proxyNanos.addAndGet(1_000_000_000);
                         generatorNanos.addAndGet(2_000_000_000);
-                        generatorCompilerNanos.addAndGet(round < 8 ? 420_000_000 : 0);
+                        generatorCompilerNanos.addAndGet(round < 12 ? 420_000_000 : 0);
                         return 1_000;
                     }, progress);
-            assertEquals(8, warm.ran());
-            assertEquals(0.2, warm.compilerShare().get(6), 1e-9);
-            assertEquals(0.0, warm.compilerShare().get(7), 1e-9);
+            assertEquals(14, warm.ran());
+            assertEquals(0.2, warm.compilerShare().get(10), 1e-9);
+            assertEquals(0.0, warm.compilerShare().get(11), 1e-9);
         }
     }
 
     @Test
     void roundsRunUntilTheCpuPerUnitSettles() throws InterruptedException {
-        // CPU per unit of a JIT warming up: a plateau at 0.7, then 0.48 and flat.
-        double[] cost = {1.0, 0.7, 0.7, 0.7, 0.5, 0.48, 0.46, 0.48, 0.48};
+        // CPU per unit of a JIT warming up: plateaus at 0.7 and 0.6, then 0.48 and flat.
+        double[] cost = {1.0, 0.7, 0.7, 0.7, 0.6, 0.6, 0.6, 0.5, 0.48, 0.46, 0.48, 0.48};
         AtomicLong cpuNanos = new AtomicLong();
         AtomicInteger rounds = new AtomicInteger();
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
@@ -119,12 +134,13 @@ class WarmupTest {
                 cpuNanos.addAndGet((long) (cost[round - 1] * 1_000_000));
                 return 1_000_000;
             }, progress);
-            assertEquals(7, rounds.get());
-            assertEquals(7, warm.ran());
-            assertEquals(List.of(1.0, 0.7, 0.7, 0.7, 0.5, 0.48, 0.46), warm.cpuPerUnit());
+            assertEquals(10, rounds.get());
+            assertEquals(10, warm.ran());
+            assertEquals(List.of(1.0, 0.7, 0.7, 0.7, 0.6, 0.6, 0.6, 0.5, 0.48, 0.46), warm.cpuPerUnit());
         }
         assertTrue(lines.toString(StandardCharsets.UTF_8).contains(
-                "warm-up: 7 round(s), settled, proxy CPU per unit relative to the first round: 1.00 0.70 0.70 0.70 0.50 0.48 0.46;"
+                "warm-up: 10 round(s), settled, proxy CPU per unit relative to the first round: 1.00 0.70 0.70 0.70 0.60 0.60 0.60"
+                        + " 0.50 0.48 0.46;"
                         + " JIT compiler share of the last round: 0 %"),
                 lines.toString(StandardCharsets.UTF_8));
     }
