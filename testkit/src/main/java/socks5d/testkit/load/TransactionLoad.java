@@ -37,6 +37,9 @@ final class TransactionLoad {
     private static final double PERCENTILE_50 = 0.50;
     private static final double PERCENTILE_99 = 0.99;
 
+    /** Metrics key: the load generator's own CPU (this JVM, every thread) per completed transaction, ms. */
+    static final String GENERATOR_CPU_MS_PER_TX = "generatorCpuMsPerTx";
+
     private TransactionLoad() {
     }
 
@@ -53,11 +56,13 @@ final class TransactionLoad {
         }
         progress.begin(transactions + " transactions at concurrency " + concurrency, transactions, "tx");
         Optional<Duration> cpuBefore = proxy.cpu().get();
+        Optional<Duration> generatorBefore = generator.cpu().get();
         Optional<Duration> compilerBefore = proxy.compilerCpu().get();
         long start = System.nanoTime();
         Batch b = batch(route, echo, transactions, concurrency, progress);
         double seconds = (System.nanoTime() - start) / 1e9;
         Optional<Duration> cpuAfter = proxy.cpu().get();
+        Optional<Duration> generatorAfter = generator.cpu().get();
         Optional<Duration> compilerAfter = proxy.compilerCpu().get();
         long[] lat = b.latencies;
         Arrays.sort(lat);
@@ -73,6 +78,10 @@ final class TransactionLoad {
         m.put("maxMs", lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6);
         CpuTime.record(m, cpuBefore, cpuAfter);
         CpuTime.recordCompiler(m, compilerBefore, compilerAfter);
+        if (generatorBefore.isPresent() && generatorAfter.isPresent() && lat.length > 0) {
+            // the same work for every proxy: a proxy's figure that moves with this one is the machine's
+            m.put(GENERATOR_CPU_MS_PER_TX, generatorAfter.get().minus(generatorBefore.get()).toNanos() / 1e6 / lat.length);
+        }
         m.put("warmupRounds", warm.ran());
         m.put("warmupCpuMsPerTx", warm.cpuPerUnit().stream().map(nanos -> nanos / 1e6).toList());
         m.put("warmupCompilerShare", warm.compilerShare());

@@ -60,6 +60,11 @@ class BenchmarkIT {
         // the peer's CPU beside T1 and C, none for direct; its memory at idle
         assertTrue(viaPeer.get(0).metrics().containsKey(CpuTime.CPU_SECONDS_PER_GB), viaPeer.get(0).toString());
         assertTrue(viaPeer.get(1).metrics().containsKey(CpuTime.CPU_MS_PER_TX), viaPeer.get(1).toString());
+        // the warm-up's compiler shares, the compiler's CPU and the generator's own CPU beside C
+        assertTrue(viaPeer.get(1).metrics().containsKey("warmupCompilerShare"), viaPeer.get(1).toString());
+        assertTrue(viaPeer.get(1).metrics().containsKey(CpuTime.COMPILER_SECONDS), viaPeer.get(1).toString());
+        assertTrue(((Number) viaPeer.get(1).metrics().get(TransactionLoad.GENERATOR_CPU_MS_PER_TX)).doubleValue() >= 0,
+                viaPeer.get(1).toString());
         assertTrue(bench.results().stream().filter(r -> r.target().equals("direct"))
                 .noneMatch(r -> r.metrics().containsKey(CpuTime.CPU_SECONDS)), bench.results().toString());
         assertTrue(out.contains("idle mini "), out);
