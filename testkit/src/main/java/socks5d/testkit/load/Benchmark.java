@@ -188,7 +188,7 @@ public final class Benchmark {
     private record Targets(SourceServer source, EchoServer echo, Progress progress) {
     }
 
-    /** What the scenarios read from the proxy under test: memory (H), its peak reset (H), CPU time. */
+    /** What the scenarios read from the proxy under test: memory (H), its peak reset (H), CPU time and its JIT compiler's part. */
     private record Probes(Supplier<Optional<ProxyProcess.Memory>> memory, Runnable resetPeakMemory,
                           Supplier<Optional<Duration>> cpu, Supplier<Optional<Duration>> compilerCpu,
                           boolean oneWarmupRound) {

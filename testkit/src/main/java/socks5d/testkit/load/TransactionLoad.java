@@ -7,7 +7,6 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -15,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +77,7 @@ final class TransactionLoad {
         CpuTime.record(m, cpuBefore, cpuAfter);
         CpuTime.recordCompiler(m, compilerBefore, compilerAfter);
         if (generatorBefore.isPresent() && generatorAfter.isPresent() && lat.length > 0) {
-            // the same work for every proxy: a proxy's figure that moves with this one is the machine's
+            // the same requests for every proxy: it moves with the machine, and with how the proxy answers them
             m.put(GENERATOR_CPU_MS_PER_TX, generatorAfter.get().minus(generatorBefore.get()).toNanos() / 1e6 / lat.length);
         }
         m.put("warmupRounds", warm.ran());
