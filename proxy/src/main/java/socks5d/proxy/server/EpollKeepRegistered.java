@@ -109,10 +109,13 @@ final class EpollKeepRegistered implements IoHandlerFactory {
     static final class Registration implements IoRegistration, EpollIoHandle {
         private final EpollIoHandle channel;
         private IoRegistration epoll;
-        /** The interest set in the kernel: what the channel wants, perhaps with an {@code EPOLLIN} not taken out yet. */
-        private int inKernel = EPOLLERR; // Netty's epoll registers a socket with this
+        /**
+         * The interest set in the kernel: what the channel wants, perhaps with an {@code EPOLLIN} not
+         * taken out yet; 0 until the first set is submitted (Netty adds the socket to epoll with it).
+         */
+        private int inKernel;
         /** The interest set the channel last submitted. */
-        private int wanted = EPOLLERR;
+        private int wanted;
 
         Registration(EpollIoHandle channel) {
             this.channel = channel;

@@ -134,6 +134,14 @@ class EpollKeepRegisteredTest {
     }
 
     @Test
+    void theFirstSetAlwaysReachesTheKernelEvenWhenEmpty() {
+        submit(0); // Netty adds the socket to epoll with its first set: EPOLLERR for an empty one
+        assertEquals(List.of(ERR), kernel);
+        submit(0);
+        assertEquals(List.of(ERR), kernel);
+    }
+
+    @Test
     void edgeTriggeredSetsAndTheEmptySetAreNotDeferred() {
         submit(IN | OUT | RDHUP | ET);
         submit(OUT | RDHUP | ET);

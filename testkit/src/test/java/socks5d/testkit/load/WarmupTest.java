@@ -14,10 +14,31 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
 class WarmupTest {
+
+    /** A progress printer whose lines nobody reads. */
+    private static Progress quiet() {
+        return new Progress(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    /** CPU read from a counter of nanoseconds. */
+    private static Supplier<Optional<Duration>> nanos(AtomicLong counter) {
+        return () -> Optional.of(Duration.ofNanos(counter.get()));
+    }
+
+    /** A process whose CPU and compiler CPU are these counters. */
+    private static Warmup.Watched watched(AtomicLong cpu, AtomicLong compiler) {
+        return new Warmup.Watched(nanos(cpu), nanos(compiler));
+    }
+
+    /** A process whose CPU is this counter and whose compiler cannot be read. */
+    private static Warmup.Watched cpuOnly(AtomicLong cpu) {
+        return new Warmup.Watched(nanos(cpu), Optional::empty);
+    }
 
     /** {@code tail} after enough early rounds (2.0 each) to make {@link Warmup#MIN_ROUNDS} with it. */
     private static List<Double> afterEarlyRounds(Double... tail) {
@@ -60,10 +81,8 @@ class WarmupTest {
         AtomicLong cpuNanos = new AtomicLong();
         AtomicLong compilerNanos = new AtomicLong();
         AtomicInteger rounds = new AtomicInteger();
-        try (Progress progress = new Progress(new PrintStream(new ByteArrayOutputStream(), true,
-                StandardCharsets.UTF_8))) {
-            Warmup.Rounds warm = Warmup.run(24, new Warmup.Watched(() -> Optional.of(Duration.ofNanos(cpuNanos.get())),
-                    () -> Optional.of(Duration.ofNanos(compilerNanos.get()))), Warmup.Watched.NOTHING, round -> {
+        try (Progress progress = quiet()) {
+            Warmup.Rounds warm = Warmup.run(24, watched(cpuNanos, compilerNanos), Warmup.Watched.NOTHING, round -> {
                         rounds.incrementAndGet();
                         cpuNanos.addAndGet(1_000_000_000);
                         // from round 12 on, 30 ms: 20 of them are the clock ticks' slack
@@ -81,11 +100,9 @@ class WarmupTest {
     void twoClockTicksOfCompilingInARoundDoNotCount() throws InterruptedException {
         AtomicLong cpuNanos = new AtomicLong();
         AtomicLong compilerNanos = new AtomicLong();
-        try (Progress progress = new Progress(new PrintStream(new ByteArrayOutputStream(), true,
-                StandardCharsets.UTF_8))) {
+        try (Progress progress = quiet()) {
             // 50 ms of CPU a round, 20 of them compiling (two ticks): settled after the least rounds, all the same
-            Warmup.Rounds warm = Warmup.run(24, new Warmup.Watched(() -> Optional.of(Duration.ofNanos(cpuNanos.get())),
-                    () -> Optional.of(Duration.ofNanos(compilerNanos.get()))), Warmup.Watched.NOTHING, round -> {
+            Warmup.Rounds warm = Warmup.run(24, watched(cpuNanos, compilerNanos), Warmup.Watched.NOTHING, round -> {
                         cpuNanos.addAndGet(50_000_000);
                         compilerNanos.addAndGet(20_000_000);
                         return 1_000;
@@ -102,13 +119,10 @@ class WarmupTest {
         AtomicLong proxyNanos = new AtomicLong();
         AtomicLong generatorNanos = new AtomicLong();
         AtomicLong generatorCompilerNanos = new AtomicLong();
-        try (Progress progress = new Progress(new PrintStream(new ByteArrayOutputStream(), true,
-                StandardCharsets.UTF_8))) {
+        try (Progress progress = quiet()) {
             Warmup.Rounds warm = Warmup.run(24,
-                    new Warmup.Watched(() -> Optional.of(Duration.ofNanos(proxyNanos.get())),
-                            () -> Optional.of(Duration.ZERO)),
-                    new Warmup.Watched(() -> Optional.of(Duration.ofNanos(generatorNanos.get())),
-                            () -> Optional.of(Duration.ofNanos(generatorCompilerNanos.get()))), round -> {
+                    watched(proxyNanos, new AtomicLong()),
+                    watched(generatorNanos, generatorCompilerNanos), round -> {
                         proxyNanos.addAndGet(1_000_000_000);
                         generatorNanos.addAndGet(2_000_000_000);
                         generatorCompilerNanos.addAndGet(round < 12 ? 420_000_000 : 0);
@@ -128,7 +142,7 @@ class WarmupTest {
         AtomicInteger rounds = new AtomicInteger();
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
         try (Progress progress = new Progress(new PrintStream(lines, true, StandardCharsets.UTF_8))) {
-            Warmup.Rounds warm = Warmup.run(24, new Warmup.Watched(() -> Optional.of(Duration.ofNanos(cpuNanos.get())), Optional::empty),
+            Warmup.Rounds warm = Warmup.run(24, cpuOnly(cpuNanos),
                     Warmup.Watched.NOTHING, round -> {
                 rounds.incrementAndGet();
                 cpuNanos.addAndGet((long) (cost[round - 1] * 1_000_000));
@@ -149,10 +163,9 @@ class WarmupTest {
     void atMostTheGivenRoundsAndOneWhenTheCpuCannotBeRead() throws InterruptedException {
         AtomicLong cpuNanos = new AtomicLong();
         AtomicInteger rounds = new AtomicInteger();
-        try (Progress progress = new Progress(new PrintStream(new ByteArrayOutputStream(), true,
-                StandardCharsets.UTF_8))) {
+        try (Progress progress = quiet()) {
             // Halves every round: never settles.
-            Warmup.Rounds warm = Warmup.run(5, new Warmup.Watched(() -> Optional.of(Duration.ofNanos(cpuNanos.get())), Optional::empty),
+            Warmup.Rounds warm = Warmup.run(5, cpuOnly(cpuNanos),
                     Warmup.Watched.NOTHING, round -> {
                 rounds.incrementAndGet();
                 cpuNanos.addAndGet(1_000_000L >> round);
@@ -172,7 +185,7 @@ class WarmupTest {
             // A round that completed nothing (every transaction failed) gives nothing to compare.
             rounds.set(0);
             assertEquals(new Warmup.Rounds(1, List.of(), List.of()), Warmup.run(5,
-                    new Warmup.Watched(() -> Optional.of(Duration.ofNanos(cpuNanos.get())), Optional::empty),
+                    cpuOnly(cpuNanos),
                     Warmup.Watched.NOTHING, round -> {
                         rounds.incrementAndGet();
                         return 0;
