@@ -44,7 +44,9 @@ public final class Benchmark {
     private final PrintStream out;
     private final List<Result> results = new ArrayList<>();
     private final Map<String, String> failures = new LinkedHashMap<>();
-    private final Map<String, ProxyProcess.Memory> idleMemory = new LinkedHashMap<>();
+    private final Map<String, List<ProxyProcess.Memory>> idleMemory = new LinkedHashMap<>();
+    /** The pass being measured, from 1 ({@code --passes}). */
+    private int pass = 1;
     /** How long a proxy idles after start before its idle memory is read. */
     static final Duration IDLE_SETTLE = Duration.ofSeconds(6);
 
@@ -88,8 +90,39 @@ public final class Benchmark {
              EchoServer echo = EchoServer.start(loopback);
              Progress progress = new Progress(out)) {
             Targets targets = new Targets(source, echo, progress);
-            measure(DIRECT_LABEL, Route.direct(options.ioTimeout()), Probes.NONE, targets);
-            if (options.pekkoRelay()) {
+            List<Measured> proxies = proxies(source, echo, targets);
+            for (int p = 1; p <= options.passes(); p++) {
+                pass = p;
+                if (options.passes() > 1) {
+                    out.printf(Locale.ROOT, "=== pass %d of %d%n", p, options.passes());
+                }
+                measure(DIRECT_LABEL, Route.direct(options.ioTimeout()), Probes.NONE, targets);
+                for (Measured m : turned(proxies, p - 1)) {
+                    m.run();
+                }
+            }
+        }
+        Report report = new Report(Passes.medians(results), results, failures, Passes.medianMemory(idleMemory));
+        report.printTable(out);
+        report.writeJson(options.out(), options);
+        out.println("Results written to " + options.out().toAbsolutePath());
+        return report;
+    }
+
+    /** A proxy to start, measure and stop, once per pass; a failure is recorded, not thrown. */
+    @FunctionalInterface
+    private interface Measured {
+        void run() throws InterruptedException;
+    }
+
+    /**
+     * The proxies this run measures, in the order of the options: the Pekko relay, socks5d's variants,
+     * the peers that are installed (the others are reported skipped here, once).
+     */
+    private List<Measured> proxies(SourceServer source, EchoServer echo, Targets targets) {
+        List<Measured> list = new ArrayList<>();
+        if (options.pekkoRelay()) {
+            list.add(() -> {
                 Map<InetSocketAddress, InetSocketAddress> via = new java.util.HashMap<>();
                 try (ProxyProcess p = ProxyProcess.pekkoRelay(PEKKO_RELAY_LABEL, options.java(), options.jvmFlags(),
                         List.of(source.socketAddress(), echo.socketAddress()), via, options.startupTimeout())
@@ -100,10 +133,12 @@ public final class Benchmark {
                 } catch (IOException e) {
                     fail(PEKKO_RELAY_LABEL, e);
                 }
-            }
-            if (options.proxyJar() != null) {
-                for (BenchmarkOptions.Variant v : options.variants()) {
-                    String name = "socks5d " + v.label();
+            });
+        }
+        if (options.proxyJar() != null) {
+            for (BenchmarkOptions.Variant v : options.variants()) {
+                String name = "socks5d " + v.label();
+                list.add(() -> {
                     try (ProxyProcess p = ProxyProcess.socks5d(name, options.java(), options.jvmFlags(),
                             options.proxyJar(), v.auth(), v.dissectors(), v.config(options.proxyConfig()),
                             options.startupTimeout()).keepFiles(options.keepLogs())) {
@@ -111,27 +146,40 @@ public final class Benchmark {
                     } catch (IOException e) {
                         fail(name, e);
                     }
-                }
+                });
             }
-            for (Map.Entry<String, String> peer : options.peers().entrySet()) {
-                Optional<String> missing = missingExecutable(peer.getValue());
-                if (missing.isPresent()) {
-                    out.printf(Locale.ROOT, "-- peer %s skipped: %s is not installed%n", peer.getKey(), missing.get());
-                    continue;
-                }
+        }
+        for (Map.Entry<String, String> peer : options.peers().entrySet()) {
+            Optional<String> missing = missingExecutable(peer.getValue());
+            if (missing.isPresent()) {
+                out.printf(Locale.ROOT, "-- peer %s skipped: %s is not installed%n", peer.getKey(), missing.get());
+                continue;
+            }
+            list.add(() -> {
                 try (ProxyProcess p = ProxyProcess.peer(peer.getKey(), peer.getValue(), options.startupTimeout())
                         .keepFiles(options.keepLogs())) {
                     measureProxy(p, targets);
                 } catch (IOException | IllegalArgumentException e) {
                     fail(peer.getKey(), e);
                 }
-            }
+            });
         }
-        Report report = new Report(results, failures, idleMemory);
-        report.printTable(out);
-        report.writeJson(options.out(), options);
-        out.println("Results written to " + options.out().toAbsolutePath());
-        return report;
+        return list;
+    }
+
+    /**
+     * {@code list} turned left by {@code by} places: pass 2 starts with the second proxy and ends with the
+     * first, so that no proxy is always measured first (on this kind of machine the same proxy can
+     * measure a fifth apart from one place in a run to another).
+     */
+    static <T> List<T> turned(List<T> list, int by) {
+        if (list.isEmpty()) {
+            return list;
+        }
+        int k = Math.floorMod(by, list.size());
+        List<T> out = new ArrayList<>(list.subList(k, list.size()));
+        out.addAll(list.subList(0, k));
+        return out;
     }
 
     /** The results so far, in run order. */
@@ -221,7 +269,7 @@ public final class Benchmark {
             Thread.currentThread().interrupt();
         }
         Optional<ProxyProcess.Memory> m = p.memory();
-        m.ifPresent(mem -> idleMemory.put(p.name(), mem));
+        m.ifPresent(mem -> idleMemory.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(mem));
         return m.map(mem -> String.format(Locale.ROOT, ", idle VmRSS %.1f MiB", mem.vmRssKiB() / 1024.0)).orElse("");
     }
 
@@ -298,7 +346,9 @@ public final class Benchmark {
             };
             t.progress().end();
             CpuTime.addPerUnit(s, metrics);
-            Result r = new Result(s, target, s.headline(), metrics);
+            Map<String, Object> withPass = new LinkedHashMap<>(metrics);
+            withPass.put(Passes.PASS, pass);
+            Result r = new Result(s, target, s.headline(), withPass);
             results.add(r);
             out.printf(Locale.ROOT, "   %s%s%n", Report.summary(r),
                     Report.cpu(r).map(c -> "  proxy CPU " + c).orElse(""));

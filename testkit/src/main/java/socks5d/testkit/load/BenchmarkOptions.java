@@ -3,6 +3,7 @@ package socks5d.testkit.load;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,7 @@ public record BenchmarkOptions(
         Map<String, String> proxyConfig,
         int concurrency,
         int warmupRounds,
+        int passes,
         boolean verify,
         boolean keepLogs,
         Path out,
@@ -56,6 +58,8 @@ public record BenchmarkOptions(
     /** Most warm-up rounds by default (C: 60,000 transactions at full scale; T1/T8: 6 GiB). */
     static final int DEFAULT_WARMUP_ROUNDS = 24;
     private static final long MIN_BYTES = 64 * 1024;
+    /** Most passes: each measures every target once more. */
+    static final int MAX_PASSES = 9;
 
     /** A socks5d configuration to measure. */
     public enum Variant {
@@ -136,8 +140,13 @@ public record BenchmarkOptions(
               --concurrency N       concurrency of C and of opening H connections (default 64)
               --warmup-rounds N     most warm-up rounds before C (an eighth of C each, at most 2,500
                                     transactions) and before T1/T8 (an eighth of T1 each): rounds stop,
-                                    after at least six, once three in a row cost the proxy the same CPU
-                                    per unit within 10 % (default 24; fewer caps the warm-up)
+                                    after at least ten, once three in a row cost the proxy the same CPU
+                                    per unit within 10 % and its JIT compiler and the benchmark's are
+                                    quiet (default 24; fewer caps the warm-up)
+              --passes N            measure everything N times (1-9, default 1), each pass direct first
+                                    and then the proxies in an order turned by one from the pass before,
+                                    each started afresh; the table gives each figure's median and every
+                                    pass's headline
               --verify              check every downloaded byte against the source pattern
               --keep-logs           keep each proxy's scratch directory and log
               --out FILE            JSON results (default bench-results.json)
@@ -180,6 +189,7 @@ public record BenchmarkOptions(
         Map<String, String> config = new LinkedHashMap<>();
         int concurrency = 64;
         int warmupRounds = DEFAULT_WARMUP_ROUNDS;
+        int passes = 1;
         boolean verify = false;
         boolean keepLogs = false;
         Path out = Path.of("bench-results.json");
@@ -225,6 +235,7 @@ public record BenchmarkOptions(
                 case "--pekko-relay" -> pekkoRelay = true;
                 case "--concurrency" -> concurrency = (int) number(value(args, ++i, a), a);
                 case "--warmup-rounds" -> warmupRounds = (int) number(value(args, ++i, a), a);
+                case "--passes" -> passes = (int) number(value(args, ++i, a), a);
                 case "--verify" -> verify = true;
                 case "--keep-logs" -> keepLogs = true;
                 case "--out" -> out = Path.of(value(args, ++i, a));
@@ -239,8 +250,12 @@ public record BenchmarkOptions(
         if (warmupRounds < 1) {
             throw new IllegalArgumentException("--warmup-rounds must be at least 1");
         }
-        return new BenchmarkOptions(jar, java, jvmFlags, Set.copyOf(scenarios), scale, variants, Map.copyOf(peers),
-                pekkoRelay, Map.copyOf(config), concurrency, warmupRounds, verify, keepLogs, out, startup, Duration.ofSeconds(30));
+        if (passes < 1 || passes > MAX_PASSES) {
+            throw new IllegalArgumentException("--passes must be 1.." + MAX_PASSES);
+        }
+        return new BenchmarkOptions(jar, java, jvmFlags, Set.copyOf(scenarios), scale, variants,
+                Collections.unmodifiableMap(peers), // in the order given: the order they are measured in
+                pekkoRelay, Map.copyOf(config), concurrency, warmupRounds, passes, verify, keepLogs, out, startup, Duration.ofSeconds(30));
     }
 
     /** Thrown by {@link #parse} for -h. */

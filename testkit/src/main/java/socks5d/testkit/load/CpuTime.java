@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,8 @@ final class CpuTime {
     /** /proc/<pid>/stat fields 14-17 (utime, stime, cutime, cstime), as indexes from field 3 (state). */
     private static final int FIRST_TIME_FIELD = 14 - 3;
     private static final int TIME_FIELDS = 4;
+    /** utime and stime only: the process's own threads. */
+    private static final int OWN_TIME_FIELDS = 2;
     private static final long GETCONF_SECONDS = 5;
     private static final double BYTES_PER_GB = 1e9;
     private static final double MILLIS_PER_SECOND = 1e3;
@@ -63,6 +66,15 @@ final class CpuTime {
                 .flatMap(Optional::stream)
                 .reduce(own, Long::sum))
                 .map(t -> toDuration(t, ticksPerSecond()));
+    }
+
+    /**
+     * CPU used so far by {@code process} itself, every thread of it, and nothing else: neither its live
+     * descendants nor the children it has reaped (utime + stime). The load generator reads its own CPU with
+     * this, because the proxies it measures are its children and {@link #of} would count them too.
+     */
+    static Optional<Duration> ownOf(ProcessHandle process) {
+        return ticks(process.pid(), CpuTime::parseOwnTicks).map(t -> toDuration(t, ticksPerSecond()));
     }
 
     /**
@@ -100,8 +112,12 @@ final class CpuTime {
     }
 
     private static Optional<Long> ticks(long pid) {
+        return ticks(pid, CpuTime::parseStatTicks);
+    }
+
+    private static Optional<Long> ticks(long pid, Function<String, Optional<Long>> parse) {
         try {
-            return parseStatTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"),
+            return parse.apply(Files.readString(Path.of("/proc", Long.toString(pid), "stat"),
                     StandardCharsets.ISO_8859_1));
         } catch (IOException | UncheckedIOException gone) {
             return Optional.empty();
@@ -113,6 +129,15 @@ final class CpuTime {
      * when it is not of that form.
      */
     static Optional<Long> parseStatTicks(String stat) {
+        return sumTimeFields(stat, TIME_FIELDS);
+    }
+
+    /** utime + stime, in clock ticks, from the text of a {@code /proc/<pid>/stat}; empty when it is not of that form. */
+    static Optional<Long> parseOwnTicks(String stat) {
+        return sumTimeFields(stat, OWN_TIME_FIELDS);
+    }
+
+    private static Optional<Long> sumTimeFields(String stat, int count) {
         // Field 2, the command name in parentheses, may hold spaces and ')' itself: fields 3 on start
         // after the last ')'.
         int close = stat.lastIndexOf(')');
@@ -125,7 +150,7 @@ final class CpuTime {
         }
         long sum = 0;
         try {
-            for (int i = FIRST_TIME_FIELD; i < FIRST_TIME_FIELD + TIME_FIELDS; i++) {
+            for (int i = FIRST_TIME_FIELD; i < FIRST_TIME_FIELD + count; i++) {
                 sum += Long.parseLong(fields[i]);
             }
         } catch (NumberFormatException e) {

@@ -30,6 +30,7 @@ final class Report {
     private static final double KIB_PER_MIB = 1024.0;
 
     private final List<Result> results;
+    private final List<Result> measured;
     private final Map<String, String> failures;
     private final Map<String, ProxyProcess.Memory> idleMemory;
 
@@ -39,13 +40,30 @@ final class Report {
 
     /** {@code idleMemory}: each proxy's memory 6 s after start, before any load, in the order measured. */
     Report(List<Result> results, Map<String, String> failures, Map<String, ProxyProcess.Memory> idleMemory) {
+        this(results, results, failures, idleMemory);
+    }
+
+    /**
+     * {@code results}: one per scenario and target ({@link Passes#medians} of {@code measured}, or
+     * {@code measured} itself after one pass); {@code measured}: every pass's, written to the JSON file
+     * when there were several.
+     */
+    Report(List<Result> results, List<Result> measured, Map<String, String> failures,
+           Map<String, ProxyProcess.Memory> idleMemory) {
         this.results = List.copyOf(results);
+        this.measured = List.copyOf(measured);
         this.failures = Map.copyOf(failures);
         this.idleMemory = Collections.unmodifiableMap(new LinkedHashMap<>(idleMemory));
     }
 
-    /** Headline of {@code r} over the direct headline of the same scenario, if both exist. */
+    /**
+     * Headline of {@code r} over the direct headline of the same scenario, if both exist; for a result
+     * folded from several passes, the median of its ratios to direct in the same pass.
+     */
     Optional<Double> ratio(Result r) {
+        if (r.metrics().get(Passes.MEDIAN_RATIO) instanceof Number median) {
+            return Optional.of(median.doubleValue());
+        }
         return direct(r.scenario()).map(d -> r.headlineValue() / d.headlineValue())
                 .filter(v -> !v.isNaN() && !v.isInfinite());
     }
@@ -97,12 +115,30 @@ final class Report {
                 String ratio = ratio(r).map(v -> String.format(Locale.ROOT, "%.2f", v)).orElse("-");
                 out.printf(Locale.ROOT, "%-4s %-26s %-54s %-16s %s%n", s, r.target(), summary(r), ratio,
                         cpu(r).orElse("-"));
+                passes(r).ifPresent(line -> out.printf(Locale.ROOT, "%-4s %-26s %s%n", "", "", line));
             }
         }
         idleMemory.forEach((t, m) -> out.printf(Locale.ROOT, "%-4s %-26s %s%n", "idle", t, idle(m)));
         failures.forEach((t, why) -> out.printf(Locale.ROOT, "     %-26s FAILED: %s%n", t, why));
         out.println();
         out.println(bottleneckVerdict());
+    }
+
+    /**
+     * For a result folded from several passes: each pass's headline and ratio to direct, in pass order
+     * (the line above holds the medians).
+     */
+    static Optional<String> passes(Result r) {
+        if (!(r.metrics().get(Passes.COUNT) instanceof Number n) || !(r.metrics().get(Passes.HEADLINES) instanceof List<?> heads)) {
+            return Optional.empty();
+        }
+        StringBuilder sb = new StringBuilder("median of ").append(n.intValue()).append(" passes: ");
+        sb.append(String.join(" / ", heads.stream().map(h -> String.format(Locale.ROOT, "%.0f", ((Number) h).doubleValue())).toList()));
+        if (r.metrics().get(Passes.RATIOS) instanceof List<?> ratios && !ratios.isEmpty()) {
+            sb.append(", to direct ").append(String.join(" / ",
+                    ratios.stream().map(v -> String.format(Locale.ROOT, "%.2f", ((Number) v).doubleValue())).toList()));
+        }
+        return Optional.of(sb.toString());
     }
 
     /** One line of figures for a result. */
@@ -178,6 +214,7 @@ final class Report {
         opts.put("peers", options.peers());
         opts.put("proxyConfig", options.proxyConfig());
         opts.put("concurrency", options.concurrency());
+        opts.put("passes", options.passes());
         root.put("options", opts);
         List<Object> rs = new ArrayList<>();
         for (Result r : results) {
@@ -191,6 +228,18 @@ final class Report {
             rs.add(o);
         }
         root.put("results", rs);
+        if (measured.size() != results.size()) {
+            List<Object> each = new ArrayList<>();
+            for (Result r : measured) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("scenario", r.scenario().name());
+                o.put("target", r.target());
+                o.put("value", r.headlineValue());
+                o.put("metrics", r.metrics());
+                each.add(o);
+            }
+            root.put("passResults", each);
+        }
         Map<String, Object> idle = new LinkedHashMap<>();
         idleMemory.forEach((t, m) -> idle.put(t, Map.of("vmRssMiB", m.vmRssKiB() / KIB_PER_MIB)));
         root.put("idleMemory", idle);

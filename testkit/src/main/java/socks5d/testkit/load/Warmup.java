@@ -109,9 +109,12 @@ final class Warmup {
         /** Nothing to read (direct has no proxy). */
         static final Watched NOTHING = new Watched(Optional::empty, Optional::empty);
 
-        /** This JVM: the load generator, whose own compiler takes the same cores from the proxy. */
+        /**
+         * This JVM, the load generator, whose own compiler takes the same cores from the proxy: its own
+         * threads only, not the proxy it runs as a child.
+         */
         static Watched self() {
-            return new Watched(() -> CpuTime.of(ProcessHandle.current()), () -> CpuTime.compilerOf(ProcessHandle.current()));
+            return new Watched(() -> CpuTime.ownOf(ProcessHandle.current()), () -> CpuTime.compilerOf(ProcessHandle.current()));
         }
 
         Sample sample() {

@@ -82,6 +82,18 @@ class BenchmarkOptionsTest {
     }
 
     @Test
+    void passesAreOneToNineAndPeersKeepTheirOrder() {
+        assertEquals(1, BenchmarkOptions.defaults().passes());
+        assertEquals(3, BenchmarkOptions.parse(new String[] {"--passes", "3"}).passes());
+        assertThrows(IllegalArgumentException.class, () -> BenchmarkOptions.parse(new String[] {"--passes", "0"}));
+        assertThrows(IllegalArgumentException.class, () -> BenchmarkOptions.parse(new String[] {"--passes", "10"}));
+        assertTrue(BenchmarkOptions.USAGE.contains("--passes N"), BenchmarkOptions.USAGE);
+        BenchmarkOptions o = BenchmarkOptions.parse(new String[] {"--peer", "z=/bin/z", "--peer", "a=/bin/a",
+                "--peer", "m=/bin/m"});
+        assertEquals(List.of("z", "a", "m"), List.copyOf(o.peers().keySet()));
+    }
+
+    @Test
     void parsesThreeProxyPeersByName() {
         BenchmarkOptions o = BenchmarkOptions.parse(new String[] {
                 "--peer", "3proxy=/opt/3proxy/bin/3proxy", "--peer", "3proxy-noauth = /opt/3proxy/bin/3proxy",

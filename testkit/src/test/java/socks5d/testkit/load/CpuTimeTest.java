@@ -23,6 +23,34 @@ class CpuTimeTest {
     }
 
     @Test
+    void aProcesssOwnTimeLeavesItsReapedChildrenOut() {
+        assertEquals(Optional.of(1234L + 567), CpuTime.parseOwnTicks(STAT));
+        assertEquals(Optional.of(1234L + 567), CpuTime.parseOwnTicks(STAT.replace("(3proxy)", "(a) b (c) 7)")));
+        assertEquals(Optional.empty(), CpuTime.parseOwnTicks(STAT.replace(" 567 ", " x ")));
+    }
+
+    /**
+     * The load generator's own CPU must not take in the proxies it runs as children: a child that burns a
+     * core for a while shows in {@link CpuTime#of} (live, then reaped) and not in {@link CpuTime#ownOf}.
+     */
+    @Test
+    void ownCpuLeavesChildrenOutAndTheWholeTreeTakesThemIn() throws Exception {
+        ProcessHandle self = ProcessHandle.current();
+        Optional<Duration> ownBefore = CpuTime.ownOf(self);
+        Optional<Duration> treeBefore = CpuTime.of(self);
+        if (ownBefore.isEmpty() || treeBefore.isEmpty()) {
+            return; // not Linux: nothing to read
+        }
+        Process busy = new ProcessBuilder("timeout", "1", "sh", "-c", "while :; do :; done").start();
+        assertTrue(busy.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        Duration tree = CpuTime.of(self).orElseThrow().minus(treeBefore.get());
+        Duration own = CpuTime.ownOf(self).orElseThrow().minus(ownBefore.get());
+        Duration child = tree.minus(own);
+        assertTrue(child.compareTo(Duration.ofMillis(200)) >= 0, "the child's CPU: " + child + " (own " + own + ")");
+        assertTrue(own.compareTo(child) < 0, "own " + own + " against the child's " + child);
+    }
+
+    @Test
     void aCommandNameWithSpacesAndParenthesesDoesNotShiftTheFields() {
         String odd = STAT.replace("(3proxy)", "(a) b (c) 7)");
         assertEquals(Optional.of(1234L + 567 + 8 + 9), CpuTime.parseStatTicks(odd));
