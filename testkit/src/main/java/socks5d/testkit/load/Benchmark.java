@@ -90,15 +90,19 @@ public final class Benchmark {
              EchoServer echo = EchoServer.start(loopback);
              Progress progress = new Progress(out)) {
             Targets targets = new Targets(source, echo, progress);
-            List<Measured> proxies = proxies(source, echo, targets);
+            List<Starter> proxies = proxies(source, echo);
             for (int p = 1; p <= options.passes(); p++) {
                 pass = p;
                 if (options.passes() > 1) {
                     out.printf(Locale.ROOT, "=== pass %d of %d%n", p, options.passes());
                 }
+                if (options.interleave()) {
+                    interleavedC(turned(proxies, p - 1), targets);
+                    continue;
+                }
                 measure(DIRECT_LABEL, Route.direct(options.ioTimeout()), Probes.NONE, targets);
-                for (Measured m : turned(proxies, p - 1)) {
-                    m.run();
+                for (Starter starter : turned(proxies, p - 1)) {
+                    measureAlone(starter, targets);
                 }
             }
         }
@@ -109,44 +113,44 @@ public final class Benchmark {
         return report;
     }
 
-    /** A proxy to start, measure and stop, once per pass; a failure is recorded, not thrown. */
+    /** A started proxy and the route through it. */
+    private record Started(ProxyProcess process, Route route) {
+    }
+
+    /** How to start one proxy of the run; started afresh for each pass. */
+    private record Starter(String name, StartFn fn) {
+        Started start() throws IOException {
+            return fn.start();
+        }
+    }
+
     @FunctionalInterface
-    private interface Measured {
-        void run() throws InterruptedException;
+    private interface StartFn {
+        Started start() throws IOException;
     }
 
     /**
      * The proxies this run measures, in the order of the options: the Pekko relay, socks5d's variants,
      * the peers that are installed (the others are reported skipped here, once).
      */
-    private List<Measured> proxies(SourceServer source, EchoServer echo, Targets targets) {
-        List<Measured> list = new ArrayList<>();
+    private List<Starter> proxies(SourceServer source, EchoServer echo) {
+        List<Starter> list = new ArrayList<>();
         if (options.pekkoRelay()) {
-            list.add(() -> {
+            list.add(new Starter(PEKKO_RELAY_LABEL, () -> {
                 Map<InetSocketAddress, InetSocketAddress> via = new java.util.HashMap<>();
-                try (ProxyProcess p = ProxyProcess.pekkoRelay(PEKKO_RELAY_LABEL, options.java(), options.jvmFlags(),
+                ProxyProcess p = ProxyProcess.pekkoRelay(PEKKO_RELAY_LABEL, options.java(), options.jvmFlags(),
                         List.of(source.socketAddress(), echo.socketAddress()), via, options.startupTimeout())
-                        .keepFiles(options.keepLogs())) {
-                    out.printf(Locale.ROOT, "%s listening on %s (pid %d)%s%n", p.name(), via.values(), p.pid(),
-                            idle(p));
-                    measure(p.name(), Route.relay(Map.copyOf(via), options.ioTimeout()), Probes.of(p), targets);
-                } catch (IOException e) {
-                    fail(PEKKO_RELAY_LABEL, e);
-                }
-            });
+                        .keepFiles(options.keepLogs());
+                out.printf(Locale.ROOT, "%s listening on %s (pid %d)%s%n", p.name(), via.values(), p.pid(), idle(p));
+                return new Started(p, Route.relay(Map.copyOf(via), options.ioTimeout()));
+            }));
         }
         if (options.proxyJar() != null) {
             for (BenchmarkOptions.Variant v : options.variants()) {
                 String name = "socks5d " + v.label();
-                list.add(() -> {
-                    try (ProxyProcess p = ProxyProcess.socks5d(name, options.java(), options.jvmFlags(),
-                            options.proxyJar(), v.auth(), v.dissectors(), v.config(options.proxyConfig()),
-                            options.startupTimeout()).keepFiles(options.keepLogs())) {
-                        measureProxy(p, targets);
-                    } catch (IOException e) {
-                        fail(name, e);
-                    }
-                });
+                list.add(new Starter(name, () -> announced(ProxyProcess.socks5d(name, options.java(),
+                        options.jvmFlags(), options.proxyJar(), v.auth(), v.dissectors(),
+                        v.config(options.proxyConfig()), options.startupTimeout()).keepFiles(options.keepLogs()))));
             }
         }
         for (Map.Entry<String, String> peer : options.peers().entrySet()) {
@@ -155,16 +159,30 @@ public final class Benchmark {
                 out.printf(Locale.ROOT, "-- peer %s skipped: %s is not installed%n", peer.getKey(), missing.get());
                 continue;
             }
-            list.add(() -> {
-                try (ProxyProcess p = ProxyProcess.peer(peer.getKey(), peer.getValue(), options.startupTimeout())
-                        .keepFiles(options.keepLogs())) {
-                    measureProxy(p, targets);
-                } catch (IOException | IllegalArgumentException e) {
-                    fail(peer.getKey(), e);
+            list.add(new Starter(peer.getKey(), () -> {
+                try {
+                    return announced(ProxyProcess.peer(peer.getKey(), peer.getValue(), options.startupTimeout())
+                            .keepFiles(options.keepLogs()));
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(e.getMessage(), e);
                 }
-            });
+            }));
         }
         return list;
+    }
+
+    /** Starts the proxy, measures every scenario through it and stops it; a failure is recorded, not thrown. */
+    private void measureAlone(Starter starter, Targets targets) throws InterruptedException {
+        Started started;
+        try {
+            started = starter.start();
+        } catch (IOException e) {
+            fail(starter.name(), e);
+            return;
+        }
+        try (ProxyProcess p = started.process()) {
+            measure(p.name(), started.route(), Probes.of(p), targets);
+        }
     }
 
     /**
@@ -294,7 +312,66 @@ public final class Benchmark {
         return Optional.of(program);
     }
 
-    private void measureProxy(ProxyProcess p, Targets targets) throws InterruptedException {
+    /** Slices of an interleaved C ({@code --interleave}). */
+    static final int SLICES = 10;
+
+    /**
+     * {@code --interleave}: starts every proxy, each with an echo target of its own, and measures C through
+     * all of them and direct together ({@link TransactionLoad#interleaved}); then stops them.
+     */
+    private void interleavedC(List<Starter> proxies, Targets t) throws InterruptedException {
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            List<TransactionLoad.Leg> legs = new ArrayList<>();
+            EchoServer directEcho = EchoServer.start(t.echo().socketAddress().getAddress());
+            open.add(directEcho);
+            legs.add(new TransactionLoad.Leg(DIRECT_LABEL, Route.direct(options.ioTimeout()),
+                    directEcho.socketAddress(), Warmup.Watched.NOTHING, 1));
+            for (Starter starter : proxies) {
+                Started started;
+                try {
+                    started = starter.start();
+                } catch (IOException e) {
+                    fail(starter.name(), e);
+                    continue;
+                }
+                open.add(started.process());
+                InetSocketAddress echo = t.echo().socketAddress();
+                if (!started.route().fixedTargets()) {
+                    EchoServer own = EchoServer.start(echo.getAddress());
+                    open.add(own);
+                    echo = own.socketAddress();
+                }
+                Probes probes = Probes.of(started.process());
+                legs.add(new TransactionLoad.Leg(started.process().name(), started.route(), echo, probes.watched(),
+                        transactionWarmupRounds(probes)));
+            }
+            out.printf(Locale.ROOT, "== C (%s), interleaved: %s, %d slices%n", Scenario.C.description(),
+                    legs.stream().map(TransactionLoad.Leg::name).toList(), SLICES);
+            List<Map<String, Object>> measured = TransactionLoad.interleaved(legs, options.transactions(),
+                    options.warmup(), SLICES, options.concurrency(), t.progress(), Warmup.Watched.self());
+            for (int i = 0; i < legs.size(); i++) {
+                Map<String, Object> metrics = new LinkedHashMap<>(measured.get(i));
+                CpuTime.addPerUnit(Scenario.C, metrics);
+                metrics.put(Passes.PASS, pass);
+                Result r = new Result(Scenario.C, legs.get(i).name(), Scenario.C.headline(), metrics);
+                results.add(r);
+                out.printf(Locale.ROOT, "   %-26s %s%s%n", r.target(), Report.summary(r),
+                        Report.cpu(r).map(c -> "  proxy CPU " + c).orElse(""));
+            }
+        } finally {
+            for (int i = open.size() - 1; i >= 0; i--) {
+                try {
+                    open.get(i).close();
+                } catch (Exception e) {
+                    out.printf(Locale.ROOT, "-- note: closing after the interleaved C: %s%n", e);
+                }
+            }
+        }
+    }
+
+    /** Prints the start line of a SOCKS proxy (port, authentication, idle memory, notes) and its route. */
+    private Started announced(ProxyProcess p) {
         out.printf(Locale.ROOT, "%s listening on %s:%d (pid %d, %s)%s%s%n", p.name(), p.address().getHostString(),
                 p.address().getPort(), p.pid(), p.authRequired() ? "RFC 1929 authentication" : "no authentication",
                 idle(p), options.keepLogs() ? ", log " + p.logFile() : "");
@@ -306,7 +383,7 @@ public final class Benchmark {
         Route route = p.authRequired()
                 ? Route.socks(p.address(), ProxyProcess.USER, ProxyProcess.PASSWORD, options.ioTimeout())
                 : Route.socks(p.address(), null, null, options.ioTimeout());
-        measure(p.name(), route, Probes.of(p), targets);
+        return new Started(p, route);
     }
 
     private void measure(String target, Route route, Probes probes, Targets t) throws InterruptedException {

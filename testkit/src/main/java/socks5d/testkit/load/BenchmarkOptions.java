@@ -30,6 +30,7 @@ public record BenchmarkOptions(
         int concurrency,
         int warmupRounds,
         int passes,
+        boolean interleave,
         boolean verify,
         boolean keepLogs,
         Path out,
@@ -147,6 +148,10 @@ public record BenchmarkOptions(
                                     and then the proxies in an order turned by one from the pass before,
                                     each started afresh; the table gives each figure's median and every
                                     pass's headline
+              --interleave          C only: start every proxy together, warm each up, then measure C in
+                                    ten slices, each target in turn (direct too), so that all are
+                                    measured in the same moments of a shared machine; the ratio to
+                                    direct is the median of the slices' ratios
               --verify              check every downloaded byte against the source pattern
               --keep-logs           keep each proxy's scratch directory and log
               --out FILE            JSON results (default bench-results.json)
@@ -190,6 +195,7 @@ public record BenchmarkOptions(
         int concurrency = 64;
         int warmupRounds = DEFAULT_WARMUP_ROUNDS;
         int passes = 1;
+        boolean interleave = false;
         boolean verify = false;
         boolean keepLogs = false;
         Path out = Path.of("bench-results.json");
@@ -236,6 +242,7 @@ public record BenchmarkOptions(
                 case "--concurrency" -> concurrency = (int) number(value(args, ++i, a), a);
                 case "--warmup-rounds" -> warmupRounds = (int) number(value(args, ++i, a), a);
                 case "--passes" -> passes = (int) number(value(args, ++i, a), a);
+                case "--interleave" -> interleave = true;
                 case "--verify" -> verify = true;
                 case "--keep-logs" -> keepLogs = true;
                 case "--out" -> out = Path.of(value(args, ++i, a));
@@ -253,9 +260,12 @@ public record BenchmarkOptions(
         if (passes < 1 || passes > MAX_PASSES) {
             throw new IllegalArgumentException("--passes must be 1.." + MAX_PASSES);
         }
+        if (interleave && !scenarios.equals(EnumSet.of(Scenario.C))) {
+            throw new IllegalArgumentException("--interleave measures C only: give --scenarios C with it");
+        }
         return new BenchmarkOptions(jar, java, jvmFlags, Set.copyOf(scenarios), scale, variants,
                 Collections.unmodifiableMap(peers), // in the order given: the order they are measured in
-                pekkoRelay, Map.copyOf(config), concurrency, warmupRounds, passes, verify, keepLogs, out, startup, Duration.ofSeconds(30));
+                pekkoRelay, Map.copyOf(config), concurrency, warmupRounds, passes, interleave, verify, keepLogs, out, startup, Duration.ofSeconds(30));
     }
 
     /** Thrown by {@link #parse} for -h. */

@@ -45,6 +45,10 @@ final class CpuTime {
     /** /proc/<pid>/stat fields 14-17 (utime, stime, cutime, cstime), as indexes from field 3 (state). */
     private static final int FIRST_TIME_FIELD = 14 - 3;
     private static final int TIME_FIELDS = 4;
+    /** /proc/stat's cpu line: user nice system idle iowait irq softirq steal (guest time is in user already). */
+    private static final int MACHINE_FIELDS = 8;
+    private static final int IDLE_FIELD = 4;
+    private static final int IOWAIT_FIELD = 5;
     /** utime and stime only: the process's own threads. */
     private static final int OWN_TIME_FIELDS = 2;
     private static final long GETCONF_SECONDS = 5;
@@ -75,6 +79,42 @@ final class CpuTime {
      */
     static Optional<Duration> ownOf(ProcessHandle process) {
         return ticks(process.pid(), CpuTime::parseOwnTicks).map(t -> toDuration(t, ticksPerSecond()));
+    }
+
+    /**
+     * The whole machine's CPU time so far from the first line of {@code /proc/stat}, in clock ticks summed
+     * over all cores: {@code [busy, idle]} (idle includes iowait; steal counts as busy); empty where it
+     * cannot be read.
+     */
+    static Optional<long[]> machine() {
+        try (var lines = Files.lines(Path.of("/proc/stat"), StandardCharsets.ISO_8859_1)) {
+            return lines.findFirst().flatMap(CpuTime::parseMachine);
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code [busy, idle]} ticks from the {@code cpu} line of {@code /proc/stat}; empty when it is not one. */
+    static Optional<long[]> parseMachine(String cpuLine) {
+        String[] f = cpuLine.trim().split("\\s+");
+        if (f.length < MACHINE_FIELDS + 1 || !"cpu".equals(f[0])) {
+            return Optional.empty();
+        }
+        try {
+            long busy = 0;
+            long idle = 0;
+            for (int i = 1; i <= MACHINE_FIELDS; i++) {
+                long v = Long.parseLong(f[i]);
+                if (i == IDLE_FIELD || i == IOWAIT_FIELD) {
+                    idle += v;
+                } else {
+                    busy += v;
+                }
+            }
+            return Optional.of(new long[] {busy, idle});
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /**

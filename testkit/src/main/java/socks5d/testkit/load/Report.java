@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -129,6 +130,15 @@ final class Report {
      * (the line above holds the medians).
      */
     static Optional<String> passes(Result r) {
+        if (r.metrics().get(TransactionLoad.SLICE_RATIOS) instanceof List<?> slices && !slices.isEmpty()
+                && !r.metrics().containsKey(Passes.COUNT)) {
+            if (DIRECT.equals(r.target())) {
+                return Optional.empty();
+            }
+            DoubleSummaryStatistics range = slices.stream().mapToDouble(v -> ((Number) v).doubleValue()).summaryStatistics();
+            return Optional.of(String.format(Locale.ROOT, "%d interleaved slices, to direct %.2f-%.2f (median %.2f)",
+                    slices.size(), range.getMin(), range.getMax(), ratio(r.metrics())));
+        }
         if (!(r.metrics().get(Passes.COUNT) instanceof Number n) || !(r.metrics().get(Passes.HEADLINES) instanceof List<?> heads)) {
             return Optional.empty();
         }
@@ -139,6 +149,10 @@ final class Report {
                     ratios.stream().map(v -> String.format(Locale.ROOT, "%.2f", ((Number) v).doubleValue())).toList()));
         }
         return Optional.of(sb.toString());
+    }
+
+    private static double ratio(Map<String, Object> m) {
+        return m.get(Passes.MEDIAN_RATIO) instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     /** One line of figures for a result. */

@@ -51,6 +51,18 @@ class CpuTimeTest {
     }
 
     @Test
+    void theMachinesIdleTimeIsIdlePlusIowaitAndStealIsBusy() {
+        // user nice system idle iowait irq softirq steal guest guest_nice
+        long[] t = CpuTime.parseMachine("cpu  3303703 14643 547626 4654388 4648 0 126429 29270 0 0").orElseThrow();
+        assertEquals(3303703L + 14643 + 547626 + 126429 + 29270, t[0]);
+        assertEquals(4654388L + 4648, t[1]);
+        assertEquals(Optional.empty(), CpuTime.parseMachine("cpu0 1 2 3 4 5 6 7 8 9 10"));
+        assertEquals(Optional.empty(), CpuTime.parseMachine("cpu 1 2 3"));
+        assertEquals(Optional.empty(), CpuTime.parseMachine("cpu 1 2 x 4 5 6 7 8"));
+        CpuTime.machine().ifPresent(m -> assertTrue(m[0] > 0 && m[1] >= 0, m[0] + " " + m[1]));
+    }
+
+    @Test
     void aCommandNameWithSpacesAndParenthesesDoesNotShiftTheFields() {
         String odd = STAT.replace("(3proxy)", "(a) b (c) 7)");
         assertEquals(Optional.of(1234L + 567 + 8 + 9), CpuTime.parseStatTicks(odd));
