@@ -97,7 +97,7 @@ public final class Benchmark {
                     out.printf(Locale.ROOT, "=== pass %d of %d%n", p, options.passes());
                 }
                 if (options.interleave()) {
-                    interleavedC(turned(proxies, p - 1), targets);
+                    interleaved(turned(proxies, p - 1), targets);
                     continue;
                 }
                 measure(DIRECT_LABEL, Route.direct(options.ioTimeout()), Probes.NONE, targets);
@@ -312,21 +312,26 @@ public final class Benchmark {
         return Optional.of(program);
     }
 
-    /** Slices of an interleaved C ({@code --interleave}). */
+    /** Slices of an interleaved run ({@code --interleave}). */
     static final int SLICES = 10;
 
     /**
-     * {@code --interleave}: starts every proxy, each with an echo target of its own, and measures C through
-     * all of them and direct together ({@link TransactionLoad#interleaved}); then stops them.
+     * {@code --interleave}: starts every proxy, each with an echo target of its own for C, and measures
+     * T1, T8 and C (those asked for) through all of them and direct together, in {@link #SLICES} slices
+     * each ({@link Interleave}); then stops them. Before T1/T8 each proxy gets the download warm-up of
+     * {@link #measure}, before C the transaction warm-up.
      */
-    private void interleavedC(List<Starter> proxies, Targets t) throws InterruptedException {
+    private void interleaved(List<Starter> proxies, Targets t) throws InterruptedException {
         List<AutoCloseable> open = new ArrayList<>();
         try {
-            List<TransactionLoad.Leg> legs = new ArrayList<>();
+            List<Interleave.Leg> legs = new ArrayList<>();
+            List<Interleave.Leg> cLegs = new ArrayList<>();
             EchoServer directEcho = EchoServer.start(t.echo().socketAddress().getAddress());
             open.add(directEcho);
-            legs.add(new TransactionLoad.Leg(DIRECT_LABEL, Route.direct(options.ioTimeout()),
-                    directEcho.socketAddress(), Warmup.Watched.NOTHING, 1));
+            legs.add(new Interleave.Leg(DIRECT_LABEL, Route.direct(options.ioTimeout()), t.source().socketAddress(),
+                    Warmup.Watched.NOTHING, 1));
+            cLegs.add(new Interleave.Leg(DIRECT_LABEL, Route.direct(options.ioTimeout()), directEcho.socketAddress(),
+                    Warmup.Watched.NOTHING, 1));
             for (Starter starter : proxies) {
                 Started started;
                 try {
@@ -343,31 +348,67 @@ public final class Benchmark {
                     echo = own.socketAddress();
                 }
                 Probes probes = Probes.of(started.process());
-                legs.add(new TransactionLoad.Leg(started.process().name(), started.route(), echo, probes.watched(),
+                String name = started.process().name();
+                legs.add(new Interleave.Leg(name, started.route(), t.source().socketAddress(), probes.watched(), 1));
+                cLegs.add(new Interleave.Leg(name, started.route(), echo, probes.watched(),
                         transactionWarmupRounds(probes)));
             }
-            out.printf(Locale.ROOT, "== C (%s), interleaved: %s, %d slices%n", Scenario.C.description(),
-                    legs.stream().map(TransactionLoad.Leg::name).toList(), SLICES);
-            List<Map<String, Object>> measured = TransactionLoad.interleaved(legs, options.transactions(),
-                    options.warmup(), SLICES, options.concurrency(), t.progress(), Warmup.Watched.self());
-            for (int i = 0; i < legs.size(); i++) {
-                Map<String, Object> metrics = new LinkedHashMap<>(measured.get(i));
-                CpuTime.addPerUnit(Scenario.C, metrics);
-                metrics.put(Passes.PASS, pass);
-                Result r = new Result(Scenario.C, legs.get(i).name(), Scenario.C.headline(), metrics);
-                results.add(r);
-                out.printf(Locale.ROOT, "   %-26s %s%s%n", r.target(), Report.summary(r),
-                        Report.cpu(r).map(c -> "  proxy CPU " + c).orElse(""));
+            List<String> names = legs.stream().map(Interleave.Leg::name).toList();
+            if (options.scenarios().contains(Scenario.T1) || options.scenarios().contains(Scenario.T8)) {
+                for (Interleave.Leg leg : legs.subList(1, legs.size())) {
+                    t.progress().note("download warm-up of " + leg.name());
+                    downloadWarmup(leg.route(), leg.proxy(), t);
+                }
+            }
+            for (Scenario s : Scenario.values()) {
+                if (!options.scenarios().contains(s)) {
+                    continue;
+                }
+                out.printf(Locale.ROOT, "== %s (%s), interleaved: %s, %d slices%n", s, s.description(), names, SLICES);
+                List<Map<String, Object>> measured = switch (s) {
+                    case T1 -> DownloadLoad.interleaved(legs, 1, options.t1Bytes(), SLICES, options.verify(),
+                            t.progress(), Warmup.Watched.self());
+                    case T8 -> DownloadLoad.interleaved(legs, BenchmarkOptions.T8_STREAMS, options.t8BytesEach(),
+                            SLICES, options.verify(), t.progress(), Warmup.Watched.self());
+                    case C -> TransactionLoad.interleaved(cLegs, options.transactions(), options.warmup(), SLICES,
+                            options.concurrency(), t.progress(), Warmup.Watched.self());
+                    case H, U -> throw new IllegalStateException(s + " is not interleaved");
+                };
+                for (int i = 0; i < legs.size(); i++) {
+                    Map<String, Object> metrics = new LinkedHashMap<>(measured.get(i));
+                    CpuTime.addPerUnit(s, metrics);
+                    metrics.put(Passes.PASS, pass);
+                    Result r = new Result(s, legs.get(i).name(), s.headline(), metrics);
+                    results.add(r);
+                    out.printf(Locale.ROOT, "   %-26s %s%s%n", r.target(), Report.summary(r),
+                            Report.cpu(r).map(c -> "  proxy CPU " + c).orElse(""));
+                }
             }
         } finally {
             for (int i = open.size() - 1; i >= 0; i--) {
                 try {
                     open.get(i).close();
                 } catch (Exception e) {
-                    out.printf(Locale.ROOT, "-- note: closing after the interleaved C: %s%n", e);
+                    out.printf(Locale.ROOT, "-- note: closing after the interleaved run: %s%n", e);
                 }
             }
         }
+    }
+
+    /**
+     * Download rounds until the proxy settles: a JVM proxy compiles its relay path during its first
+     * gigabytes, and without this warm-up T1 measured the JIT compiler as well (a compiler thread took a
+     * sixth of the proxy's CPU in a profile).
+     */
+    private void downloadWarmup(Route route, Warmup.Watched proxy, Targets t) throws InterruptedException {
+        long warm = options.downloadWarmupBytes();
+        Warmup.run(options.warmupRounds(), proxy, Warmup.Watched.self(), round -> {
+            t.progress().begin("download warm-up round " + round, warm, "bytes");
+            Map<String, Object> m = DownloadLoad.run(route, t.source().socketAddress(), 1, warm, false,
+                    t.progress(), Optional::empty);
+            return ((Number) m.get("bytes")).longValue();
+        }, t.progress());
+        t.progress().end();
     }
 
     /** Prints the start line of a SOCKS proxy (port, authentication, idle memory, notes) and its route. */
@@ -388,16 +429,7 @@ public final class Benchmark {
 
     private void measure(String target, Route route, Probes probes, Targets t) throws InterruptedException {
         if (options.scenarios().contains(Scenario.T1) || options.scenarios().contains(Scenario.T8)) {
-            // A JVM proxy compiles its relay path during its first gigabytes: without this warm-up T1 measured
-            // the JIT compiler as well (a compiler thread took a sixth of the proxy's CPU in a profile).
-            long warm = options.downloadWarmupBytes();
-            Warmup.run(options.warmupRounds(), probes.watched(), Warmup.Watched.self(), round -> {
-                t.progress().begin("download warm-up round " + round, warm, "bytes");
-                Map<String, Object> m = DownloadLoad.run(route, t.source().socketAddress(), 1, warm, false,
-                        t.progress(), Optional::empty);
-                return ((Number) m.get("bytes")).longValue();
-            }, t.progress());
-            t.progress().end();
+            downloadWarmup(route, probes.watched(), t);
         }
         for (Scenario s : Scenario.values()) {
             if (!options.scenarios().contains(s)) {

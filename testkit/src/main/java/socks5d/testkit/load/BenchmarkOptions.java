@@ -148,10 +148,10 @@ public record BenchmarkOptions(
                                     and then the proxies in an order turned by one from the pass before,
                                     each started afresh; the table gives each figure's median and every
                                     pass's headline
-              --interleave          C only: start every proxy together, warm each up, then measure C in
-                                    ten slices, each target in turn (direct too), so that all are
-                                    measured in the same moments of a shared machine; the ratio to
-                                    direct is the median of the slices' ratios
+              --interleave          T1, T8 and C only: start every proxy together, warm each up, then
+                                    measure each scenario in ten slices, each target in turn (direct
+                                    too), so that all are measured in the same moments of a shared
+                                    machine; the ratio to direct is the median of the slices' ratios
               --verify              check every downloaded byte against the source pattern
               --keep-logs           keep each proxy's scratch directory and log
               --out FILE            JSON results (default bench-results.json)
@@ -260,8 +260,8 @@ public record BenchmarkOptions(
         if (passes < 1 || passes > MAX_PASSES) {
             throw new IllegalArgumentException("--passes must be 1.." + MAX_PASSES);
         }
-        if (interleave && !scenarios.equals(EnumSet.of(Scenario.C))) {
-            throw new IllegalArgumentException("--interleave measures C only: give --scenarios C with it");
+        if (interleave && (scenarios.contains(Scenario.H) || scenarios.contains(Scenario.U))) {
+            throw new IllegalArgumentException("--interleave measures T1, T8 and C: give --scenarios without H and U");
         }
         return new BenchmarkOptions(jar, java, jvmFlags, Set.copyOf(scenarios), scale, variants,
                 Collections.unmodifiableMap(peers), // in the order given: the order they are measured in

@@ -106,6 +106,39 @@ final class DownloadLoad {
         }
     }
 
+    /**
+     * T1 or T8 through several targets together ({@link Interleave}): {@code slices} times every target in
+     * turn downloads a {@code slices}-th of {@code bytesEach} on each of its {@code streams}. Returns each
+     * leg's metrics, in the order of {@code legs}: those of {@link #run} over all its slices, plus the
+     * slices' rates and their ratios to the first leg's (direct). The targets are warmed up before.
+     */
+    static List<Map<String, Object>> interleaved(List<Interleave.Leg> legs, int streams, long bytesEach, int slices,
+                                                 boolean verify, Progress progress, Warmup.Watched generator)
+            throws InterruptedException {
+        long each = Math.max(1, bytesEach / slices);
+        List<Interleave.Totals<Map<String, Object>>> totals = Interleave.run(legs, slices, (leg, s) -> {
+            progress.begin("slice " + (s + 1) + "/" + slices + " via " + leg.name(), each * streams, "bytes");
+            return run(leg.route(), leg.target(), streams, each, verify, progress, Optional::empty);
+        }, m -> ((Number) m.get("bytes")).longValue(), MB, generator);
+        progress.end();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Interleave.Totals<Map<String, Object>> t : totals) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("streams", streams);
+            m.put("bytesEach", each * slices);
+            m.put("bytes", t.units);
+            m.put("MBps", t.units / MB / (t.nanos / 1e9));
+            m.put("errors", t.slices.stream().mapToLong(r -> ((Number) r.get("errors")).longValue()).sum());
+            if (verify) {
+                m.put("corruptStreams", t.slices.stream().mapToLong(r -> ((Number) r.get("corruptStreams")).longValue()).sum());
+            }
+            t.putShared(m);
+            Interleave.putRatios(m, t, totals.get(0));
+            out.add(m);
+        }
+        return out;
+    }
+
     private static long download(Route route, InetSocketAddress source, long n, boolean verify, Progress progress,
                                  AtomicLong corrupt) throws IOException {
         try (Socket s = route.open(source)) {

@@ -130,7 +130,7 @@ final class Report {
      * (the line above holds the medians).
      */
     static Optional<String> passes(Result r) {
-        if (r.metrics().get(TransactionLoad.SLICE_RATIOS) instanceof List<?> slices && !slices.isEmpty()
+        if (r.metrics().get(Interleave.SLICE_RATIOS) instanceof List<?> slices && !slices.isEmpty()
                 && !r.metrics().containsKey(Passes.COUNT)) {
             if (DIRECT.equals(r.target())) {
                 return Optional.empty();

@@ -75,36 +75,41 @@ class BenchmarkIT {
     }
 
     /**
-     * Two passes of an interleaved C through two instances of a peer: every target is measured in each pass
-     * (direct, a, b, then b, a), in slices, and the table gives medians with each pass's figure.
+     * Two passes of an interleaved T1 and C through two instances of a peer: every target is measured in
+     * each pass (direct, a, b, then direct, b, a), in slices, and the table gives medians with each pass's
+     * figure.
      */
     @Test
     @Timeout(180)
-    void interleavesCAcrossTargetsAndFoldsPasses(@TempDir Path dir) throws Exception {
+    void interleavesTargetsInSlicesAndFoldsPasses(@TempDir Path dir) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         String mini = java + " -Xmx64m -XX:TieredStopAtLevel=1 -cp " + System.getProperty("java.class.path")
                 + " " + MiniSocksPeer.class.getName() + " {port} {user} {pass}";
-        Run run = run(dir, "--scenarios", "C", "--scale", "0.01", "--concurrency", "4", "--warmup-rounds", "2",
-                "--interleave", "--passes", "2", "--peer", "a=" + mini, "--peer", "b=" + mini);
+        Run run = run(dir, "--scenarios", "T1,C", "--scale", "0.01", "--concurrency", "4", "--warmup-rounds", "2",
+                "--interleave", "--passes", "2", "--verify", "--peer", "a=" + mini, "--peer", "b=" + mini);
         List<Result> measured = run.bench().results();
-        assertEquals(6, measured.size(), run.console());
-        assertEquals(List.of("direct", "a", "b", "direct", "b", "a"), measured.stream().map(Result::target).toList());
+        assertEquals(List.of("T1 direct", "T1 a", "T1 b", "C direct", "C a", "C b",
+                        "T1 direct", "T1 b", "T1 a", "C direct", "C b", "C a"),
+                measured.stream().map(r -> r.scenario() + " " + r.target()).toList(), run.console());
         for (Result r : measured) {
             assertEquals(0, r.errors(), r + "\n" + run.console());
-            List<?> slices = (List<?>) r.metrics().get(TransactionLoad.SLICE_TX_PER_SEC);
+            List<?> slices = (List<?>) r.metrics().get(Interleave.SLICE_RATES);
             assertEquals(Benchmark.SLICES, slices.size(), r.toString());
-            assertTrue(r.metrics().containsKey(TransactionLoad.MACHINE_IDLE_PERCENT) || !Files.exists(Path.of("/proc/stat")),
+            assertTrue(r.metrics().containsKey(Interleave.MACHINE_IDLE_PERCENT) || !Files.exists(Path.of("/proc/stat")),
                     r.toString());
         }
-        Result a = measured.get(1);
-        assertTrue(a.metrics().containsKey(CpuTime.CPU_MS_PER_TX), a.toString());
-        assertTrue(((Number) a.metrics().get(Passes.MEDIAN_RATIO)).doubleValue() > 0, a.toString());
+        Result t1 = measured.get(1);
+        assertEquals(0L, t1.metrics().get("corruptStreams"), t1.toString());
+        assertTrue(t1.metrics().containsKey(CpuTime.CPU_SECONDS_PER_GB), t1.toString());
+        Result c = measured.get(4);
+        assertTrue(c.metrics().containsKey(CpuTime.CPU_MS_PER_TX), c.toString());
+        assertTrue(((Number) c.metrics().get(Passes.MEDIAN_RATIO)).doubleValue() > 0, c.toString());
         String out = run.console();
         assertTrue(out.contains("=== pass 2 of 2"), out);
         assertTrue(out.contains("median of 2 passes: "), out);
         String written = run.json();
         assertTrue(written.contains("\"passResults\""), written);
-        assertTrue(written.contains("\"sliceTxPerSec\""), written);
+        assertTrue(written.contains("\"sliceRates\""), written);
     }
 
     @Test

@@ -88,6 +88,10 @@ class BenchmarkOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> BenchmarkOptions.parse(new String[] {"--passes", "0"}));
         assertThrows(IllegalArgumentException.class, () -> BenchmarkOptions.parse(new String[] {"--passes", "10"}));
         assertTrue(BenchmarkOptions.USAGE.contains("--passes N"), BenchmarkOptions.USAGE);
+        assertTrue(BenchmarkOptions.parse(new String[] {"--interleave", "--scenarios", "T1,T8,C"}).interleave());
+        assertThrows(IllegalArgumentException.class, () -> BenchmarkOptions.parse(new String[] {"--interleave"}));
+        assertThrows(IllegalArgumentException.class,
+                () -> BenchmarkOptions.parse(new String[] {"--interleave", "--scenarios", "C,H"}));
         BenchmarkOptions o = BenchmarkOptions.parse(new String[] {"--peer", "z=/bin/z", "--peer", "a=/bin/a",
                 "--peer", "m=/bin/m"});
         assertEquals(List.of("z", "a", "m"), List.copyOf(o.peers().keySet()));

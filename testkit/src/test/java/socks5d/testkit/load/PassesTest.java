@@ -88,14 +88,14 @@ class PassesTest {
     @Test
     void anInterleavedResultShowsItsSlicesRangeAndMedianButDirectDoesNot() {
         Map<String, Object> m = new LinkedHashMap<>(Map.of("txPerSec", 7_000.0, "p50Ms", 8.0, "p99Ms", 20.0));
-        m.put(TransactionLoad.SLICE_RATIOS, List.of(0.30, 0.25, 0.35));
+        m.put(Interleave.SLICE_RATIOS, List.of(0.30, 0.25, 0.35));
         m.put(Passes.MEDIAN_RATIO, 0.30);
         Result proxied = new Result(Scenario.C, "a", "txPerSec", m);
         assertEquals("3 interleaved slices, to direct 0.25-0.35 (median 0.30)", Report.passes(proxied).orElseThrow());
         Report r = new Report(List.of(proxied), Map.of());
         assertEquals(0.30, r.ratio(proxied).orElseThrow(), 1e-9);
         Map<String, Object> d = new LinkedHashMap<>(m);
-        d.put(TransactionLoad.SLICE_RATIOS, List.of(1.0, 1.0, 1.0));
+        d.put(Interleave.SLICE_RATIOS, List.of(1.0, 1.0, 1.0));
         assertTrue(Report.passes(new Result(Scenario.C, Report.DIRECT, "txPerSec", d)).isEmpty());
     }
 
