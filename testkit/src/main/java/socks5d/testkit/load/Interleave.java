@@ -45,7 +45,7 @@ final class Interleave {
         T run(Leg leg, int slice) throws InterruptedException;
     }
 
-    /** One leg's slices added up. */
+    /** One leg's slices added up; the scenario reads the fields to make its figures. Benchmark thread only. */
     static final class Totals<T> {
         final List<T> slices = new ArrayList<>();
         final List<Double> rates = new ArrayList<>();
@@ -59,9 +59,8 @@ final class Interleave {
 
         /**
          * Puts the figures every interleaved scenario shares into {@code m}: wall seconds, the proxy's CPU
-         * and its compiler's ({@link CpuTime}), the machine's idle share, each slice's rate (in
-         * {@code perSecond} units of the slices' units), and returns the load generator's own CPU in
-         * nanoseconds, if it could be read.
+         * and its compiler's ({@link CpuTime}), the machine's idle share and each slice's rate; returns the
+         * load generator's own CPU over the leg's slices, if it could be read.
          */
         Optional<Duration> putShared(Map<String, Object> m) {
             m.put("seconds", nanos / 1e9);
