@@ -17,7 +17,7 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
@@ -59,6 +59,49 @@ public final class SocksServer implements AutoCloseable {
     }
 
     static final ChannelHandler NO_HANDLER = new NoHandler();
+
+    /**
+     * The first handler of every accepted connection: admits it (the per-address limits, then
+     * max-clients and the descriptor budget) and puts the connection's {@link SocksHandler} in its own
+     * place, one pipeline change per connection (a {@code ChannelInitializer} adds the handler, removes
+     * itself, and keeps every channel it initialises in a concurrent set meanwhile). Netty calls
+     * {@code handlerAdded} once the channel is registered with its event loop, before it is active.
+     */
+    @ChannelHandler.Sharable
+    private static final class Admit extends ChannelHandlerAdapter {
+        private final DataPlane plane;
+        private final SocksAdmission admission;
+
+        Admit(DataPlane plane, SocksAdmission admission) {
+            this.plane = plane;
+            this.admission = admission;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            Channel ch = ctx.channel();
+            try {
+                DataPlane.Loop loop = plane.loop(ch.eventLoop());
+                InetAddress counted = admitAddress(plane, loop, ch);
+                if (counted == REFUSED) {
+                    return;
+                }
+                if (!admission.tryOpen()) {
+                    if (counted != null) {
+                        plane.addressLimits.close(counted);
+                    }
+                    loop.accounting().rejected++;
+                    log.debug("Refusing [{}]: max-clients or descriptor budget reached", ch.remoteAddress());
+                    ch.close();
+                    return;
+                }
+                ctx.pipeline().replace(this, "socks", new SocksHandler(plane, loop, counted));
+            } catch (RuntimeException e) {
+                log.warn("Closing [{}]: could not set the connection up: [{}]", ch.remoteAddress(), e.toString());
+                ch.close();
+            }
+        }
+    }
 
     private final EventLoopGroup loops;
     private final Resolver resolver;
@@ -117,26 +160,7 @@ public final class SocksServer implements AutoCloseable {
                     // No TCP_NODELAY option: Netty sets it on every socket channel it makes (setting
                     // it again cost a system call per socket; TransportTest checks the default).
                     .childOption(ChannelOption.RCVBUF_ALLOCATOR, readAllocator(settings))
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            DataPlane.Loop loop = plane.loop(ch.eventLoop());
-                            InetAddress counted = admitAddress(plane, loop, ch);
-                            if (counted == REFUSED) {
-                                return;
-                            }
-                            if (!admission.tryOpen()) {
-                                if (counted != null) {
-                                    plane.addressLimits.close(counted);
-                                }
-                                loop.accounting().rejected++;
-                                log.debug("Refusing [{}]: max-clients or descriptor budget reached", ch.remoteAddress());
-                                ch.close();
-                                return;
-                            }
-                            ch.pipeline().addLast("socks", new SocksHandler(plane, loop, counted));
-                        }
-                    });
+                    .childHandler(new Admit(plane, admission));
             Channel listener = b.bind(settings.listenAddress(), settings.port()).sync().channel();
             log.info("SOCKS data plane on [{}] with [{}] event loops", transport.name(), ((io.netty.util.concurrent.MultithreadEventExecutorGroup) loops).executorCount());
             SocksServer server = new SocksServer(loops, resolver, hashing, plane, listener);
