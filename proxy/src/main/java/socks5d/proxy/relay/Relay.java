@@ -11,6 +11,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -123,26 +124,32 @@ public final class Relay {
 
     /**
      * Starts relaying. The SOCKS reply must already be written on {@code client}; its pipeline must
-     * have no handler left that reads. {@code pipelined} is what the client sent after its request
-     * and goes to the destination first; {@code clientFinished} says the client already half-closed.
+     * have no handler left that reads but {@code handshake}, which the relay takes the place of (one
+     * pipeline change instead of a removal and an addition; {@code null} when there is none).
+     * {@code pipelined} is what the client sent after its request and goes to the destination first;
+     * {@code clientFinished} says the client already half-closed.
      *
      * @param dissector the password dissectors for this session, or {@code null} when off
      * @param shaping   the user's bandwidth buckets, or {@code null} when the session is not shaped
      * @param splicing  when the session moves to splice(2), its event loop's, or {@code null}: it never does
      */
-    public static void start(Channel client, Channel dest, ByteString pipelined, boolean clientFinished,
-                             Meter meter, RelayMemory memory, Duration idleTimeout, Dissector dissector,
+    public static void start(Channel client, ChannelHandler handshake, Channel dest, ByteString pipelined,
+                             boolean clientFinished, Meter meter, RelayMemory memory, Duration idleTimeout, Dissector dissector,
                              int inspectBytes, UserSessions.Grant shaping, Splicing splicing) {
         Relay relay = new Relay(client, dest, meter, memory, idleTimeout, dissector, inspectBytes, shaping,
                 splicing);
-        relay.begin(pipelined, clientFinished);
+        relay.begin(handshake, pipelined, clientFinished);
     }
 
-    private void begin(ByteString pipelined, boolean clientFinished) {
+    private void begin(ChannelHandler handshake, ByteString pipelined, boolean clientFinished) {
         ChannelFutureListener onClose = f -> channelClosed();
         client.closeFuture().addListener(onClose);
         dest.closeFuture().addListener(onClose);
-        client.pipeline().addLast("relay", fromClient);
+        if (handshake == null) {
+            client.pipeline().addLast("relay", fromClient);
+        } else {
+            client.pipeline().replace(handshake, "relay", fromClient);
+        }
         dest.pipeline().addLast("relay", fromDest);
         if (!pipelined.isEmpty()) {
             fromClient.relay(Unpooled.wrappedBuffer(pipelined.toArrayUnsafe()));

@@ -405,9 +405,8 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
 
     private void startRelay(ByteString pipelined) {
         relaying = true;
-        client.pipeline().remove(this);
         boolean dissect = switches.dissectorsOn() && plane.settings.dissectorInspectBytes() > 0;
-        Relay.start(client, dest, pipelined, clientFinished, this, plane.relayMemory,
+        Relay.start(client, this, dest, pipelined, clientFinished, this, plane.relayMemory,
                 plane.settings.idleTimeout(),
                 dissect ? Dissectors.forSession(plane.settings.dissectorInspectBytes()) : null,
                 plane.settings.dissectorInspectBytes(), shaping, loop.splicing());

@@ -52,7 +52,7 @@ class RelayTest {
     }
 
     private void start(boolean clientFinished) {
-        Relay.start(client, dest, ByteString.emptyByteString(), clientFinished, meter, memory, IDLE, null, 0, null, null);
+        Relay.start(client, null, dest, ByteString.emptyByteString(), clientFinished, meter, memory, IDLE, null, 0, null, null);
     }
 
     /** Writes {@code text} as read from {@code from} and checks it came out of {@code to} unchanged. */
@@ -184,7 +184,7 @@ class RelayTest {
 
     @Test
     void anIdleTimeoutOfZeroIsOff() {
-        Relay.start(client, dest, ByteString.emptyByteString(), false, meter, memory, Duration.ZERO, null, 0, null, null);
+        Relay.start(client, null, dest, ByteString.emptyByteString(), false, meter, memory, Duration.ZERO, null, 0, null, null);
         advance(Duration.ofDays(1).toNanos());
         assertOpen();
     }
