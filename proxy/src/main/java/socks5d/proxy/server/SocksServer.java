@@ -80,25 +80,33 @@ public final class SocksServer implements AutoCloseable {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             Channel ch = ctx.channel();
+            DataPlane.Loop loop = plane.loop(ch.eventLoop());
+            InetAddress counted = admitAddress(plane, loop, ch);
+            if (counted == REFUSED) {
+                return;
+            }
+            if (!admission.tryOpen()) {
+                giveBack(counted);
+                loop.accounting().rejected++;
+                log.debug("Refusing [{}]: max-clients or descriptor budget reached", ch.remoteAddress());
+                ch.close();
+                return;
+            }
             try {
-                DataPlane.Loop loop = plane.loop(ch.eventLoop());
-                InetAddress counted = admitAddress(plane, loop, ch);
-                if (counted == REFUSED) {
-                    return;
-                }
-                if (!admission.tryOpen()) {
-                    if (counted != null) {
-                        plane.addressLimits.close(counted);
-                    }
-                    loop.accounting().rejected++;
-                    log.debug("Refusing [{}]: max-clients or descriptor budget reached", ch.remoteAddress());
-                    ch.close();
-                    return;
-                }
                 ctx.pipeline().replace(this, "socks", new SocksHandler(plane, loop, counted));
             } catch (RuntimeException e) {
+                // Netty would drop this handler and leave the connection open with nothing to read it
+                admission.close();
+                giveBack(counted);
                 log.warn("Closing [{}]: could not set the connection up: [{}]", ch.remoteAddress(), e.toString());
                 ch.close();
+            }
+        }
+
+        /** The per-address count {@link #admitAddress} took, if it took one. */
+        private void giveBack(InetAddress counted) {
+            if (counted != null) {
+                plane.addressLimits.close(counted);
             }
         }
     }

@@ -173,15 +173,21 @@ public final class Benchmark {
 
     /** Starts the proxy, measures every scenario through it and stops it; a failure is recorded, not thrown. */
     private void measureAlone(Starter starter, Targets targets) throws InterruptedException {
-        Started started;
+        Optional<Started> started = start(starter);
+        if (started.isPresent()) {
+            try (ProxyProcess p = started.get().process()) {
+                measure(p.name(), started.get().route(), Probes.of(p), targets);
+            }
+        }
+    }
+
+    /** Starts the proxy; a failure is recorded ({@link #fail}) and gives nothing. */
+    private Optional<Started> start(Starter starter) {
         try {
-            started = starter.start();
+            return Optional.of(starter.start());
         } catch (IOException e) {
             fail(starter.name(), e);
-            return;
-        }
-        try (ProxyProcess p = started.process()) {
-            measure(p.name(), started.route(), Probes.of(p), targets);
+            return Optional.empty();
         }
     }
 
@@ -333,13 +339,11 @@ public final class Benchmark {
             cLegs.add(new Interleave.Leg(DIRECT_LABEL, Route.direct(options.ioTimeout()), directEcho.socketAddress(),
                     Warmup.Watched.NOTHING, 1));
             for (Starter starter : proxies) {
-                Started started;
-                try {
-                    started = starter.start();
-                } catch (IOException e) {
-                    fail(starter.name(), e);
+                Optional<Started> maybe = start(starter);
+                if (maybe.isEmpty()) {
                     continue;
                 }
+                Started started = maybe.get();
                 open.add(started.process());
                 InetSocketAddress echo = t.echo().socketAddress();
                 if (!started.route().fixedTargets()) {

@@ -135,14 +135,21 @@ final class CpuTime {
                 } catch (IOException | UncheckedIOException gone) {
                     continue;
                 }
-                if (isCompilerThread(stat)) {
-                    sum += parseStatTicks(stat).orElse(0L);
-                }
+                sum += compilerTicks(stat).orElse(0L);
             }
             return Optional.of(toDuration(sum, ticksPerSecond()));
         } catch (IOException | UncheckedIOException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * A task's own CPU (utime + stime, ticks) when its {@code stat} text names a compiler thread, else
+     * empty. Not cutime and cstime: in a task's {@code stat} those are its whole process's reaped
+     * children (for the load generator, every proxy it has stopped), the same in every thread.
+     */
+    static Optional<Long> compilerTicks(String taskStat) {
+        return isCompilerThread(taskStat) ? parseOwnTicks(taskStat) : Optional.empty();
     }
 
     /** Whether a task's {@code stat} text names a HotSpot JIT compiler thread (the name is cut at 15 characters). */

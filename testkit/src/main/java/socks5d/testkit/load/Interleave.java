@@ -64,8 +64,8 @@ final class Interleave {
          */
         Optional<Duration> putShared(Map<String, Object> m) {
             m.put("seconds", nanos / 1e9);
-            CpuTime.record(m, cpu.map(c -> Duration.ZERO), cpu);
-            CpuTime.recordCompiler(m, compiler.map(c -> Duration.ZERO), compiler);
+            cpu.ifPresent(c -> m.put(CpuTime.CPU_SECONDS, c.toNanos() / 1e9));
+            compiler.ifPresent(c -> m.put(CpuTime.COMPILER_SECONDS, c.toNanos() / 1e9));
             if (machineBusy + machineIdle > 0) {
                 m.put(MACHINE_IDLE_PERCENT, 100.0 * machineIdle / (machineBusy + machineIdle));
             }

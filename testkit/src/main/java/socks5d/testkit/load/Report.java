@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.DoubleSummaryStatistics;
@@ -230,29 +229,10 @@ final class Report {
         opts.put("concurrency", options.concurrency());
         opts.put("passes", options.passes());
         root.put("options", opts);
-        List<Object> rs = new ArrayList<>();
-        for (Result r : results) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("scenario", r.scenario().name());
-            o.put("target", r.target());
-            o.put("headline", r.headline());
-            o.put("value", r.headlineValue());
-            o.put("ratioToDirect", ratio(r).orElse(null));
-            o.put("metrics", r.metrics());
-            rs.add(o);
-        }
-        root.put("results", rs);
+        root.put("results", results.stream().map(r -> entry(r, true)).toList());
         if (measured.size() != results.size()) {
-            List<Object> each = new ArrayList<>();
-            for (Result r : measured) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("scenario", r.scenario().name());
-                o.put("target", r.target());
-                o.put("value", r.headlineValue());
-                o.put("metrics", r.metrics());
-                each.add(o);
-            }
-            root.put("passResults", each);
+            // each pass's own: their ratios to direct are in the metrics of the folded result
+            root.put("passResults", measured.stream().map(r -> entry(r, false)).toList());
         }
         Map<String, Object> idle = new LinkedHashMap<>();
         idleMemory.forEach((t, m) -> idle.put(t, Map.of("vmRssMiB", m.vmRssKiB() / KIB_PER_MIB)));
@@ -267,6 +247,20 @@ final class Report {
         lg.put("verdict", bottleneckVerdict());
         root.put("loadGenerator", lg);
         Files.writeString(file, json(root) + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** A result as the JSON file holds it, with its ratio to direct when {@code withRatio}. */
+    private Map<String, Object> entry(Result r, boolean withRatio) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("scenario", r.scenario().name());
+        o.put("target", r.target());
+        o.put("headline", r.headline());
+        o.put("value", r.headlineValue());
+        if (withRatio) {
+            o.put("ratioToDirect", ratio(r).orElse(null));
+        }
+        o.put("metrics", r.metrics());
+        return o;
     }
 
     /** Minimal JSON writer for maps, collections, strings, numbers, booleans and null (NaN becomes null). */

@@ -85,6 +85,13 @@ class CpuTimeTest {
     }
 
     @Test
+    void aCompilerThreadCountsItsOwnTimeNotItsProcesssReapedChildren() {
+        String c2 = STAT.replace("(3proxy)", "(C2 CompilerThre)");
+        assertEquals(Optional.of(1234L + 567), CpuTime.compilerTicks(c2));
+        assertEquals(Optional.empty(), CpuTime.compilerTicks(STAT));
+    }
+
+    @Test
     void thisJvmsCompilerThreadsAreReadOnLinuxAndAreAPartOfItsCpu() {
         Optional<Duration> total = CpuTime.of(ProcessHandle.current());
         Optional<Duration> compiler = CpuTime.compilerOf(ProcessHandle.current());
