@@ -88,6 +88,9 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
     private final int ringSize;
     /** Newest first. */
     private final ArrayDeque<Entry> ring;
+    /** The last entry's second and its text: most entries of a batch end in the same second. */
+    private long lastSecond;
+    private String lastTime;
 
     private AccessLog(ActorContext<Command> context, int ringSize) {
         super(context);
@@ -107,8 +110,16 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
      * {@code in} being from the client towards destinations and {@code out} back to the client.
      */
     public static String format(Entry e) {
+        return format(e, time(e));
+    }
+
+    private static String time(Entry e) {
+        return DateTimeFormatter.ISO_INSTANT.format(e.time().truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private static String format(Entry e, String time) {
         StringBuilder sb = new StringBuilder(96);
-        sb.append(DateTimeFormatter.ISO_INSTANT.format(e.time().truncatedTo(ChronoUnit.SECONDS))).append(TAB);
+        sb.append(time).append(TAB);
         appendField(sb, e.user()).append(TAB);
         if (e.udp() != null) {
             Udp u = e.udp();
@@ -134,12 +145,18 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
      * Writes the line, with its fields also as key-value pairs: the text format prints the line
      * only, the JSON format (flag --log-format json) adds them as JSON fields (docs/operations.md, Logs).
      */
-    private static void log(Entry e) {
+    private void log(Entry e) {
         if (!ACCESS.isInfoEnabled()) {
             return;
         }
+        long second = e.time().getEpochSecond();
+        if (second != lastSecond || lastTime == null) {
+            lastSecond = second;
+            lastTime = time(e);
+        }
+        String time = lastTime;
         org.slf4j.spi.LoggingEventBuilder b = ACCESS.atInfo()
-                .addKeyValue("time", DateTimeFormatter.ISO_INSTANT.format(e.time().truncatedTo(ChronoUnit.SECONDS)))
+                .addKeyValue("time", time)
                 .addKeyValue("user", e.user())
                 .addKeyValue("kind", e.udp() == null ? "A" : "U")
                 .addKeyValue("client_address", e.clientAddress())
@@ -153,7 +170,7 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
             b = b.addKeyValue("datagrams_in", e.udp().datagramsIn()).addKeyValue("bytes_in", e.udp().bytesIn())
                     .addKeyValue("datagrams_out", e.udp().datagramsOut()).addKeyValue("bytes_out", e.udp().bytesOut());
         }
-        b.addKeyValue("auth", e.authenticated()).log(format(e));
+        b.addKeyValue("auth", e.authenticated()).log(format(e, time));
     }
 
     private static StringBuilder appendField(StringBuilder sb, String value) {
@@ -206,6 +223,10 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
             }
             // Batches of different event loops arrive in flush order, not in the order their sessions
             // ended: keep the ring newest first by the sessions' end times (a misplaced entry is near the front).
+            if (ring.isEmpty() || !ring.peekFirst().time().isAfter(entry.time())) {
+                ring.addFirst(entry);
+                return;
+            }
             ArrayDeque<Entry> newer = new ArrayDeque<>();
             while (!ring.isEmpty() && ring.peekFirst().time().isAfter(entry.time())) {
                 newer.push(ring.pollFirst());
