@@ -1,6 +1,5 @@
 package socks5d.wire;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -20,11 +19,37 @@ public final class CredentialField {
         if (value == null) {
             return field + " missing";
         }
-        int n = value.getBytes(StandardCharsets.UTF_8).length;
+        int n = utf8Length(value);
         if (n < MIN_BYTES || n > MAX_BYTES) {
             return field + " must be " + MIN_BYTES + " to " + MAX_BYTES + " bytes of UTF-8, not " + n;
         }
         return null;
+    }
+
+    /**
+     * The length of {@code value} in UTF-8, as {@code value.getBytes(UTF_8).length} counts it (a lone
+     * surrogate is one byte, the {@code ?} it becomes) without making the bytes: every SOCKS login
+     * checks its name and password here.
+     */
+    public static int utf8Length(String value) {
+        int n = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                n += 1;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     /** For record constructors: a null value is a NullPointerException, a bad length an IllegalArgumentException. */
