@@ -27,6 +27,13 @@ final class LogFormat {
         return v;
     }
 
+    /** Stops logging: every appender writes what it still holds (BatchedStdoutAppender its queue). */
+    static void stop() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
+        }
+    }
+
     /** Switches logging to JSON lines for {@code json}; {@code text} keeps the configuration in force. */
     static void apply(String format) {
         URL json = LogFormat.class.getResource("/logback-json.xml");

@@ -106,7 +106,10 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             System.setProperty("io.netty.leakDetection.level", "disabled");
         }
-        System.exit(run(args));
+        int code = run(args);
+        // The product lines still queued (the last sessions' access-log lines) are written before exit.
+        LogFormat.stop();
+        System.exit(code);
     }
 
     /** Runs socks5d until it stops and returns the exit status; used by tests that start it in-process. */

@@ -36,6 +36,7 @@ import socks5d.testkit.target.SourceServer;
 class ShutdownIT {
     private final InetAddress lo = InetAddress.getLoopbackAddress();
     private final List<Process> started = new ArrayList<>();
+    private Path lastDir;
 
     @AfterEach
     void kill() {
@@ -67,6 +68,10 @@ class ShutdownIT {
             }
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "exits after the last session");
             assertEquals(0, p.exitValue());
+            // The drained session's access-log line is written before socks5d exits.
+            String stdout = read(lastDir.resolve("stdout"));
+            assertTrue(stdout.lines().anyMatch(l -> l.contains("\tadmin\tA\t") && l.contains("\t" + source.port() + "\t0\t")),
+                    () -> "no access-log line for the drained session in: " + stdout);
         }
     }
 
@@ -93,6 +98,7 @@ class ShutdownIT {
 
     private Process startServer(int port, String grace) throws Exception {
         Path dir = Files.createTempDirectory("socks5d-shutdown");
+        lastDir = dir;
         Path conf = dir.resolve("test.conf");
         Files.writeString(conf, "socks5d.management.users.hash-iterations = 1000\n"
                 + "socks5d.proxy.shutdown-grace = " + grace + "\n");
