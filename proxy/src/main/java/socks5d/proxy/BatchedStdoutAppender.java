@@ -21,7 +21,8 @@ import ch.qos.logback.core.encoder.Encoder;
  * no line is dropped); one thread takes whatever has queued up, encodes it with the configured encoder
  * and writes it with one {@code write(2)}, so a busy proxy writes a batch of lines per system call
  * instead of one per session, and an idle one still writes each line at once. {@link #stop()} writes
- * what is still queued.
+ * what is still queued, unless standard output has stopped taking lines (then it gives them up rather
+ * than keep the process from exiting).
  *
  * <p>Configured in logback.xml as {@code <appender class="socks5d.proxy.BatchedStdoutAppender">} with an
  * {@code <encoder>} and optionally {@code <queueSize>} (default 8192) and {@code <maxBatch>} (default
@@ -163,6 +164,12 @@ public final class BatchedStdoutAppender extends UnsynchronizedAppenderBase<ILog
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) {
+            // Still in a write that does not return (standard output is a pipe nobody reads): writing
+            // more here would block the exit too, so what is left queued is given up.
+            addWarn(queue.size() + " queued lines not written: standard output does not take them");
+            return;
         }
         List<ILoggingEvent> left = new ArrayList<>();
         queue.drainTo(left);
