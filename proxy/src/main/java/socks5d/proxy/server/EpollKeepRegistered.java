@@ -36,8 +36,12 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * deferred: the kernel keeps it while Netty does not want it, and the next read asked for finds it
  * there and costs nothing. Should the socket become readable in between, epoll reports it (level
  * triggered, as Netty registers channels), and only then is {@code EPOLLIN} really taken out and the
- * event withheld from the channel, which reads only what it asked for, as before. Interest sets with
- * {@code EPOLLET} (the relay's spliced sockets) pass through unchanged.
+ * event withheld from the channel, which reads only what it asked for, as before. For the same reason
+ * a socket enters epoll with {@code EPOLLIN} already in its set, and an {@code EPOLLIN} in the kernel
+ * stays when another change is made (a connected socket no longer waiting for {@code EPOLLOUT}): a
+ * client's first read and a destination's first read after its connect then cost no call either.
+ * Interest sets with {@code EPOLLET} (the relay's spliced sockets) and the empty set (after the peer's
+ * FIN) pass through unchanged.
  */
 final class EpollKeepRegistered implements IoHandlerFactory {
     private static final int EPOLLIN = EpollIoOps.EPOLLIN.value();
@@ -135,15 +139,23 @@ final class EpollKeepRegistered implements IoHandlerFactory {
         public long submit(IoOps ops) {
             int value = ((EpollIoOps) ops).value();
             wanted = value == 0 ? EPOLLERR : value;
-            if (wanted == inKernel || (wanted | EPOLLIN) == inKernel && (wanted & EPOLLET) == 0) {
+            int target = wanted;
+            if (value != 0 && (wanted & EPOLLET) == 0) {
+                // Level-triggered: an EPOLLIN in the kernel stays until it fires unasked (handle takes it
+                // out then), and a socket's first set has it already, as the first thing nearly every
+                // socket here is asked for is a read (a client's greeting, a destination's answer).
+                target |= inKernel == 0 ? EPOLLIN : inKernel & EPOLLIN;
+            }
+            if (target == inKernel) {
                 return wanted; // the kernel already has it, or has it and an EPOLLIN that can wait
             }
-            return put(wanted);
+            return put(target);
         }
 
         private long put(int value) {
             long result = epoll.submit(EpollIoOps.valueOf(value));
-            if (result >= 0) {
+            // Netty returns the set, or -1 if the registration is gone; a set with EPOLLET is negative.
+            if (result != -1) {
                 inKernel = value;
             }
             return result;
