@@ -94,7 +94,8 @@ class ManagementServersIT {
 
     @Test
     void bindsAllThreeAndAUserAddedOverMcpIsSeenOverPctpAndMass(@TempDir Path dir) throws IOException {
-        Config config = config(dir, freePort(), freePort(), freePort());
+        int[] free = socks5d.testkit.process.ChildProcess.freePorts(3); // three different ports
+        Config config = config(dir, free[0], free[1], free[2]);
         StateActors state = ManagementFixture.spawnState(testKit, config);
         ManagementFixture.addUser(testKit, state, "admin", "secret", UserDirectory.Role.ADMIN);
         ManagementServers.Bindings bindings = ManagementServers.start(testKit.system(),

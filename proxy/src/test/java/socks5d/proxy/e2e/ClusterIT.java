@@ -58,7 +58,7 @@ class ClusterIT {
                 # must not block the address for the probes that follow.
                 socks5d.management.login-throttle.exempt-loopback = on
                 """);
-        int[] ports = {ChildProcess.freePort(), ChildProcess.freePort(), ChildProcess.freePort()};
+        int[] ports = ChildProcess.freePorts(3); // three different ports
         List<String> seeds = new ArrayList<>();
         for (int p : ports) {
             seeds.add("--seed-node");

@@ -86,8 +86,9 @@ class ManagementPlaneIT {
 
     @Test
     void pctpAndMcpShowTheProxysSessions() throws Exception {
-        int mcp = freePort();
-        int pctp = freePort();
+        int[] free = socks5d.testkit.process.ChildProcess.freePorts(2); // two different ports
+        int mcp = free[0];
+        int pctp = free[1];
         try (EchoServer echo = EchoServer.start(lo);
              ProxyHarness proxy = ProxyHarness.start("socks5d.management.mcp.port = " + mcp
                      + "\nsocks5d.management.pctp.port = " + pctp)) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,10 +37,11 @@ class OwnListenerIT {
 
     @BeforeAll
     void start() throws IOException {
-        int socks = freePort();
-        int mcp = freePort();
-        int mass = freePort();
-        int pctp = freePort();
+        int[] free = socks5d.testkit.process.ChildProcess.freePorts(4); // four different ports
+        int socks = free[0];
+        int mcp = free[1];
+        int mass = free[2];
+        int pctp = free[3];
         ownPorts.addAll(List.of(socks, mcp, mass, pctp));
         dns = LoopbackDnsServer.builder()
                 .record("localhost", InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1"))
@@ -111,9 +111,4 @@ class OwnListenerIT {
         return all.isEmpty() ? InetAddress.getLoopbackAddress() : all.get(0);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -67,6 +67,27 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code n} different free ports on loopback: each probe stays bound until all are chosen, so the
+     * kernel cannot hand out one port twice (as separate {@link #freePort()} calls can).
+     */
+    public static int[] freePorts(int n) throws IOException {
+        List<ServerSocket> probes = new ArrayList<>(n);
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, LOOPBACK);
+                probes.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : probes) {
+                s.close();
+            }
+        }
+    }
+
     /** What to start and how to tell it is ready; {@link #start()} starts it. Not thread-safe. */
     public static final class Spec {
         private final String name;

@@ -17,16 +17,16 @@ import java.util.List;
 public record Socks5dPorts(int socks, int mcp, int mass, int pctp, int http) {
     private static final String LOOPBACK = "127.0.0.1";
 
-    /** Free ports for SOCKS and every management listener, HTTP admin included. */
+    /** Different free ports for SOCKS and every management listener, HTTP admin included. */
     public static Socks5dPorts allFree() throws IOException {
-        return new Socks5dPorts(ChildProcess.freePort(), ChildProcess.freePort(), ChildProcess.freePort(),
-                ChildProcess.freePort(), ChildProcess.freePort());
+        int[] p = ChildProcess.freePorts(5);
+        return new Socks5dPorts(p[0], p[1], p[2], p[3], p[4]);
     }
 
     /** Free ports for SOCKS, MCP, MASS and PCTP; no HTTP admin. */
     public static Socks5dPorts freeWithoutHttp() throws IOException {
-        return new Socks5dPorts(ChildProcess.freePort(), ChildProcess.freePort(), ChildProcess.freePort(),
-                ChildProcess.freePort(), 0);
+        int[] p = ChildProcess.freePorts(4);
+        return new Socks5dPorts(p[0], p[1], p[2], p[3], 0);
     }
 
     /** {@code socks} for SOCKS and no management listener at all. */
