@@ -38,7 +38,6 @@ public final class BatchedStdoutAppender extends UnsynchronizedAppenderBase<ILog
     private int maxBatch = 1024;
     private BlockingQueue<ILoggingEvent> queue;
     private Thread worker;
-    private volatile boolean running;
 
     public BatchedStdoutAppender() {
         this(() -> System.out);
@@ -78,19 +77,15 @@ public final class BatchedStdoutAppender extends UnsynchronizedAppenderBase<ILog
             return;
         }
         queue = new ArrayBlockingQueue<>(queueSize);
-        running = true;
         write(encoder.headerBytes());
+        super.start(); // before the worker, which runs while started
         worker = new Thread(this::drain, "socks5d-stdout-" + name);
         worker.setDaemon(true);
         worker.start();
-        super.start();
     }
 
     @Override
     protected void append(ILoggingEvent event) {
-        if (!running) {
-            return;
-        }
         // The message, MDC and thread name are fixed now, as AsyncAppender does before queueing.
         event.prepareForDeferredProcessing();
         try {
@@ -105,7 +100,7 @@ public final class BatchedStdoutAppender extends UnsynchronizedAppenderBase<ILog
     /** The worker: waits for the first event, takes every one queued behind it (at most maxBatch), writes them at once. */
     private void drain() {
         List<ILoggingEvent> batch = new ArrayList<>();
-        while (running || !queue.isEmpty()) {
+        while (isStarted() || !queue.isEmpty()) {
             try {
                 ILoggingEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
@@ -116,7 +111,7 @@ public final class BatchedStdoutAppender extends UnsynchronizedAppenderBase<ILog
                 write(batch);
                 batch.clear();
             } catch (InterruptedException e) {
-                // stop() interrupts only after running is false; the loop writes what is left.
+                // stop() interrupts only once stopped; the loop writes what is left.
             } catch (RuntimeException e) {
                 batch.clear();
                 addError("cannot write log lines", e);
@@ -154,7 +149,6 @@ public final class BatchedStdoutAppender extends UnsynchronizedAppenderBase<ILog
         if (!isStarted()) {
             return;
         }
-        running = false;
         super.stop();
         try {
             worker.join(STOP_WAIT_MILLIS);

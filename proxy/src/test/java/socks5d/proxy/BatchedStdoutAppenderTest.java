@@ -58,12 +58,7 @@ final class BatchedStdoutAppenderTest {
     @Test
     void linesQueuedDuringAWriteGoOutTogetherInOneWriteInOrder() {
         Logger log = logger(8192, 1024, pattern());
-        writes.holdFirst();
-        log.info("line 0");
-        writes.awaitHeld();
-        for (int i = 1; i <= 100; i++) {
-            log.info("line {}", i);
-        }
+        queueBehindAHeldWrite(log, 100);
         writes.release();
         writes.awaitLines(101);
 
@@ -74,12 +69,7 @@ final class BatchedStdoutAppenderTest {
     @Test
     void aBatchIsAtMostMaxBatchLines() {
         Logger log = logger(8192, 10, pattern());
-        writes.holdFirst();
-        log.info("line 0");
-        writes.awaitHeld();
-        for (int i = 1; i <= 25; i++) {
-            log.info("line {}", i);
-        }
+        queueBehindAHeldWrite(log, 25);
         writes.release();
         writes.awaitLines(26);
 
@@ -90,9 +80,7 @@ final class BatchedStdoutAppenderTest {
     @Test
     void aFullQueueMakesTheLoggerWaitAndNoLineIsDropped() throws Exception {
         Logger log = logger(4, 1024, pattern());
-        writes.holdFirst();
-        log.info("line 0");
-        writes.awaitHeld();
+        queueBehindAHeldWrite(log, 0);
         Thread producer = new Thread(() -> {
             for (int i = 1; i <= 10; i++) {
                 log.info("line {}", i);
@@ -116,12 +104,7 @@ final class BatchedStdoutAppenderTest {
     @Test
     void stoppingWritesWhatIsStillQueued() throws Exception {
         Logger log = logger(8192, 1024, pattern());
-        writes.holdFirst();
-        log.info("line 0");
-        writes.awaitHeld();
-        for (int i = 1; i <= 50; i++) {
-            log.info("line {}", i);
-        }
+        queueBehindAHeldWrite(log, 50);
         Thread releaser = new Thread(() -> {
             sleep(200);
             writes.release();
@@ -138,11 +121,8 @@ final class BatchedStdoutAppenderTest {
     @Test
     void stoppingDoesNotHangWhenStandardOutputStopsTakingLines() {
         Logger log = logger(8192, 1024, pattern());
-        writes.holdFirst();
         writes.ignoreInterrupts();
-        log.info("line 0");
-        writes.awaitHeld();
-        log.info("line 1");
+        queueBehindAHeldWrite(log, 1);
 
         assertTimeoutPreemptively(Duration.ofSeconds(10), appender::stop);
         assertEquals("line 0\n", writes.text(), "the line queued behind the stuck write is given up");
@@ -184,6 +164,16 @@ final class BatchedStdoutAppenderTest {
         log.setLevel(Level.INFO);
         log.addAppender(appender);
         return log;
+    }
+
+    /** Logs "line 0", waits until the worker is held inside its write, then queues "line 1" to "line {@code n}". */
+    private void queueBehindAHeldWrite(Logger log, int n) {
+        writes.holdFirst();
+        log.info("line 0");
+        writes.awaitHeld();
+        for (int i = 1; i <= n; i++) {
+            log.info("line {}", i);
+        }
     }
 
     private PatternLayoutEncoder pattern() {

@@ -89,7 +89,7 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
     /** Newest first. */
     private final ArrayDeque<Entry> ring;
     /** The last entry's second and its text: most entries of a batch end in the same second. */
-    private long lastSecond;
+    private long lastSecond = Long.MIN_VALUE;
     private String lastTime;
 
     private AccessLog(ActorContext<Command> context, int ringSize) {
@@ -150,7 +150,7 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
             return;
         }
         long second = e.time().getEpochSecond();
-        if (second != lastSecond || lastTime == null) {
+        if (second != lastSecond) {
             lastSecond = second;
             lastTime = time(e);
         }

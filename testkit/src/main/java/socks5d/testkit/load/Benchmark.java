@@ -379,11 +379,7 @@ public final class Benchmark {
                     case H, U -> throw new IllegalStateException(s + " is not interleaved");
                 };
                 for (int i = 0; i < legs.size(); i++) {
-                    Map<String, Object> metrics = new LinkedHashMap<>(measured.get(i));
-                    CpuTime.addPerUnit(s, metrics);
-                    metrics.put(Passes.PASS, pass);
-                    Result r = new Result(s, legs.get(i).name(), s.headline(), metrics);
-                    results.add(r);
+                    Result r = record(s, legs.get(i).name(), measured.get(i));
                     out.printf(Locale.ROOT, "   %-26s %s%s%n", r.target(), Report.summary(r),
                             Report.cpu(r).map(c -> "  proxy CPU " + c).orElse(""));
                 }
@@ -458,13 +454,19 @@ public final class Benchmark {
                         options.concurrency(), probes.memory(), probes.resetPeakMemory(), t.progress());
             };
             t.progress().end();
-            CpuTime.addPerUnit(s, metrics);
-            Map<String, Object> withPass = new LinkedHashMap<>(metrics);
-            withPass.put(Passes.PASS, pass);
-            Result r = new Result(s, target, s.headline(), withPass);
-            results.add(r);
+            Result r = record(s, target, metrics);
             out.printf(Locale.ROOT, "   %s%s%n", Report.summary(r),
                     Report.cpu(r).map(c -> "  proxy CPU " + c).orElse(""));
         }
+    }
+
+    /** Adds {@code metrics} of {@code s} through {@code target} to the results, with the per-unit CPU and the pass. */
+    private Result record(Scenario s, String target, Map<String, Object> metrics) {
+        Map<String, Object> m = new LinkedHashMap<>(metrics);
+        CpuTime.addPerUnit(s, m);
+        m.put(Passes.PASS, pass);
+        Result r = new Result(s, target, s.headline(), m);
+        results.add(r);
+        return r;
     }
 }

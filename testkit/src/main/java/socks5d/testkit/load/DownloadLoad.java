@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,16 +89,8 @@ final class DownloadLoad {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Optional<Duration> cpuAfter = proxyCpu.get();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("streams", streams);
-            m.put("bytesEach", bytesEach);
-            m.put("bytes", received.get());
-            m.put("seconds", seconds);
-            m.put("MBps", received.get() / MB / seconds);
-            m.put("errors", errors.get());
-            if (verify) {
-                m.put("corruptStreams", corrupt.get());
-            }
+            Map<String, Object> m = metrics(streams, bytesEach, received.get(), seconds, errors.get(),
+                    verify ? OptionalLong.of(corrupt.get()) : OptionalLong.empty());
             CpuTime.record(m, cpuBefore, cpuAfter);
             return m;
         } finally {
@@ -123,20 +116,31 @@ final class DownloadLoad {
         progress.end();
         List<Map<String, Object>> out = new ArrayList<>();
         for (Interleave.Totals<Map<String, Object>> t : totals) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("streams", streams);
-            m.put("bytesEach", each * slices);
-            m.put("bytes", t.units);
-            m.put("MBps", t.units / MB / (t.nanos / 1e9));
-            m.put("errors", t.slices.stream().mapToLong(r -> ((Number) r.get("errors")).longValue()).sum());
-            if (verify) {
-                m.put("corruptStreams", t.slices.stream().mapToLong(r -> ((Number) r.get("corruptStreams")).longValue()).sum());
-            }
+            Map<String, Object> m = metrics(streams, each * slices, t.units, t.nanos / 1e9, sum(t.slices, "errors"),
+                    verify ? OptionalLong.of(sum(t.slices, "corruptStreams")) : OptionalLong.empty());
             t.putShared(m);
             Interleave.putRatios(m, t, totals.get(0));
             out.add(m);
         }
         return out;
+    }
+
+    /** The figures of {@code bytes} downloaded in {@code seconds}; {@code corruptStreams} when verified. */
+    private static Map<String, Object> metrics(int streams, long bytesEach, long bytes, double seconds, long errors,
+                                               OptionalLong corruptStreams) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("streams", streams);
+        m.put("bytesEach", bytesEach);
+        m.put("bytes", bytes);
+        m.put("seconds", seconds);
+        m.put("MBps", bytes / MB / seconds);
+        m.put("errors", errors);
+        corruptStreams.ifPresent(c -> m.put("corruptStreams", c));
+        return m;
+    }
+
+    private static long sum(List<Map<String, Object>> slices, String key) {
+        return slices.stream().mapToLong(r -> ((Number) r.get(key)).longValue()).sum();
     }
 
     private static long download(Route route, InetSocketAddress source, long n, boolean verify, Progress progress,

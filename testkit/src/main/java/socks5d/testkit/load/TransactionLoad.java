@@ -60,16 +60,7 @@ final class TransactionLoad {
         Optional<Duration> compilerAfter = proxy.compilerCpu().get();
         long[] lat = b.latencies;
         Arrays.sort(lat);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("transactions", transactions);
-        m.put("concurrency", concurrency);
-        m.put("ok", lat.length);
-        m.put("errors", b.errors);
-        m.put("seconds", seconds);
-        m.put("txPerSec", lat.length / seconds);
-        m.put("p50Ms", percentile(lat, PERCENTILE_50));
-        m.put("p99Ms", percentile(lat, PERCENTILE_99));
-        m.put("maxMs", lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6);
+        Map<String, Object> m = metrics(transactions, concurrency, lat, b.errors, seconds);
         CpuTime.record(m, cpuBefore, cpuAfter);
         CpuTime.recordCompiler(m, compilerBefore, compilerAfter);
         if (generatorBefore.isPresent() && generatorAfter.isPresent() && lat.length > 0) {
@@ -91,6 +82,23 @@ final class TransactionLoad {
             progress.begin("warm-up round " + round + via + ": " + warmup + " transactions", warmup, "tx");
             return batch(route, echo, warmup, concurrency, progress).latencies.length;
         }, progress);
+    }
+
+    /** The figures of {@code transactions} run in {@code seconds}: {@code sortedLatencies} of those that completed. */
+    private static Map<String, Object> metrics(int transactions, int concurrency, long[] sortedLatencies, long errors,
+                                               double seconds) {
+        long[] lat = sortedLatencies;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("transactions", transactions);
+        m.put("concurrency", concurrency);
+        m.put("ok", lat.length);
+        m.put("errors", errors);
+        m.put("seconds", seconds);
+        m.put("txPerSec", lat.length / seconds);
+        m.put("p50Ms", percentile(lat, PERCENTILE_50));
+        m.put("p99Ms", percentile(lat, PERCENTILE_99));
+        m.put("maxMs", lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6);
+        return m;
     }
 
     private static void putWarmup(Map<String, Object> m, Warmup.Rounds warm) {
@@ -124,15 +132,8 @@ final class TransactionLoad {
         for (int i = 0; i < legs.size(); i++) {
             Interleave.Totals<Batch> t = totals.get(i);
             long[] lat = t.slices.stream().flatMapToLong(b -> Arrays.stream(b.latencies)).sorted().toArray();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("transactions", each * slices);
-            m.put("concurrency", concurrency);
-            m.put("ok", lat.length);
-            m.put("errors", t.slices.stream().mapToLong(Batch::errors).sum());
-            m.put("txPerSec", lat.length / (t.nanos / 1e9));
-            m.put("p50Ms", percentile(lat, PERCENTILE_50));
-            m.put("p99Ms", percentile(lat, PERCENTILE_99));
-            m.put("maxMs", lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6);
+            Map<String, Object> m = metrics(each * slices, concurrency, lat,
+                    t.slices.stream().mapToLong(Batch::errors).sum(), t.nanos / 1e9);
             t.putShared(m).filter(g -> lat.length > 0)
                     .ifPresent(g -> m.put(GENERATOR_CPU_MS_PER_TX, g.toNanos() / 1e6 / lat.length));
             Interleave.putRatios(m, t, totals.get(0));

@@ -62,9 +62,7 @@ public final class ChildProcess implements AutoCloseable {
 
     /** A free ephemeral port on loopback (it may be taken again before the child binds it; rare). */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-            return s.getLocalPort();
-        }
+        return freePorts(1)[0];
     }
 
     /**
