@@ -39,9 +39,7 @@ class ManagementServersIT {
     ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return socks5d.testkit.process.ChildProcess.freePort();
     }
 
     private Config config(Path dir, int mcp, int mass, int pctp) {

@@ -289,9 +289,7 @@ class AdminHttpIT {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return socks5d.testkit.process.ChildProcess.freePort();
     }
 
     /** A loopback port nothing listens on (just released). */

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -25,6 +26,7 @@ import socks5d.wire.Decoded;
 import socks5d.proxy.ProxyHarness;
 import socks5d.testkit.client.Socks5Client;
 import socks5d.testkit.process.ChildProcess;
+import socks5d.testkit.process.Socks5dPorts;
 import socks5d.testkit.client.Socks5Result;
 import socks5d.testkit.target.EchoServer;
 
@@ -58,7 +60,11 @@ class ClusterIT {
                 # must not block the address for the probes that follow.
                 socks5d.management.login-throttle.exempt-loopback = on
                 """);
-        int[] ports = ChildProcess.freePorts(3); // three different ports
+        // Every port of the scenario chosen at once: three cluster ports, then five listeners for each of
+        // the four starts. A node's listeners chosen after the cluster ports, by a separate call, could
+        // take a cluster port not yet bound by its node (CI once failed so).
+        int[] free = ChildProcess.freePorts(3 + 4 * 5);
+        int[] ports = Arrays.copyOf(free, 3);
         List<String> seeds = new ArrayList<>();
         for (int p : ports) {
             seeds.add("--seed-node");
@@ -73,7 +79,8 @@ class ClusterIT {
                 if (i == 0) {
                     args.addAll(List.of("-u", ProxyHarness.USER + ":" + ProxyHarness.PASSWORD));
                 }
-                nodes[i] = ServerProcess.start(work, "node" + i, work.resolve("data" + i), conf, List.of(), args);
+                nodes[i] = ServerProcess.start(work, "node" + i, work.resolve("data" + i), conf, List.of(), args,
+                        Socks5dPorts.allFrom(free, 3 + 5 * i));
                 sessions++;
             }
             ServerProcess a = nodes[0];
@@ -109,7 +116,8 @@ class ClusterIT {
             List<String> args = new ArrayList<>(List.of("--cluster-host", "127.0.0.1", "--cluster-port",
                     Integer.toString(ports[1])));
             args.addAll(seeds);
-            nodes[1] = ServerProcess.start(work, "node1-restarted", work.resolve("data1"), conf, List.of(), args);
+            nodes[1] = ServerProcess.start(work, "node1-restarted", work.resolve("data1"), conf, List.of(), args,
+                    Socks5dPorts.allFrom(free, 3 + 5 * 3));
             sessions++;
             ServerProcess b2 = nodes[1];
             eventually(() -> relays(b2, echo, "dave", "dave-pw"), "dave accepted on B after its restart", nodes);

@@ -183,8 +183,6 @@ class ManagementPlaneIT {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return socks5d.testkit.process.ChildProcess.freePort();
     }
 }

@@ -52,9 +52,17 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(Path logs, String tag, Path dataDir, Path conf, List<String> jvmArgs,
                                List<String> args) throws IOException {
+        return start(logs, tag, dataDir, conf, jvmArgs, args, Socks5dPorts.allFree());
+    }
+
+    /**
+     * As {@link #start(Path, String, Path, Path, List, List)} on the given {@code ports}: for a test that
+     * starts several processes and must choose all their ports at once, so that no two collide.
+     */
+    static ServerProcess start(Path logs, String tag, Path dataDir, Path conf, List<String> jvmArgs,
+                               List<String> args, Socks5dPorts ports) throws IOException {
         Path jar = Path.of("target", "socks5d.jar").toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "run after package: " + jar);
-        Socks5dPorts ports = Socks5dPorts.allFree();
         List<String> command = new ArrayList<>(List.of(ChildProcess.java(), "-Xmx256m"));
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", jar.toString()));

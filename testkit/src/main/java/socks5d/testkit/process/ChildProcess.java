@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -35,6 +36,10 @@ public final class ChildProcess implements AutoCloseable {
     private static final long POLL_MILLIS = 50;
     private static final long KILL_WAIT_SECONDS = 20;
     private static final int TAIL_LINES = 40;
+    /** Ports for children are chosen in [max(FIXED_LOW, ephemeral low - FIXED_SPAN), ephemeral low). */
+    private static final int FIXED_LOW = 10_000;
+    private static final int FIXED_SPAN = 16_384;
+    private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
 
     private final String name;
     private final Process process;
@@ -60,21 +65,33 @@ public final class ChildProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** A free ephemeral port on loopback (it may be taken again before the child binds it; rare). */
+    /** A free port on loopback (it may be taken again before the child binds it; rare). */
     public static int freePort() throws IOException {
         return freePorts(1)[0];
     }
 
     /**
      * {@code n} different free ports on loopback: each probe stays bound until all are chosen, so the
-     * kernel cannot hand out one port twice (as separate {@link #freePort()} calls can).
+     * kernel cannot hand out one port twice (as separate {@link #freePort()} calls can). The ports lie
+     * below the kernel's ephemeral range where it has one (Linux: {@code ip_local_port_range}), so the
+     * outgoing connections and port-0 listeners of the tests and the children, which take ports from
+     * that range, cannot take one of them before its child binds it.
      */
     public static int[] freePorts(int n) throws IOException {
         List<ServerSocket> probes = new ArrayList<>(n);
         try {
             int[] ports = new int[n];
+            int below = ephemeralLow();
+            int attempts = 0;
             for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, LOOPBACK);
+                ServerSocket s = null;
+                while (s == null && below > FIXED_LOW + n && attempts++ < 50 * n) {
+                    int port = ThreadLocalRandom.current().nextInt(Math.max(FIXED_LOW, below - FIXED_SPAN), below);
+                    s = probe(port);
+                }
+                if (s == null) {
+                    s = new ServerSocket(0, 1, LOOPBACK); // no room below the ephemeral range: the kernel's choice
+                }
                 probes.add(s);
                 ports[i] = s.getLocalPort();
             }
@@ -83,6 +100,29 @@ public final class ChildProcess implements AutoCloseable {
             for (ServerSocket s : probes) {
                 s.close();
             }
+        }
+    }
+
+    /** A socket bound to {@code port} on loopback, or null when the port is taken. */
+    private static ServerSocket probe(int port) throws IOException {
+        ServerSocket s = new ServerSocket();
+        try {
+            s.bind(new InetSocketAddress(LOOPBACK, port), 1);
+            return s;
+        } catch (IOException taken) {
+            s.close();
+            return null;
+        }
+    }
+
+    /** The first port of the kernel's ephemeral range, or 0 when it cannot be read (no port below it then). */
+    private static int ephemeralLow() {
+        try {
+            // Not Files.readString: it reads "3" of "32768\t60999" (procfs reports a size of 0)
+            String range = Files.readAllLines(EPHEMERAL_RANGE).get(0).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 

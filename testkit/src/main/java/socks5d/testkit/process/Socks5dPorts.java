@@ -19,8 +19,15 @@ public record Socks5dPorts(int socks, int mcp, int mass, int pctp, int http) {
 
     /** Different free ports for SOCKS and every management listener, HTTP admin included. */
     public static Socks5dPorts allFree() throws IOException {
-        int[] p = ChildProcess.freePorts(5);
-        return new Socks5dPorts(p[0], p[1], p[2], p[3], p[4]);
+        return allFrom(ChildProcess.freePorts(5), 0);
+    }
+
+    /**
+     * The five ports from {@code free[from]} on: for several processes whose ports are chosen by one
+     * {@link ChildProcess#freePorts(int)} call, so that none of them collides with another's.
+     */
+    public static Socks5dPorts allFrom(int[] free, int from) {
+        return new Socks5dPorts(free[from], free[from + 1], free[from + 2], free[from + 3], free[from + 4]);
     }
 
     /** Free ports for SOCKS, MCP, MASS and PCTP; no HTTP admin. */
