@@ -58,7 +58,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     Integer pctpPort;
 
     @Option(names = "--http-port", paramLabel = "PORT",
-            description = "HTTP admin port (/metrics, /health/*, status page), 0 disables (default 8090).")
+            description = "HTTP admin port (/metrics, /health/*, status page), 0 disables (default 8082).")
     Integer httpPort;
 
     @Option(names = "--log-format", paramLabel = "FORMAT",
@@ -78,14 +78,20 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     File configFile;
 
     @Option(names = "--cluster-host", paramLabel = "ADDR",
-            description = "Cluster mode: address other nodes reach this node at (default 127.0.0.1).")
+            description = "This node's cluster address, where other nodes reach it; turns cluster mode on "
+                    + "(default: none, no cluster; 127.0.0.1 when another cluster flag turns it on).")
     String clusterHost;
 
-    @Option(names = "--cluster-port", paramLabel = "PORT", description = "Cluster mode: the cluster port (default 2552).")
+    @Option(names = "--cluster-port", paramLabel = "PORT", description = "Cluster mode: this node's cluster port (default 7355).")
     Integer clusterPort;
 
-    @Option(names = "--seed-node", paramLabel = "HOST:PORT", description = "Cluster mode: a node to join; repeatable.")
+    @Option(names = "--seed-nodes", paramLabel = "HOST:PORT", split = ",",
+            description = "Cluster mode: the seed nodes to join, comma-separated (this node may be one of them); repeatable.")
     List<String> seedNodes = new ArrayList<>();
+
+    /** The flag's singular spelling, which earlier versions documented: more of the same list. */
+    @Option(names = "--seed-node", paramLabel = "HOST:PORT", split = ",", hidden = true)
+    List<String> moreSeedNodes = new ArrayList<>();
 
     @Option(names = "--cluster-name", paramLabel = "NAME", description = "Cluster mode: the cluster's name (default socks5d).")
     String clusterName;
@@ -194,10 +200,12 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         putIf(flags, "socks5d.cluster.host", clusterHost);
         putIf(flags, "socks5d.cluster.port", port("--cluster-port", clusterPort));
         putIf(flags, "socks5d.cluster.name", clusterName);
-        if (!seedNodes.isEmpty()) {
-            flags.put("socks5d.cluster.seed-nodes", seedNodes);
+        List<String> seeds = new ArrayList<>(seedNodes);
+        seeds.addAll(moreSeedNodes);
+        if (!seeds.isEmpty()) {
+            flags.put("socks5d.cluster.seed-nodes", seeds);
         }
-        if (clusterHost != null || clusterPort != null || clusterName != null || !seedNodes.isEmpty()) {
+        if (clusterHost != null || clusterPort != null || clusterName != null || !seeds.isEmpty()) {
             flags.put("socks5d.cluster.enabled", true);
         }
         Config file = ConfigFactory.empty();

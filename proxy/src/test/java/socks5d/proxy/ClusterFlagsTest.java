@@ -28,19 +28,35 @@ class ClusterFlagsTest {
     @Test
     void clusterFlagsSetTheKeysAndTurnClusterModeOn() {
         Config c = config("--cluster-host", "127.0.0.2", "--cluster-port", "2600", "--cluster-name", "eu",
-                "--seed-node", "127.0.0.2:2600", "--seed-node", "127.0.0.3:2600");
+                "--seed-nodes", "127.0.0.2:2600,127.0.0.3:2600");
         assertTrue(c.getBoolean("socks5d.cluster.enabled"));
         assertEquals("127.0.0.2", c.getString("socks5d.cluster.host"));
         assertEquals(2600, c.getInt("socks5d.cluster.port"));
         assertEquals("eu", c.getString("socks5d.cluster.name"));
         assertEquals(List.of("127.0.0.2:2600", "127.0.0.3:2600"), c.getStringList("socks5d.cluster.seed-nodes"));
-        assertTrue(config("--seed-node", "h:1").getBoolean("socks5d.cluster.enabled"));
+        assertTrue(config("--seed-nodes", "h:1").getBoolean("socks5d.cluster.enabled"));
+    }
+
+    @Test
+    void seedNodesAreACommaListAndRepeatableAndSeedNodeIsTheSameFlag() {
+        assertEquals(List.of("a:1", "[::1]:2", "c:3", "d:4", "e:5", "f:6"), config("--seed-nodes", "a:1,[::1]:2",
+                "--seed-nodes", "c:3", "--seed-node", "d:4", "--seed-node", "e:5,f:6")
+                .getStringList("socks5d.cluster.seed-nodes"));
+    }
+
+    @Test
+    void clusterDefaultsAreThoseOfTheReadme() {
+        Config c = config("--cluster-host", "127.0.0.2");
+        assertEquals(7355, c.getInt("socks5d.cluster.port"));
+        assertEquals("socks5d", c.getString("socks5d.cluster.name"));
+        assertEquals(List.of(), c.getStringList("socks5d.cluster.seed-nodes"));
     }
 
     @Test
     void badClusterValuesAreUsageErrors() {
         MainTest.assertBadUsage("70000", "--cluster-port", "70000");
-        MainTest.assertBadUsage("HOST:PORT", "--seed-node", "nohost");
+        MainTest.assertBadUsage("HOST:PORT", "--seed-nodes", "nohost");
+        MainTest.assertBadUsage("HOST:PORT", "--seed-nodes", "a:1,nohost");
         MainTest.assertBadUsage("socks5d.cluster.name", "--cluster-name", "a b");
     }
 }

@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 final class MainTest {
     /** Every flag of the README's command line table. */
     static final List<String> FLAGS = List.of("-h", "-v", "-l", "-p", "-L", "-P", "--mass-port", "--pctp-port",
-            "--http-port", "--log-format", "-u", "-N", "--data-dir", "--config");
+            "--http-port", "--log-format", "-u", "-N", "--data-dir", "--config", "--cluster-host", "--cluster-port",
+            "--seed-nodes", "--cluster-name");
 
     /** Exit status and what went to standard output and standard error. */
     record Outcome(int status, String out, String err) {

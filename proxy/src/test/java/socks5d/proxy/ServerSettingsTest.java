@@ -31,7 +31,7 @@ final class ServerSettingsTest {
         ServerSettings s = ServerSettings.fromConfig(with(""));
         assertEquals(1080, s.proxy().port());
         assertEquals(8080, s.management().mcp().port());
-        assertEquals(8090, s.http().port());
+        assertEquals(8082, s.http().port());
         assertEquals(new Switches.State(true, true, 64 * 1024), s.state().switches());
         assertEquals(false, s.cluster().enabled());
         assertEquals("text", s.logFormat());

@@ -67,7 +67,7 @@ class ClusterIT {
         int[] ports = Arrays.copyOf(free, 3);
         List<String> seeds = new ArrayList<>();
         for (int p : ports) {
-            seeds.add("--seed-node");
+            seeds.add("--seed-nodes");
             seeds.add("127.0.0.1:" + p);
         }
         ServerProcess[] nodes = new ServerProcess[3];

@@ -49,7 +49,7 @@ class PackagingIT {
     void containerFileRunsNonRootWithTheDataVolumeAndAReadinessCheck() throws Exception {
         String file = Files.readString(ROOT.resolve("packaging/Containerfile"));
         for (String line : new String[] {"USER 10001:10001", "VOLUME [\"/var/lib/socks5d\"]",
-                "EXPOSE 1080 8080 8081 9090 8090", "  CMD curl -fsS http://127.0.0.1:8090/health/ready || exit 1",
+                "EXPOSE 1080 8080 8081 9090 8082", "  CMD curl -fsS http://127.0.0.1:8082/health/ready || exit 1",
                 "COPY proxy/target/socks5d.jar /opt/socks5d/socks5d.jar"}) {
             assertTrue(file.contains("\n" + line + "\n"), line);
         }
