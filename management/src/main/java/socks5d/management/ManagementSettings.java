@@ -103,6 +103,7 @@ public record ManagementSettings(String listenAddress, Duration askTimeout, Mcp 
     /** Reads {@code socks5d.management.*} from a resolved config (flags and --config already layered in). */
     public static ManagementSettings fromConfig(Config root) {
         Config c = root.getConfig("socks5d.management");
+        ListenAddress.check("socks5d.management.listen-address (flag -L)", c.getString("listen-address"));
         return new ManagementSettings(
                 c.getString("listen-address"),
                 c.getDuration("ask-timeout"),

@@ -2,7 +2,6 @@ package socks5d.proxy;
 
 import java.io.File;
 import java.io.PrintWriter;
-import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,8 +77,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     File configFile;
 
     @Option(names = "--cluster-host", paramLabel = "ADDR",
-            description = "This node's cluster address, where other nodes reach it; turns cluster mode on "
-                    + "(default: none, no cluster; 127.0.0.1 when another cluster flag turns it on).")
+            description = "This node's cluster address, where other nodes reach it: cluster mode "
+                    + "(default: none, no cluster).")
     String clusterHost;
 
     @Option(names = "--cluster-port", paramLabel = "PORT", description = "Cluster mode: this node's cluster port (default 7355).")
@@ -167,13 +166,19 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         return exit.join().code();
     }
 
-    private static String describe(Throwable t) {
+    /** The start failure in one line: a port in use said as such (docs/operations.md, Exit codes). */
+    static String describe(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof BindException || (c.getMessage() != null && c.getMessage().contains("Address already in use"))) {
-                return "address already in use (" + t.getMessage() + ")";
+            if (c.getMessage() != null && c.getMessage().contains("Address already in use")) {
+                return "address already in use (" + text(t) + ")";
             }
         }
-        return t.getMessage();
+        return text(t);
+    }
+
+    private static String text(Throwable t) {
+        // some failures carry no message (an unresolved address): their class is the message then
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     private List<Credentials> parseUsers() {
@@ -205,7 +210,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         if (!seeds.isEmpty()) {
             flags.put("socks5d.cluster.seed-nodes", seeds);
         }
-        if (clusterHost != null || clusterPort != null || clusterName != null || !seeds.isEmpty()) {
+        if (clusterHost != null) {
             flags.put("socks5d.cluster.enabled", true);
         }
         Config file = ConfigFactory.empty();
@@ -216,6 +221,12 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             file = ConfigFactory.parseFile(configFile);
         }
         Config merged = ConfigFactory.parseMap(flags, "command line").withFallback(file).withFallback(ConfigFactory.load());
+        if ((clusterPort != null || clusterName != null || !seeds.isEmpty()) && !merged.getBoolean("socks5d.cluster.enabled")) {
+            // Cluster mode is --cluster-host's (or socks5d.cluster.enabled in --config); the other cluster
+            // flags alone would be ignored, which is never what was meant.
+            throw new IllegalArgumentException("--cluster-port, --seed-nodes and --cluster-name need --cluster-host "
+                    + "(this node's cluster address), or socks5d.cluster.enabled = on in --config");
+        }
         Duration grace = merged.getDuration("socks5d.proxy.shutdown-grace");
         // The drain phase of CoordinatedShutdown must last as long as the grace period allows.
         return ConfigFactory.parseMap(Map.of(

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import com.typesafe.config.Config;
 
+import socks5d.management.ListenAddress;
 import socks5d.management.OptionalSetting;
 
 import socks5d.proxy.connect.Resolver;
@@ -105,6 +106,7 @@ public record ProxySettings(String listenAddress, int port, int backlog, int max
 
     public static ProxySettings fromConfig(Config root) {
         Config c = root.getConfig("socks5d.proxy");
+        ListenAddress.check("socks5d.proxy.listen-address (flag -l)", c.getString("listen-address"));
         return new ProxySettings(
                 c.getString("listen-address"),
                 c.getInt("port"),

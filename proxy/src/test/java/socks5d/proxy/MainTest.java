@@ -87,7 +87,11 @@ final class MainTest {
                 Arguments.of("a user without colon", "USER:PASS", List.of("-u", "nocolon")),
                 Arguments.of("an empty user name", "1 to 255", List.of("-u", ":x")),
                 Arguments.of("an empty password", "1 to 255", List.of("-u", "x:")),
-                Arguments.of("a missing config file", "/nonexistent", List.of("--config", "/nonexistent")));
+                Arguments.of("a missing config file", "/nonexistent", List.of("--config", "/nonexistent")),
+                Arguments.of("a SOCKS address that is no IPv4 address", "[999.1.1.1]", List.of("-l", "999.1.1.1")),
+                Arguments.of("a SOCKS address of three numbers", "-l", List.of("-l", "10.1.2")),
+                Arguments.of("a management address that is no IPv6 address", "not an IPv6 address", List.of("-L", "1:2:3")),
+                Arguments.of("an empty management address", "-L", List.of("-L", "")));
     }
 
     @ParameterizedTest(name = "{0} exits 2")
@@ -114,6 +118,14 @@ final class MainTest {
                     "--data-dir", dataDir.toString()));
             assertEquals(ExitCode.FAILED.code(), status);
         }
+    }
+
+    @Test
+    void aStartFailureWithoutMessageIsNamedByItsClass() {
+        assertEquals("java.nio.channels.UnresolvedAddressException",
+                Main.describe(new java.nio.channels.UnresolvedAddressException()));
+        assertEquals("address already in use (Bind failed)",
+                Main.describe(new RuntimeException("Bind failed", new java.net.BindException("Address already in use"))));
     }
 
     @Test
