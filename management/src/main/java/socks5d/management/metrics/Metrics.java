@@ -63,7 +63,7 @@ public final class Metrics extends AbstractBehavior<Metrics.Command> {
      * @param rejected               connections accepted and closed at once for a limit
      * @param closed                 served connections that closed
      * @param closedProxiedBytes     payload those closed connections relayed in total (leaves current_bytes_proxied)
-     * @param succeeded              sessions that ended after reply 0x00
+     * @param succeeded              sessions that got reply 0x00 (counted when it is sent)
      * @param failed                 sessions that ended without reply 0x00
      * @param authAttempts           RFC 1929 sub-negotiations received
      * @param authFailures           the failed ones

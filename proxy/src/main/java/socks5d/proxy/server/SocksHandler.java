@@ -71,6 +71,8 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
     private boolean clientFinished;
     private boolean relaying;
     private boolean ended;
+    /** The session got reply 0x00 and was counted as successful then (docs/operations.md, Metrics). */
+    private boolean countedSuccess;
     private boolean outboundReserved;
     private boolean relaySessionTaken;
     private long clientIn;
@@ -162,6 +164,11 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         if (acceptedNanos != 0 && handshake.replyCode() != null) {
             loop.accounting().handshake.observe(System.nanoTime() - acceptedNanos);
             acceptedNanos = 0;
+        }
+        if (!countedSuccess && handshake.replyCode() == ReplyCode.SUCCEEDED) {
+            // successful when the 0x00 reply goes out, not when the session ends (a BIND's first reply)
+            countedSuccess = true;
+            loop.accounting().succeeded++;
         }
         if (action instanceof Handshake.Close close) {
             log.debug("Closing client [{}]: {}", clientAddress, close.why());
@@ -506,9 +513,7 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         boolean succeeded = handshake.replyCode() == ReplyCode.SUCCEEDED;
         int sent = handshake.replyCode() == null ? -1 : handshake.replyCode().code();
         a.replies[sent >= 0 && sent < Observations.NO_REPLY ? sent : Observations.NO_REPLY]++;
-        if (succeeded) {
-            a.succeeded++;
-        } else {
+        if (!countedSuccess) {
             a.failed++;
         }
         if (udpRelay != null && succeeded) {

@@ -101,6 +101,30 @@ class SessionAccountingIT {
         }
     }
 
+    @Test
+    void aSessionIsSuccessfulWhenItGetsReplyZeroNotOnlyWhenItEnds() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        try (EchoServer echo = EchoServer.start(lo); ProxyHarness proxy = ProxyHarness.start("")) {
+            try (Socks5Result open = proxy.client().connect(lo, echo.port())) {
+                assertEquals(0, open.reply());
+                ProxyHarness.assertEchoes(open.socket(), "still open");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                Metrics.Snapshot m = proxy.metrics();
+                while (m.successfulConnections() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                    m = proxy.metrics();
+                }
+                assertEquals(1, m.successfulConnections(), "counted while the session is open");
+                assertEquals(1, m.currentConnections());
+                assertEquals(0, m.failedConnections());
+            }
+            Metrics.Snapshot m = settled(proxy, 1);
+            assertEquals(1, m.successfulConnections(), "not counted again at its end");
+            assertEquals(0, m.failedConnections());
+            assertEquals(0, m.currentConnections());
+        }
+    }
+
     private static AccessLog.Entry only(List<AccessLog.Entry> log, java.util.function.Predicate<AccessLog.Entry> which) {
         List<AccessLog.Entry> found = log.stream().filter(which).toList();
         assertEquals(1, found.size(), "entries " + log);
