@@ -16,6 +16,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -522,14 +523,14 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
             a.udpDatagrams += u.datagramsIn() + u.datagramsOut();
             a.udpBytes += u.bytesIn() + u.bytesOut();
             a.udpDropped += u.dropped();
-            a.log(new AccessLog.Entry(Instant.now(), handshake.user(), clientAddress.getAddress().getHostAddress(),
+            a.log(new AccessLog.Entry(Instant.now(), handshake.user(), NetUtil.toAddressString(clientAddress.getAddress(), true),
                     clientAddress.getPort(), null, 0, ReplyCode.SUCCEEDED.code(), u.bytesIn() + u.bytesOut(),
                     handshake.authenticated(),
                     new AccessLog.Udp(u.datagramsIn(), u.bytesIn(), u.datagramsOut(), u.bytesOut())));
         } else if (clientIn > 0) {
             Request request = handshake.request();
             ReplyCode code = handshake.replyCode() == null ? ReplyCode.GENERAL_FAILURE : handshake.replyCode();
-            a.log(new AccessLog.Entry(Instant.now(), handshake.user(), clientAddress.getAddress().getHostAddress(),
+            a.log(new AccessLog.Entry(Instant.now(), handshake.user(), NetUtil.toAddressString(clientAddress.getAddress(), true),
                     clientAddress.getPort(), request == null ? null : request.address().host(),
                     request == null ? 0 : request.port(), code.code(), proxied, handshake.authenticated()));
         }

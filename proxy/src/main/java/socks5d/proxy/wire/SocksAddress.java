@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 
+import io.netty.util.NetUtil;
+
 /**
  * RFC 1928 §5 addressing: ATYP and the address field it selects. An ATYP this server does not
  * know is kept as {@link Unsupported} so the handshake can answer 0x08. Pure and immutable.
@@ -26,7 +28,7 @@ public sealed interface SocksAddress {
     /** The ATYP octet of this address. */
     int atyp();
 
-    /** The address as the client gave it, for logs and rules: dotted quad, IPv6 text or the name. */
+    /** The address as the client gave it, for logs and rules: dotted quad, IPv6 text (RFC 5952) or the name. */
     String host();
 
     /** X'01': a version-4 IP address, 4 octets. */
@@ -46,8 +48,9 @@ public sealed interface SocksAddress {
             return ATYP_IPV6;
         }
 
+        /** RFC 5952 text ({@code ::1}, {@code ::ffff:127.0.0.1}), not Java's {@code 0:0:0:0:0:0:0:1}. */
         public String host() {
-            return address.getHostAddress();
+            return NetUtil.toAddressString(address, true);
         }
     }
 

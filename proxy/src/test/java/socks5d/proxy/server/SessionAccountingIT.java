@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Timeout;
 
 import socks5d.management.accesslog.AccessLog;
 import socks5d.management.metrics.Metrics;
+import socks5d.proxy.Loopback;
 import socks5d.proxy.ProxyHarness;
 import socks5d.testkit.client.Socks5Client;
 import socks5d.testkit.client.Socks5Result;
@@ -122,6 +123,21 @@ class SessionAccountingIT {
             assertEquals(1, m.successfulConnections(), "not counted again at its end");
             assertEquals(0, m.failedConnections());
             assertEquals(0, m.currentConnections());
+        }
+    }
+
+    @Test
+    void ipv6AddressesAreLoggedAsRfc5952Text() throws Exception {
+        try (EchoServer echo = EchoServer.start(Loopback.V6);
+             ProxyHarness proxy = ProxyHarness.start("socks5d.proxy.listen-address = \"::1\"")) {
+            try (Socks5Result r = proxy.client().connect(Loopback.V6, echo.port())) {
+                assertEquals(0, r.reply());
+                ProxyHarness.assertEchoes(r.socket(), "over IPv6");
+            }
+            settled(proxy, 1);
+            AccessLog.Entry e = proxy.recentSessions(1).get(0);
+            assertEquals("::1", e.destination(), "ATYP 04 ::1, not 0:0:0:0:0:0:0:1");
+            assertEquals("::1", e.clientAddress());
         }
     }
 

@@ -682,13 +682,21 @@ final class Socks5CodecTest {
             Request r = (Request) ok.value();
             SocksAddress.Ipv6 a = assertInstanceOf(SocksAddress.Ipv6.class, r.address());
             assertEquals(SocksAddress.ATYP_IPV6, a.atyp());
-            assertTrue(a.host().contains("ffff"), a.host());
+            assertEquals("::ffff:127.0.0.1", a.host(), "RFC 5952 text, as the access log writes it");
             assertEquals(show(frame.slice(4, 20)), show(ByteString.fromArray(a.address().getAddress())));
             assertEquals(8080, r.port());
             // and it runs the four ways like every other request
             decodesFourWays(ok("::ffff:127.0.0.1", REQUEST, frame, r, NEXT_PAYLOAD));
             // and encodes back as ATYP X'04', not as IPv4
             assertEquals(show(frame), show(Socks5ClientCodec.encode(r)));
+        }
+
+        @Test
+        void ipv6HostIsRfc5952Text() throws Exception {
+            assertEquals("::1", new SocksAddress.Ipv6((java.net.Inet6Address) java.net.InetAddress.getByName("::1")).host());
+            assertEquals("2001:db8::1:0:0:1", new SocksAddress.Ipv6((java.net.Inet6Address) java.net.InetAddress.getByName(
+                    "2001:0db8:0000:0000:0001:0000:0000:0001")).host());
+            assertEquals("fe80::1", new SocksAddress.Ipv6((java.net.Inet6Address) java.net.InetAddress.getByName("FE80:0:0:0:0:0:0:1")).host());
         }
 
         @Test
