@@ -154,9 +154,10 @@ public final class SocksServer implements AutoCloseable {
             for (Map.Entry<EventExecutor, DataPlane.Loop> e : plane.loops()) {
                 e.getValue().accounting().flushEvery(e.getKey(), settings.metricsFlushInterval());
             }
+            InetAddress listenAt = InetAddress.getByName(settings.listenAddress()); // checked by ProxySettings
             ServerBootstrap b = new ServerBootstrap()
                     .group(loops)
-                    .channel(transport.serverChannel())
+                    .channelFactory(transport.serverChannelFor(listenAt))
                     .option(ChannelOption.SO_BACKLOG, settings.backlog())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     // Each session asks for its reads: the handshake when it needs bytes, the relay
@@ -169,7 +170,7 @@ public final class SocksServer implements AutoCloseable {
                     // it again cost a system call per socket; TransportTest checks the default).
                     .childOption(ChannelOption.RCVBUF_ALLOCATOR, readAllocator(settings))
                     .childHandler(new Admit(plane, admission));
-            Channel listener = b.bind(settings.listenAddress(), settings.port()).sync().channel();
+            Channel listener = b.bind(new InetSocketAddress(listenAt, settings.port())).sync().channel();
             log.info("SOCKS data plane on [{}] with [{}] event loops", transport.name(), ((io.netty.util.concurrent.MultithreadEventExecutorGroup) loops).executorCount());
             SocksServer server = new SocksServer(loops, resolver, hashing, plane, listener);
             log.info("Bound SOCKS listener on [{}]", server.localAddress());

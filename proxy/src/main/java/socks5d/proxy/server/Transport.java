@@ -1,10 +1,15 @@
 package socks5d.proxy.server;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.concurrent.ThreadFactory;
 
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -14,6 +19,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -53,6 +59,24 @@ public record Transport(String name, IoHandlerFactory ioHandlers,
     private static Transport nio() {
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class,
                 NioSocketChannel.class, NioDatagramChannel.class);
+    }
+
+    /**
+     * The SOCKS listener's channel for {@code address}: an IPv4 socket for an IPv4 address, so that
+     * {@code 0.0.0.0} is IPv4's wildcard only (a dual-stack socket bound to it, Netty's and the JDK's
+     * default, takes IPv6 clients too); a dual-stack socket otherwise ({@code ::} takes both).
+     */
+    public ChannelFactory<? extends ServerChannel> serverChannelFor(InetAddress address) {
+        if (!(address instanceof Inet4Address)) {
+            return new ReflectiveChannelFactory<>(serverChannel);
+        }
+        if (serverChannel == EpollServerSocketChannel.class) {
+            return () -> new EpollServerSocketChannel(SocketProtocolFamily.INET);
+        }
+        if (serverChannel == NioServerSocketChannel.class) {
+            return () -> new NioServerSocketChannel(SelectorProvider.provider(), SocketProtocolFamily.INET);
+        }
+        return new ReflectiveChannelFactory<>(serverChannel);
     }
 
     /** {@code threads} event loops (0: one per core) named {@code socks5d-io-N}. */
