@@ -36,13 +36,14 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
      * @param replyCode     the RFC 1928 reply code sent, or the reply the session ended with
      * @param bytes         payload relayed, both directions
      * @param authenticated whether the session used RFC 1929 authentication
-     * @param udp           for a UDP association (RFC 1928 §7) that was answered 0x00, its datagrams:
-     *                      the line is then a {@code U} line; {@code null} for every other session
+     * @param udp           for a UDP association (RFC 1928 §7) that was answered 0x00, its datagrams,
+     *                      which the JSON line carries as fields of their own (its text line is an
+     *                      {@code A} line like any session's); {@code null} for every other session
      */
     public record Entry(Instant time, String user, String clientAddress, int clientPort,
                         String destination, int destinationPort, int replyCode, long bytes,
                         boolean authenticated, Udp udp) {
-        /** A TCP session (CONNECT, BIND, or a request that was refused): an {@code A} line. */
+        /** A TCP session (CONNECT, BIND, or a request that was refused). */
         public Entry(Instant time, String user, String clientAddress, int clientPort, String destination,
                      int destinationPort, int replyCode, long bytes, boolean authenticated) {
             this(time, user, clientAddress, clientPort, destination, destinationPort, replyCode, bytes,
@@ -104,10 +105,8 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
      * The time is UTC to the second. A missing user or destination is {@code -}. User names and
      * destinations come from clients, so an ISO control character (TAB, CR, LF and the like) or a
      * backslash in them is written as {@code \xHH}: one session stays one line with ten fields.
-     *
-     * <p>A UDP association has its own ten fields:
-     * {@code time user U client-ip client-port datagrams-in bytes-in datagrams-out bytes-out Auth|NoAuth},
-     * {@code in} being from the client towards destinations and {@code out} back to the client.
+     * A UDP association's line is the same: its destination is the request's DST.ADDR and DST.PORT,
+     * its bytes the datagrams' DATA octets both ways.
      */
     public static String format(Entry e) {
         return format(e, time(e));
@@ -121,15 +120,6 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
         StringBuilder sb = new StringBuilder(96);
         sb.append(time).append(TAB);
         appendField(sb, e.user()).append(TAB);
-        if (e.udp() != null) {
-            Udp u = e.udp();
-            sb.append('U').append(TAB);
-            appendField(sb, e.clientAddress()).append(TAB);
-            sb.append(e.clientPort()).append(TAB);
-            sb.append(u.datagramsIn()).append(TAB).append(u.bytesIn()).append(TAB);
-            sb.append(u.datagramsOut()).append(TAB).append(u.bytesOut()).append(TAB);
-            return sb.append(e.authenticated() ? "Auth" : "NoAuth").toString();
-        }
         sb.append('A').append(TAB);
         appendField(sb, e.clientAddress()).append(TAB);
         sb.append(e.clientPort()).append(TAB);
@@ -158,17 +148,16 @@ public final class AccessLog extends AbstractBehavior<AccessLog.Command> {
         org.slf4j.spi.LoggingEventBuilder b = ACCESS.atInfo()
                 .addKeyValue("time", time)
                 .addKeyValue("user", e.user())
-                .addKeyValue("kind", e.udp() == null ? "A" : "U")
+                .addKeyValue("kind", "A")
                 .addKeyValue("client_address", e.clientAddress())
-                .addKeyValue("client_port", e.clientPort());
-        if (e.udp() == null) {
-            b = b.addKeyValue("destination", e.destination())
-                    .addKeyValue("destination_port", e.destinationPort())
-                    .addKeyValue("reply_code", e.replyCode())
-                    .addKeyValue("bytes", e.bytes());
-        } else {
-            b = b.addKeyValue("datagrams_in", e.udp().datagramsIn()).addKeyValue("bytes_in", e.udp().bytesIn())
-                    .addKeyValue("datagrams_out", e.udp().datagramsOut()).addKeyValue("bytes_out", e.udp().bytesOut());
+                .addKeyValue("client_port", e.clientPort())
+                .addKeyValue("destination", e.destination())
+                .addKeyValue("destination_port", e.destinationPort())
+                .addKeyValue("reply_code", e.replyCode())
+                .addKeyValue("bytes", e.bytes());
+        if (e.udp() != null) {
+            b = b.addKeyValue("udp_datagrams_in", e.udp().datagramsIn()).addKeyValue("udp_bytes_in", e.udp().bytesIn())
+                    .addKeyValue("udp_datagrams_out", e.udp().datagramsOut()).addKeyValue("udp_bytes_out", e.udp().bytesOut());
         }
         b.addKeyValue("auth", e.authenticated()).log(format(e, time));
     }

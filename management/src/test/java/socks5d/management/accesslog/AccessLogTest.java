@@ -48,18 +48,18 @@ class AccessLogTest {
     }
 
     @Test
-    void formatsAUdpAssociationLineByteForByte() {
+    void formatsAUdpAssociationAsAnALineByteForByte() {
         AccessLog.Entry e = new AccessLog.Entry(Instant.parse("2026-11-22T13:55:03.5Z"), null, "192.0.2.7", 50124,
-                null, 0, 0, 3 + 1200, false, new AccessLog.Udp(3, 1200, 1, 3));
+                "0.0.0.0", 0, 0, 3 + 1200, false, new AccessLog.Udp(3, 1200, 1, 3));
         assertArrayEquals(("2026-11-22T13:55:03Z" // time, UTC, truncated to the second
                 + "\t-"                           // user: none
-                + "\tU"                           // literal U: a UDP association
+                + "\tA"                           // literal A, as for every session
                 + "\t192.0.2.7"                   // client ip (control connection)
                 + "\t50124"                       // client port (control connection)
-                + "\t3"                           // datagrams from the client
-                + "\t1200"                        // their DATA bytes
-                + "\t1"                           // datagrams to the client
-                + "\t3"                           // their DATA bytes
+                + "\t0.0.0.0"                     // DST.ADDR of the UDP ASSOCIATE request, as sent
+                + "\t0"                           // its DST.PORT
+                + "\t0"                           // reply code
+                + "\t1203"                        // DATA bytes both ways
                 + "\tNoAuth").getBytes(StandardCharsets.UTF_8), AccessLog.format(e).getBytes(StandardCharsets.UTF_8));
     }
 

@@ -523,9 +523,10 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
             a.udpDatagrams += u.datagramsIn() + u.datagramsOut();
             a.udpBytes += u.bytesIn() + u.bytesOut();
             a.udpDropped += u.dropped();
+            Request request = handshake.request(); // DST.ADDR and DST.PORT as the client sent them
             a.log(new AccessLog.Entry(Instant.now(), handshake.user(), NetUtil.toAddressString(clientAddress.getAddress(), true),
-                    clientAddress.getPort(), null, 0, ReplyCode.SUCCEEDED.code(), u.bytesIn() + u.bytesOut(),
-                    handshake.authenticated(),
+                    clientAddress.getPort(), request.address().host(), request.port(), ReplyCode.SUCCEEDED.code(),
+                    u.bytesIn() + u.bytesOut(), handshake.authenticated(),
                     new AccessLog.Udp(u.datagramsIn(), u.bytesIn(), u.datagramsOut(), u.bytesOut())));
         } else if (clientIn > 0) {
             Request request = handshake.request();

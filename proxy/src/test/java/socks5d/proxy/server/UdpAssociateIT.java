@@ -171,10 +171,14 @@ class UdpAssociateIT {
         assertEchoedBy(echo4, a, "before close");
         InetSocketAddress relay = a.relay();
         int controlPort = a.controlSocket().getLocalPort();
+        int udpPort = a.localAddress().getPort();
         a.controlSocket().close();
         AccessLog.Entry e = proxy.awaitSession(x -> x.udp() != null && x.clientPort() == controlPort, T);
         assertEquals(new AccessLog.Udp(1, 12, 1, 12), e.udp());
-        assertEquals("U", AccessLog.format(e).split("\t")[2]);
+        String[] line = AccessLog.format(e).split("\t");
+        assertEquals("A", line[2]);
+        // DST.ADDR and DST.PORT as the request declared them (the client's UDP socket), reply 0, DATA bytes both ways
+        assertEquals("127.0.0.1\t" + udpPort + "\t0\t24", String.join("\t", line[5], line[6], line[7], line[8]));
         // The relay socket is closed: a datagram to it draws an ICMP port unreachable.
         try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(V4, 0))) {
             probe.connect(relay);
