@@ -1,5 +1,7 @@
 package socks5d.proxy.connect;
 
+import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -35,6 +37,8 @@ import socks5d.proxy.wire.SocksAddress;
  */
 public final class Binder {
     private static final Logger log = LoggerFactory.getLogger(Binder.class);
+    /** Any port does for asking the system which local address it would send from; nothing is sent. */
+    private static final int DISCARD_PORT = 9;
 
     /** How the BIND goes; called on the event loop. {@link #failed} and {@link #peerConnected} end it. */
     public interface Outcome {
@@ -134,19 +138,47 @@ public final class Binder {
                 ch.eventLoop().execute(() -> accepted(ch));
             }
         });
-        ChannelFuture bound = b.bind(listenOn, 0);
+        InetAddress on = listenAddress();
+        ChannelFuture bound = b.bind(on, 0);
         listener = bound.channel();
         bound.addListener((ChannelFuture f) -> {
             if (done) {
                 f.channel().close();
             } else if (!f.isSuccess()) {
-                log.debug("BIND listener on [{}] failed: [{}]", listenOn, f.cause().toString());
+                log.debug("BIND listener on [{}] failed: [{}]", on, f.cause().toString());
                 finish(ReplyCode.GENERAL_FAILURE);
             } else {
                 timer = loop.schedule(this::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
                 outcome.listening((InetSocketAddress) f.channel().localAddress());
             }
         });
+    }
+
+    /**
+     * Where the listener goes: the address the client reached the proxy on, unless the expected host
+     * is of the other IP family (a client on IPv4 that expects an IPv6 peer, or the reverse), which
+     * could never connect there; then the local address the system would send from towards that host
+     * (a connected UDP socket shows it, and sends nothing), so the first reply names an address the
+     * peer can reach.
+     */
+    private InetAddress listenAddress() {
+        if (expected.isEmpty()) {
+            return listenOn;
+        }
+        for (InetAddress e : expected) {
+            if (e.getClass() == listenOn.getClass()) {
+                return listenOn;
+            }
+        }
+        InetAddress peer = expected.iterator().next();
+        try (DatagramSocket probe = new DatagramSocket()) {
+            probe.connect(peer, DISCARD_PORT);
+            InetAddress local = probe.getLocalAddress();
+            return local == null || local.isAnyLocalAddress() ? listenOn : local;
+        } catch (IOException | RuntimeException e) {
+            log.debug("BIND for [{}]: no route towards [{}]: [{}]", request.address().host(), peer, e.toString());
+            return listenOn;
+        }
     }
 
     private void accepted(Channel ch) {

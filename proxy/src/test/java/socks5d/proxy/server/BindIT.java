@@ -108,6 +108,22 @@ class BindIT {
     }
 
     @Test
+    void listensOnIpv6ForAnIpv6PeerOfAClientOnIpv4() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        try (Socks5Bind b = proxy.client().bind(v6, 0)) {
+            assertEquals(0, b.first().reply(), b.toString());
+            assertEquals(v6, b.first().boundAddress(), "an address the expected host can reach, not 127.0.0.1");
+            try (Socket peer = connectFrom(v6, b.listenAddress())) {
+                Socks5Result second = b.awaitPeer(T);
+                assertEquals(0, second.reply());
+                assertEquals(v6, second.boundAddress());
+                send(peer, "over IPv6");
+                assertEquals("over IPv6", read(b.socket(), 9));
+            }
+        }
+    }
+
+    @Test
     void acceptsThePeerByName() throws Exception {
         try (Socks5Bind b = proxy.client().bind("peer.test", 21)) {
             assertEquals(0, b.first().reply(), b.toString());
