@@ -170,7 +170,15 @@ public final class SocksServer implements AutoCloseable {
                     // it again cost a system call per socket; TransportTest checks the default).
                     .childOption(ChannelOption.RCVBUF_ALLOCATOR, readAllocator(settings))
                     .childHandler(new Admit(plane, admission));
-            Channel listener = b.bind(new InetSocketAddress(listenAt, settings.port())).sync().channel();
+            InetSocketAddress at = new InetSocketAddress(listenAt, settings.port());
+            Channel listener;
+            try {
+                listener = b.bind(at).sync().channel();
+            } catch (Exception e) {
+                // the operator's line names the listener (docs/operations.md, Exit codes)
+                throw new java.io.IOException("SOCKS listener on [" + io.netty.util.NetUtil.toSocketAddressString(at) + "]: "
+                        + e.getMessage(), e);
+            }
             log.info("SOCKS data plane on [{}] with [{}] event loops", transport.name(), ((io.netty.util.concurrent.MultithreadEventExecutorGroup) loops).executorCount());
             SocksServer server = new SocksServer(loops, resolver, hashing, plane, listener);
             log.info("Bound SOCKS listener on [{}]", server.localAddress());
