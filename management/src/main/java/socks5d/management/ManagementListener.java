@@ -71,7 +71,16 @@ public final class ManagementListener {
                                     Consumer<Flow<I, O, NotUsed>> handleWith) {
         log.debug("{} connection from [{}]", name, remote);
         if (!gauge.tryOpen()) {
-            log.warn("Refusing {} connection from [{}]: max-connections reached", name, remote);
+            long refusals = gauge.refused(System.nanoTime());
+            if (refusals == 1) {
+                log.warn("Refusing {} connection from [{}]: max-connections reached", name, remote);
+            } else if (refusals > 1) {
+                log.warn("Refusing {} connection from [{}]: max-connections reached ([{}] refused since the last "
+                        + "such warning, at most one a [{}] s)", name, remote, refusals,
+                        ConnectionGauge.WARN_EVERY_NANOS / 1_000_000_000L);
+            } else {
+                log.debug("Refusing {} connection from [{}]: max-connections reached", name, remote);
+            }
             handleWith.accept(refuse);
             return;
         }

@@ -1,6 +1,7 @@
 package socks5d.management.admission;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts the connections of one management listener open right now (MCP, MASS, PCTP, HTTP admin), so
@@ -9,8 +10,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Lock-free; safe from any thread.
  */
 public final class ConnectionGauge {
+    /** At most one refusal WARN per listener in this long; the refusals between are counted into the next. */
+    public static final long WARN_EVERY_NANOS = 10_000_000_000L;
+
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
+    /** When the last refusal was warned about, on {@link System#nanoTime}'s scale; refusals not warned about since. */
+    private final AtomicLong lastWarned = new AtomicLong();
+    private final AtomicLong unwarned = new AtomicLong();
+    private volatile boolean warnedOnce;
 
     /** @param max most connections at once; 0 means no limit */
     public ConnectionGauge(int max) {
@@ -33,6 +41,25 @@ public final class ConnectionGauge {
     /** Releases a slot taken with {@link #tryOpen}. */
     public void close() {
         open.decrementAndGet();
+    }
+
+    /**
+     * Records a refused connection at {@code nowNanos} and says whether to warn about it: the first
+     * refusal, then at most one every {@link #WARN_EVERY_NANOS}, so that a flood of connections
+     * cannot flood the log. Returns how many refusals the warning covers (this one and those not
+     * warned about since the last), or 0 for no warning.
+     */
+    public long refused(long nowNanos) {
+        unwarned.incrementAndGet();
+        long last = lastWarned.get();
+        if (warnedOnce && nowNanos - last < WARN_EVERY_NANOS) {
+            return 0;
+        }
+        if (!lastWarned.compareAndSet(last, nowNanos)) {
+            return 0; // another thread warns for this period; its count takes this one
+        }
+        warnedOnce = true;
+        return unwarned.getAndSet(0);
     }
 
     /** The connections open now. */

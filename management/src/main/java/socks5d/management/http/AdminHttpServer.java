@@ -8,8 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -18,10 +21,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -32,11 +35,19 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.SystemMaterializer;
+import org.apache.pekko.stream.TLSProtocol.SessionBytes;
+import org.apache.pekko.stream.TLSProtocol.SslTlsInbound;
+import org.apache.pekko.stream.TLSProtocol.SslTlsOutbound;
+import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.TLSPlacebo;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,13 +96,13 @@ public final class AdminHttpServer {
      * Binds the listener on {@code settings.listenAddress()} and {@code settings.port()}; the stage
      * fails if the bind fails. Warns when the address is not a loopback address.
      */
-    public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, HttpSettings settings, StateActors state,
+    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, HttpSettings settings, StateActors state,
                                                       Readiness readiness) {
         return bind(system, settings, state, readiness, settings.port());
     }
 
     /** As {@link #bind(ActorSystem, HttpSettings, StateActors, Readiness)} on an explicit port (tests bind 0). */
-    public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, HttpSettings settings, StateActors state,
+    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, HttpSettings settings, StateActors state,
                                                       Readiness readiness, int port) {
         warnUnlessLoopback(settings.listenAddress());
         // The directory answers once it has loaded the user file (it stashes until then).
@@ -108,18 +119,57 @@ public final class AdminHttpServer {
         ConnectionGauge gauge = new ConnectionGauge(settings.maxConnections());
         PrometheusExposition exposition = new PrometheusExposition();
         Materializer mat = SystemMaterializer.get(system).materializer();
-        CompletionStage<ServerBinding> binding = Http.get(system).newServerAt(settings.listenAddress(), port)
-                .connectionSource()
+        ServerSettings server = ServerSettings.create(system.classicSystem());
+        // pekko-http's own binding, on plain TCP, so that bytes reach its parser in small pieces (below);
+        // idle connections close after pekko.http.server.idle-timeout, as with Http.newServerAt.
+        Duration idle = server.getTimeouts().idleTimeout().isFinite()
+                ? Duration.ofNanos(server.getTimeouts().idleTimeout().toNanos()) : null;
+        CompletionStage<Tcp.ServerBinding> binding = Tcp.get(system)
+                .bind(settings.listenAddress(), port, ManagementListener.BACKLOG, List.of(), false, Optional.ofNullable(idle))
                 .to(Sink.foreach(connection -> ManagementListener.admit(gauge, LISTENER, connection.remoteAddress(),
-                        () -> Flow.of(HttpRequest.class).mapAsync(1, new Handler(client, settings, readiness, exposition,
-                                failedLogins, mat, connection.remoteAddress())::handle),
-                        Flow.fromSinkAndSource(Sink.<HttpRequest>cancelled(), Source.<HttpResponse>empty()),
+                        () -> connectionFlow(system, server, connection.remoteAddress(),
+                                Flow.of(HttpRequest.class).mapAsync(1, new Handler(client, settings, readiness, exposition,
+                                        failedLogins, mat, connection.remoteAddress())::handle)),
+                        Flow.fromSinkAndSource(Sink.<ByteString>cancelled(), Source.<ByteString>empty()),
                         f -> connection.handleWith(f, mat))))
                 .run(mat);
         // Unbound at service-stop, not service-unbind: kept through the drain, so that /health/ready
         // answers "not ready" while sessions finish.
         return ManagementListener.announce(system, LISTENER, CoordinatedShutdown.PhaseServiceStop(), binding,
-                ServerBinding::localAddress, ServerBinding::unbind);
+                Tcp.ServerBinding::localAddress, Tcp.ServerBinding::unbind);
+    }
+
+    /**
+     * Largest piece of a connection's bytes handed to pekko-http's request parser at once. Its parser
+     * (1.3.0) recurses once per request found in one piece, so a client that pipelines a thousand small
+     * requests in one write overflowed the stack of the thread parsing them, which Pekko treats as fatal
+     * and ends the JVM with (jvm-exit-on-fatal-error): any local client could stop socks5d. A request of
+     * at least 16 octets, in pieces of 512, keeps that depth at 32.
+     */
+    static final int PARSER_PIECE = 512;
+
+    /** One connection: bytes in pieces of at most {@link #PARSER_PIECE}, pekko-http's server layer, {@code handler}. */
+    static Flow<ByteString, ByteString, NotUsed> connectionFlow(ActorSystem<?> system, ServerSettings server,
+                                                               InetSocketAddress remote,
+                                                               Flow<HttpRequest, HttpResponse, NotUsed> handler) {
+        BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed> plain = BidiFlow.fromFlows(
+                        Flow.<SslTlsOutbound>create(), Flow.<SessionBytes>create().map(b -> (SslTlsInbound) b))
+                .atop(TLSPlacebo.getInstance());
+        Flow<ByteString, ByteString, NotUsed> http = Http.get(system).serverLayer(server, Optional.of(remote))
+                .atop(plain).reversed().join(handler);
+        return Flow.of(ByteString.class).mapConcat(AdminHttpServer::pieces).via(http);
+    }
+
+    /** {@code bytes} cut into pieces of at most {@link #PARSER_PIECE} octets (no copy). */
+    static List<ByteString> pieces(ByteString bytes) {
+        if (bytes.size() <= PARSER_PIECE) {
+            return List.of(bytes);
+        }
+        List<ByteString> pieces = new ArrayList<>(bytes.size() / PARSER_PIECE + 1);
+        for (int from = 0; from < bytes.size(); from += PARSER_PIECE) {
+            pieces.add(bytes.slice(from, Math.min(bytes.size(), from + PARSER_PIECE)));
+        }
+        return pieces;
     }
 
     static void warnUnlessLoopback(String address) {

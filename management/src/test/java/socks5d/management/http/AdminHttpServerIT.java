@@ -22,7 +22,7 @@ import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
-import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.stream.javadsl.Tcp.ServerBinding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -150,6 +150,52 @@ class AdminHttpServerIT {
                 assertEquals(-1, readOrEnd(second.getInputStream()), "closed without an answer");
             }
         }
+    }
+
+    /**
+     * Thousands of small requests pipelined in one write: pekko-http's parser recursed once per request
+     * of a read and overflowed its thread's stack, and Pekko then ended the JVM. All are answered, in
+     * order, and the listener serves the next connection.
+     */
+    @Test
+    void thousandsOfPipelinedRequestsInOneWriteAreAllAnswered(@TempDir Path dir) throws Exception {
+        Running r = start(dir, 4);
+        int n = 5000;
+        byte[] one = "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[one.length * n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(one, 0, all, i * one.length, one.length);
+        }
+        try (Socket s = new Socket()) {
+            s.connect(r.address(), 5000);
+            s.setSoTimeout(20_000);
+            Thread writer = new Thread(() -> {
+                try {
+                    s.getOutputStream().write(all);
+                } catch (IOException e) {
+                    // the reader below fails the test
+                }
+            });
+            writer.start();
+            InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+            for (int i = 0; i < n; i++) {
+                String head = readHead(in);
+                assertTrue(head.startsWith("HTTP/1.1 200"), "response " + i + ": " + head);
+                int length = Integer.parseInt(head.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT)
+                        .startsWith("content-length:")).findFirst().orElseThrow().substring(15).trim());
+                in.readNBytes(length);
+            }
+            writer.join(10_000);
+        }
+        assertEquals(200, get(r, "/health/live", null).statusCode(), "the listener still serves");
+    }
+
+    @Test
+    void bytesReachTheParserInPiecesOfAtMost512() {
+        byte[] big = new byte[1300];
+        java.util.List<org.apache.pekko.util.ByteString> p = AdminHttpServer.pieces(org.apache.pekko.util.ByteString.fromArray(big));
+        assertEquals(java.util.List.of(512, 512, 276), p.stream().map(org.apache.pekko.util.ByteString::size).toList());
+        assertEquals(1, AdminHttpServer.pieces(org.apache.pekko.util.ByteString.fromArray(new byte[512])).size());
     }
 
     private static int readOrEnd(InputStream in) {
