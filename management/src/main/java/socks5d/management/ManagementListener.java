@@ -62,6 +62,18 @@ public final class ManagementListener {
     }
 
     /**
+     * Where a connection's decoded requests pass on their way to its handler: the first must arrive
+     * within {@code first}, each next one within {@code idle} of the one before (when set), else the
+     * stream fails and the connection closes. Counting requests rather than bytes means a client that
+     * sends a byte now and then never completing a request cannot hold one of the listener's
+     * {@code max-connections} slots.
+     */
+    public static <T> Flow<T, T, NotUsed> requestDeadlines(Duration first, Optional<Duration> idle) {
+        Flow<T, T, NotUsed> f = Flow.<T>create().initialTimeout(first);
+        return idle.isPresent() ? f.idleTimeout(idle.get()) : f;
+    }
+
+    /**
      * Serves a connection with {@code flow} if {@code gauge} has a slot, releasing the slot when the
      * flow ends; otherwise hands it {@code refuse} (closes it at once: nothing read, nothing
      * written) and warns. {@code handleWith} runs the chosen flow on the connection.

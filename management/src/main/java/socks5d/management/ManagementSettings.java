@@ -22,9 +22,20 @@ import socks5d.management.limits.LoginThrottle;
  * @param loginThrottle  {@code socks5d.management.login-throttle}: slows and stops password guessing per address
  * @param maxConnections sessions each listener serves at once; more are closed at once
  *                       ({@code max-connections}), so idle admin connections cannot use up descriptors
+ * @param firstRequestTimeout a connection that has not completed its first request (an MCP frame, a
+ *                       PCTP line, an HTTP request) by then is closed ({@code first-request-timeout})
  */
 public record ManagementSettings(String listenAddress, Duration askTimeout, Mcp mcp, Mass mass, Pctp pctp,
-                                 int maxConnections, LoginThrottle.Settings loginThrottle) {
+                                 int maxConnections, LoginThrottle.Settings loginThrottle,
+                                 Duration firstRequestTimeout) {
+    public static final Duration DEFAULT_FIRST_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The settings with the default first-request timeout. */
+    public ManagementSettings(String listenAddress, Duration askTimeout, Mcp mcp, Mass mass, Pctp pctp,
+                              int maxConnections, LoginThrottle.Settings loginThrottle) {
+        this(listenAddress, askTimeout, mcp, mass, pctp, maxConnections, loginThrottle, DEFAULT_FIRST_REQUEST_TIMEOUT);
+    }
+
     /** The settings with the default of 16 sessions per listener. */
     public ManagementSettings(String listenAddress, Duration askTimeout, Mcp mcp, Mass mass, Pctp pctp) {
         this(listenAddress, askTimeout, mcp, mass, pctp, DEFAULT_MAX_CONNECTIONS);
@@ -98,6 +109,7 @@ public record ManagementSettings(String listenAddress, Duration askTimeout, Mcp 
         if (maxConnections < 1) {
             throw new IllegalArgumentException("socks5d.management.max-connections must be at least 1");
         }
+        requirePositive("first-request-timeout", firstRequestTimeout);
     }
 
     /** Reads {@code socks5d.management.*} from a resolved config (flags and --config already layered in). */
@@ -112,7 +124,8 @@ public record ManagementSettings(String listenAddress, Duration askTimeout, Mcp 
                         c.getDuration("mass.session-timeout")),
                 new Pctp(c.getInt("pctp.port"), c.getInt("pctp.max-line"), OptionalSetting.duration(root, "socks5d.management.pctp.idle-timeout")),
                 c.getInt("max-connections"),
-                LoginThrottle.Settings.fromConfig(root));
+                LoginThrottle.Settings.fromConfig(root),
+                c.getDuration("first-request-timeout"));
     }
 
     private static void requirePort(String key, int port) {

@@ -83,6 +83,77 @@ class ManagementServersIT {
         }
     }
 
+    /**
+     * A connection must complete its first request within first-request-timeout, and then one request
+     * within each idle timeout: silence, or a byte now and then never making a request, closes it,
+     * while a client that asks goes on being served past both.
+     */
+    @Test
+    void connectionsThatAskNothingAreClosedEvenIfTheyTrickleBytes(@TempDir Path dir) throws Exception {
+        int[] free = socks5d.testkit.process.ChildProcess.freePorts(2);
+        Config config = ManagementFixture.config(testKit, dir, Map.of(
+                "socks5d.management.mcp.port", free[0],
+                "socks5d.management.mass.port", 0,
+                "socks5d.management.pctp.port", free[1],
+                "socks5d.management.first-request-timeout", "1s",
+                "socks5d.management.mcp.idle-timeout", "2s",
+                "socks5d.management.pctp.idle-timeout", "2s"));
+        StateActors state = ManagementFixture.spawnState(testKit, config);
+        ManagementServers.Bindings bindings = ManagementServers.start(testKit.system(),
+                ManagementSettings.fromConfig(config), state).toCompletableFuture().join();
+        java.net.InetSocketAddress mcp = bindings.mcp().orElseThrow().localAddress();
+        java.net.InetSocketAddress pctp = bindings.pctp().orElseThrow().localAddress();
+        byte[] getMetrics = McpCodec.encode(McpRequest.GetMetrics.INSTANCE).toArray();
+        try (java.net.Socket silent = open(mcp); java.net.Socket silentPctp = open(pctp);
+             java.net.Socket trickle = open(mcp); java.net.Socket trickleAfter = open(mcp);
+             java.net.Socket asking = open(mcp)) {
+            long start = System.nanoTime();
+            trickleAfter.getOutputStream().write(getMetrics);
+            assertEquals(0x01, trickleAfter.getInputStream().read(), "answered");
+            trickleAfter.getInputStream().readNBytes(3 + 48);
+            asking.getOutputStream().write(getMetrics);
+            asking.getInputStream().readNBytes(4 + 48);
+            // A header byte every 200 ms, never a whole frame, on two connections (one after a request);
+            // a whole request every 500 ms on a third.
+            boolean trickleOpen = true;
+            boolean trickleAfterOpen = true;
+            for (int i = 0; i < 20; i++) {
+                Thread.sleep(200);
+                trickleOpen = trickleOpen && writes(trickle, 0x01);
+                trickleAfterOpen = trickleAfterOpen && writes(trickleAfter, 0x01);
+                if (i % 3 == 0) {
+                    asking.getOutputStream().write(getMetrics);
+                    assertEquals(52, asking.getInputStream().readNBytes(4 + 48).length, "still served after " + i);
+                }
+            }
+            assertEquals(-1, readOrEnd(silent), "silent MCP connection closed");
+            assertEquals(-1, readOrEnd(silentPctp), "silent PCTP connection closed");
+            assertEquals(-1, readOrEnd(trickle), "a byte at a time before any request: closed");
+            assertEquals(-1, readOrEnd(trickleAfter), "a byte at a time after a request: closed");
+            assertTrue(System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
+        } finally {
+            bindings.unbind().toCompletableFuture().join();
+        }
+    }
+
+    /** Whether {@code b} could still be written (false once the server closed the connection). */
+    private static boolean writes(java.net.Socket s, int b) {
+        try {
+            s.getOutputStream().write(b);
+            return true;
+        } catch (IOException closed) {
+            return false;
+        }
+    }
+
+    private static int readOrEnd(java.net.Socket s) {
+        try {
+            return s.getInputStream().read();
+        } catch (IOException reset) {
+            return -1;
+        }
+    }
+
     private static java.net.Socket open(java.net.InetSocketAddress address) throws IOException {
         java.net.Socket s = new java.net.Socket();
         s.connect(address, 5000);

@@ -121,15 +121,19 @@ public final class AdminHttpServer {
         Materializer mat = SystemMaterializer.get(system).materializer();
         ServerSettings server = ServerSettings.create(system.classicSystem());
         // pekko-http's own binding, on plain TCP, so that bytes reach its parser in small pieces (below);
-        // idle connections close after pekko.http.server.idle-timeout, as with Http.newServerAt.
+        // idle connections close after pekko.http.server.idle-timeout, as with Http.newServerAt, and that
+        // timeout also counts complete requests (ManagementListener.requestDeadlines): a request sent a
+        // byte at a time cannot hold a connection for longer.
         Duration idle = server.getTimeouts().idleTimeout().isFinite()
                 ? Duration.ofNanos(server.getTimeouts().idleTimeout().toNanos()) : null;
         CompletionStage<Tcp.ServerBinding> binding = Tcp.get(system)
                 .bind(settings.listenAddress(), port, ManagementListener.BACKLOG, List.of(), false, Optional.ofNullable(idle))
                 .to(Sink.foreach(connection -> ManagementListener.admit(gauge, LISTENER, connection.remoteAddress(),
                         () -> connectionFlow(system, server, connection.remoteAddress(),
-                                Flow.of(HttpRequest.class).mapAsync(1, new Handler(client, settings, readiness, exposition,
-                                        failedLogins, mat, connection.remoteAddress())::handle)),
+                                ManagementListener.<HttpRequest>requestDeadlines(settings.firstRequestTimeout(),
+                                                Optional.ofNullable(idle))
+                                        .mapAsync(1, new Handler(client, settings, readiness, exposition,
+                                                failedLogins, mat, connection.remoteAddress())::handle)),
                         Flow.fromSinkAndSource(Sink.<ByteString>cancelled(), Source.<ByteString>empty()),
                         f -> connection.handleWith(f, mat))))
                 .run(mat);

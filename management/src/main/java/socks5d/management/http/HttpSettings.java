@@ -18,10 +18,13 @@ import socks5d.management.limits.LoginThrottle;
  * @param maxConnections {@code socks5d.management.max-connections}: more are closed at once
  * @param logLines       {@code http.log-lines}: access-log sessions the status page shows
  * @param loginThrottle  {@code socks5d.management.login-throttle}: ADMIN logins to the page, as on MASS and PCTP
+ * @param firstRequestTimeout {@code socks5d.management.first-request-timeout}: the first request must be
+ *                       complete by then
  */
 public record HttpSettings(String listenAddress, int port, Duration askTimeout, int maxConnections, int logLines,
-                           LoginThrottle.Settings loginThrottle) {
+                           LoginThrottle.Settings loginThrottle, Duration firstRequestTimeout) {
     public HttpSettings {
+        Objects.requireNonNull(firstRequestTimeout, "firstRequestTimeout");
         Objects.requireNonNull(listenAddress, "listenAddress");
         Objects.requireNonNull(loginThrottle, "loginThrottle");
         if (port < 0 || port > 65535) {
@@ -45,6 +48,7 @@ public record HttpSettings(String listenAddress, int port, Duration askTimeout, 
     public static HttpSettings fromConfig(Config root) {
         Config c = root.getConfig("socks5d.management");
         return new HttpSettings(c.getString("listen-address"), c.getInt("http.port"), c.getDuration("ask-timeout"),
-                c.getInt("max-connections"), c.getInt("http.log-lines"), LoginThrottle.Settings.fromConfig(root));
+                c.getInt("max-connections"), c.getInt("http.log-lines"), LoginThrottle.Settings.fromConfig(root),
+                c.getDuration("first-request-timeout"));
     }
 }

@@ -51,7 +51,8 @@ public final class McpServer {
                                                           StateActors state, int port) {
         // idleTimeout: idle admin connections do not pile up (mcp.idle-timeout).
         return ManagementListener.bind(system, "MCP", settings, port, settings.mcp().idleTimeout(),
-                peer -> flow(new StateClient(state, settings.askTimeout(), system.scheduler()), peer));
+                peer -> flow(new StateClient(state, settings.askTimeout(), system.scheduler()), peer,
+                        ManagementListener.requestDeadlines(settings.firstRequestTimeout(), settings.mcp().idleTimeout())));
     }
 
     /** One response and whether the connection closes after it (bad VER). */
@@ -63,8 +64,9 @@ public final class McpServer {
      * handler, which answers the decoded requests (pipelined ones included) strictly in order with
      * {@code mapAsync(1)}.
      */
-    public static Flow<ByteString, ByteString, NotUsed> flow(StateClient state, InetSocketAddress peer) {
-        Flow<Decoded<McpRequest>, Answer, NotUsed> handler = Flow.<Decoded<McpRequest>>create()
+    public static Flow<ByteString, ByteString, NotUsed> flow(StateClient state, InetSocketAddress peer,
+                                                            Flow<Decoded<McpRequest>, Decoded<McpRequest>, NotUsed> deadlines) {
+        Flow<Decoded<McpRequest>, Answer, NotUsed> handler = deadlines
                 .mapAsync(1, decoded -> answer(decoded, state, peer));
         return codec().atop(McpFraming.framing()).reversed().join(handler).named("mcp-session");
     }

@@ -48,7 +48,8 @@ public final class PctpServer {
     public static Flow<ByteString, ByteString, NotUsed> flow(StateClient state, ManagementSettings settings,
                                                             LoginThrottle throttle, InetSocketAddress peer) {
         PctpSession session = new PctpSession(state, peer, throttle);
-        Flow<PctpLine, PctpSession.Answer, NotUsed> handler = Flow.<PctpLine>create().mapAsync(1, session::handle);
+        Flow<PctpLine, PctpSession.Answer, NotUsed> handler = ManagementListener.<PctpLine>requestDeadlines(
+                settings.firstRequestTimeout(), settings.pctp().idleTimeout()).mapAsync(1, session::handle);
         return codec().atop(PctpFraming.framing(settings.pctp().maxLine())).reversed().join(handler)
                 .named("pctp-session");
     }

@@ -50,9 +50,14 @@ class AdminHttpServerIT {
     }
 
     private Running start(Path dir, int maxConnections) {
+        return start(dir, maxConnections, "10s");
+    }
+
+    private Running start(Path dir, int maxConnections, String firstRequestTimeout) {
         Config config = ManagementFixture.config(testKit, dir, Map.of(
                 "socks5d.management.users.hash-iterations", 1000,
-                "socks5d.management.max-connections", maxConnections));
+                "socks5d.management.max-connections", maxConnections,
+                "socks5d.management.first-request-timeout", firstRequestTimeout));
         StateActors state = ManagementFixture.spawnState(testKit, config);
         ManagementFixture.addUser(testKit, state, "admin", "secret", UserDirectory.Role.ADMIN);
         Readiness readiness = new Readiness();
@@ -188,6 +193,38 @@ class AdminHttpServerIT {
             writer.join(10_000);
         }
         assertEquals(200, get(r, "/health/live", null).statusCode(), "the listener still serves");
+    }
+
+    /** A request sent a byte at a time (slowloris) does not hold one of max-connections: closed at first-request-timeout. */
+    @Test
+    void aRequestThatNeverCompletesIsClosed(@TempDir Path dir) throws Exception {
+        Running r = start(dir, 4, "1s");
+        try (Socket s = new Socket()) {
+            s.connect(r.address(), 5000);
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            boolean open = true;
+            while (open && System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(4)) {
+                Thread.sleep(200);
+                try {
+                    out.write('a');
+                } catch (IOException closed) {
+                    open = false;
+                }
+            }
+            // pekko-http answers the request it was still reading with its generic 500, then closes
+            InputStream in = s.getInputStream();
+            String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 500"), head);
+            int length = Integer.parseInt(head.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT)
+                    .startsWith("content-length:")).findFirst().orElseThrow().substring(15).trim());
+            in.readNBytes(length);
+            assertEquals(-1, readOrEnd(in), "then closed");
+            assertTrue(System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+        }
+        assertEquals(200, get(r, "/health/live", null).statusCode());
     }
 
     @Test
