@@ -28,7 +28,7 @@ import socks5d.management.limits.LoginThrottle;
 public record ManagementSettings(String listenAddress, Duration askTimeout, Mcp mcp, Mass mass, Pctp pctp,
                                  int maxConnections, LoginThrottle.Settings loginThrottle,
                                  Duration firstRequestTimeout) {
-    public static final Duration DEFAULT_FIRST_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_FIRST_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     /** The settings with the default first-request timeout. */
     public ManagementSettings(String listenAddress, Duration askTimeout, Mcp mcp, Mass mass, Pctp pctp,
