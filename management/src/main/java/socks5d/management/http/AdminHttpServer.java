@@ -62,7 +62,7 @@ import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
 
 /**
- * The HTTP admin listener on pekko-http (docs/operations.md, HTTP admin endpoint): Prometheus
+ * The HTTP admin listener, pekko-http's server layer on Pekko TCP (docs/operations.md, HTTP admin endpoint): Prometheus
  * {@code /metrics}, {@code /health/live} and {@code /health/ready}, and the status page {@code /}
  * with its JSON API. Reading is open (like MCP, it belongs on loopback); changing users or switches
  * needs HTTP Basic credentials of an ADMIN user of the same user directory, and failed logins from
@@ -85,6 +85,15 @@ public final class AdminHttpServer {
 
     /** Largest request body read: forms of a few fields. */
     private static final long MAX_BODY = 64 * 1024;
+
+    /**
+     * Largest piece of a connection's bytes handed to pekko-http's request parser at once. Its parser
+     * (1.3.0) recurses once per request found in one piece, so a client that pipelines a thousand small
+     * requests in one write overflowed the stack of the thread parsing them, which Pekko treats as fatal
+     * and ends the JVM with (jvm-exit-on-fatal-error): any local client could stop socks5d. A request of
+     * at least 16 octets, in pieces of 512, keeps that depth at 32.
+     */
+    static final int PARSER_PIECE = 512;
 
     private record Resource(ContentType type, byte[] bytes) {
     }
@@ -142,15 +151,6 @@ public final class AdminHttpServer {
         return ManagementListener.announce(system, LISTENER, CoordinatedShutdown.PhaseServiceStop(), binding,
                 Tcp.ServerBinding::localAddress, Tcp.ServerBinding::unbind);
     }
-
-    /**
-     * Largest piece of a connection's bytes handed to pekko-http's request parser at once. Its parser
-     * (1.3.0) recurses once per request found in one piece, so a client that pipelines a thousand small
-     * requests in one write overflowed the stack of the thread parsing them, which Pekko treats as fatal
-     * and ends the JVM with (jvm-exit-on-fatal-error): any local client could stop socks5d. A request of
-     * at least 16 octets, in pieces of 512, keeps that depth at 32.
-     */
-    static final int PARSER_PIECE = 512;
 
     /** One connection: bytes in pieces of at most {@link #PARSER_PIECE}, pekko-http's server layer, {@code handler}. */
     static Flow<ByteString, ByteString, NotUsed> connectionFlow(ActorSystem<?> system, ServerSettings server,
