@@ -62,8 +62,8 @@ import socks5d.management.switches.Switches;
 import socks5d.management.users.UserDirectory;
 
 /**
- * The HTTP admin listener, pekko-http's server layer on Pekko TCP (docs/operations.md, HTTP admin endpoint): Prometheus
- * {@code /metrics}, {@code /health/live} and {@code /health/ready}, and the status page {@code /}
+ * The HTTP admin listener, pekko-http's server layer on Pekko TCP (docs/operations.md, HTTP admin
+ * endpoint): Prometheus {@code /metrics}, {@code /health/live} and {@code /health/ready}, and the status page {@code /}
  * with its JSON API. Reading is open (like MCP, it belongs on loopback); changing users or switches
  * needs HTTP Basic credentials of an ADMIN user of the same user directory, and failed logins from
  * one address are answered later and later, then refused for a while, as for MASS and PCTP
