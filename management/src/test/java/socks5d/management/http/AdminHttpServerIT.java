@@ -3,6 +3,7 @@ package socks5d.management.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,13 +17,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.stream.javadsl.Tcp.ServerBinding;
+import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -182,13 +187,11 @@ class AdminHttpServerIT {
                 }
             });
             writer.start();
-            InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+            InputStream in = new BufferedInputStream(s.getInputStream());
             for (int i = 0; i < n; i++) {
                 String head = readHead(in);
                 assertTrue(head.startsWith("HTTP/1.1 200"), "response " + i + ": " + head);
-                int length = Integer.parseInt(head.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT)
-                        .startsWith("content-length:")).findFirst().orElseThrow().substring(15).trim());
-                in.readNBytes(length);
+                in.readNBytes(contentLength(head));
             }
             writer.join(10_000);
         }
@@ -206,7 +209,7 @@ class AdminHttpServerIT {
             out.write("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
             long start = System.nanoTime();
             boolean open = true;
-            while (open && System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(4)) {
+            while (open && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(4)) {
                 Thread.sleep(200);
                 try {
                     out.write('a');
@@ -218,11 +221,9 @@ class AdminHttpServerIT {
             InputStream in = s.getInputStream();
             String head = readHead(in);
             assertTrue(head.startsWith("HTTP/1.1 500"), head);
-            int length = Integer.parseInt(head.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT)
-                    .startsWith("content-length:")).findFirst().orElseThrow().substring(15).trim());
-            in.readNBytes(length);
+            in.readNBytes(contentLength(head));
             assertEquals(-1, readOrEnd(in), "then closed");
-            assertTrue(System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
         }
         assertEquals(200, get(r, "/health/live", null).statusCode());
     }
@@ -230,9 +231,15 @@ class AdminHttpServerIT {
     @Test
     void bytesReachTheParserInPiecesOfAtMost512() {
         byte[] big = new byte[1300];
-        java.util.List<org.apache.pekko.util.ByteString> p = AdminHttpServer.pieces(org.apache.pekko.util.ByteString.fromArray(big));
-        assertEquals(java.util.List.of(512, 512, 276), p.stream().map(org.apache.pekko.util.ByteString::size).toList());
-        assertEquals(1, AdminHttpServer.pieces(org.apache.pekko.util.ByteString.fromArray(new byte[512])).size());
+        List<ByteString> p = AdminHttpServer.pieces(ByteString.fromArray(big));
+        assertEquals(List.of(512, 512, 276), p.stream().map(ByteString::size).toList());
+        assertEquals(1, AdminHttpServer.pieces(ByteString.fromArray(new byte[512])).size());
+    }
+
+    /** The Content-Length of a response head. */
+    private static int contentLength(String head) {
+        return Integer.parseInt(head.lines().filter(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+                .findFirst().orElseThrow().substring(15).trim());
     }
 
     private static int readOrEnd(InputStream in) {
