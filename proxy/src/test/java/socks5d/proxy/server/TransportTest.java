@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -67,7 +68,7 @@ class TransportTest {
                 listener.close().sync();
             }
         } finally {
-            loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
     }
 
