@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -64,13 +65,14 @@ public final class ManagementListener {
     /**
      * Where a connection's decoded requests pass on their way to its handler: the first must arrive
      * within {@code first}, each next one within {@code idle} of the one before (when set), else the
-     * stream fails and the connection closes. Counting requests rather than bytes means a client that
-     * sends a byte now and then never completing a request cannot hold one of the listener's
-     * {@code max-connections} slots.
+     * requests end there: the handler answers what came before and the connection closes, as when the
+     * client closes (no error, nothing logged above DEBUG). Counting requests rather than bytes means a
+     * client that sends a byte now and then never completing a request cannot hold one of the
+     * listener's {@code max-connections} slots.
      */
     public static <T> Flow<T, T, NotUsed> requestDeadlines(Duration first, Optional<Duration> idle) {
         Flow<T, T, NotUsed> f = Flow.<T>create().initialTimeout(first);
-        return idle.isPresent() ? f.idleTimeout(idle.get()) : f;
+        return (idle.isPresent() ? f.idleTimeout(idle.get()) : f).onErrorComplete(TimeoutException.class);
     }
 
     /**

@@ -217,12 +217,7 @@ class AdminHttpServerIT {
                     open = false;
                 }
             }
-            // pekko-http answers the request it was still reading with its generic 500, then closes
-            InputStream in = s.getInputStream();
-            String head = readHead(in);
-            assertTrue(head.startsWith("HTTP/1.1 500"), head);
-            in.readNBytes(contentLength(head));
-            assertEquals(-1, readOrEnd(in), "then closed");
+            assertEquals(-1, readOrEnd(s.getInputStream()), "closed without an answer, as when the client closes");
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
         }
         assertEquals(200, get(r, "/health/live", null).statusCode());
