@@ -146,9 +146,12 @@ class ManagementServersIT {
         }
     }
 
+    /** The next octet, or -1 at the end or on a reset; a read that times out is a failure (still open). */
     private static int readOrEnd(java.net.Socket s) {
         try {
             return s.getInputStream().read();
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            throw new AssertionError("the connection is still open", stillOpen);
         } catch (IOException reset) {
             return -1;
         }

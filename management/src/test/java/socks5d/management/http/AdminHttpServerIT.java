@@ -237,9 +237,12 @@ class AdminHttpServerIT {
                 .findFirst().orElseThrow().substring(15).trim());
     }
 
+    /** The next octet, or -1 at the end or on a reset; a read that times out is a failure (still open). */
     private static int readOrEnd(InputStream in) {
         try {
             return in.read();
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            throw new AssertionError("the connection is still open", stillOpen);
         } catch (IOException reset) {
             return -1;
         }

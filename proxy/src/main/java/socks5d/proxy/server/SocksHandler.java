@@ -517,23 +517,23 @@ final class SocksHandler extends ChannelInboundHandlerAdapter implements Relay.M
         if (!countedSuccess) {
             a.failed++;
         }
+        AccessLog.Udp udp = null;
+        long bytes = proxied;
         if (udpRelay != null && succeeded) {
             UdpRelay u = udpRelay;
             a.udpAssociations++;
             a.udpDatagrams += u.datagramsIn() + u.datagramsOut();
             a.udpBytes += u.bytesIn() + u.bytesOut();
             a.udpDropped += u.dropped();
+            udp = new AccessLog.Udp(u.datagramsIn(), u.bytesIn(), u.datagramsOut(), u.bytesOut());
+            bytes = u.bytesIn() + u.bytesOut();
+        }
+        if (udp != null || clientIn > 0) {
             Request request = handshake.request(); // DST.ADDR and DST.PORT as the client sent them
-            a.log(new AccessLog.Entry(Instant.now(), handshake.user(), NetUtil.toAddressString(clientAddress.getAddress(), true),
-                    clientAddress.getPort(), request.address().host(), request.port(), ReplyCode.SUCCEEDED.code(),
-                    u.bytesIn() + u.bytesOut(), handshake.authenticated(),
-                    new AccessLog.Udp(u.datagramsIn(), u.bytesIn(), u.datagramsOut(), u.bytesOut())));
-        } else if (clientIn > 0) {
-            Request request = handshake.request();
             ReplyCode code = handshake.replyCode() == null ? ReplyCode.GENERAL_FAILURE : handshake.replyCode();
             a.log(new AccessLog.Entry(Instant.now(), handshake.user(), NetUtil.toAddressString(clientAddress.getAddress(), true),
                     clientAddress.getPort(), request == null ? null : request.address().host(),
-                    request == null ? 0 : request.port(), code.code(), proxied, handshake.authenticated()));
+                    request == null ? 0 : request.port(), code.code(), bytes, handshake.authenticated(), udp));
         }
     }
 

@@ -1,5 +1,6 @@
 package socks5d.proxy.server;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -176,8 +178,7 @@ public final class SocksServer implements AutoCloseable {
                 listener = b.bind(at).sync().channel();
             } catch (Exception e) {
                 // the operator's line names the listener (docs/operations.md, Exit codes)
-                throw new java.io.IOException("SOCKS listener on [" + io.netty.util.NetUtil.toSocketAddressString(at) + "]: "
-                        + e.getMessage(), e);
+                throw new IOException("SOCKS listener on [" + NetUtil.toSocketAddressString(at) + "]: " + e.getMessage(), e);
             }
             log.info("SOCKS data plane on [{}] with [{}] event loops", transport.name(), ((io.netty.util.concurrent.MultithreadEventExecutorGroup) loops).executorCount());
             SocksServer server = new SocksServer(loops, resolver, hashing, plane, listener);
